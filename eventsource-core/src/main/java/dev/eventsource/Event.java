@@ -1,0 +1,67 @@
+package dev.eventsource;
+
+import dev.eventsource.annotation.EventType;
+
+import java.time.Instant;
+
+/**
+ * Something that happened to an aggregate: immutable, named in the past tense. Write events as Java records
+ * whose components include {@code aggregateId}, {@code version} and {@code at}:
+ *
+ * <pre>{@code
+ * record NameChanged(String aggregateId, long version, Instant at, String name) implements Event {}
+ * }</pre>
+ *
+ * <p>The type name stored with the event is {@link #type()}: the value of {@link EventType @EventType} when
+ * present, else the simple class name. Keep it stable once events are stored.
+ */
+public interface Event {
+
+    /** @return the id of the aggregate this event belongs to */
+    String aggregateId();
+
+    /** @return the version of the aggregate after this event: 1 for its first event, then 2, 3, ... */
+    long version();
+
+    /** @return when the event happened */
+    Instant at();
+
+    /** @return the stable type name stored with the event; see {@link #typeName(Class)} */
+    default String type() {
+        return typeName(getClass());
+    }
+
+    /**
+     * Returns the stable type name of an event class: the value of {@link EventType @EventType} when present,
+     * else the simple class name.
+     *
+     * @param eventClass the event class
+     * @return its type name, never blank
+     * @throws IllegalArgumentException when {@code @EventType} holds a blank name
+     */
+    static String typeName(Class<?> eventClass) {
+        return TypeNames.NAMES.get(eventClass);
+    }
+
+    /** Caches type names per class; the annotation is read once. */
+    final class TypeNames {
+        private static final ClassValue<String> NAMES = new ClassValue<>() {
+            @Override
+            protected String computeValue(Class<?> type) {
+                EventType annotation = type.getAnnotation(EventType.class);
+                if (annotation == null) {
+                    return type.getSimpleName();
+                }
+                String name = annotation.value();
+                if (name.isBlank()) {
+                    throw new IllegalArgumentException("@EventType on " + type.getName()
+                            + " has a blank name; give it a stable, non-blank name such as \"" + type.getSimpleName() + "\"");
+                }
+                return name;
+            }
+        };
+
+        private TypeNames() {
+        }
+    }
+}

@@ -1,0 +1,407 @@
+package dev.eventsource;
+
+import dev.eventsource.internal.AggregateModel;
+import dev.eventsource.serializer.jackson.JacksonSerializer;
+import dev.eventsource.store.memory.MemoryStore;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * Loads aggregates by replaying their events, applies commands to them and appends the events produced.
+ * Thread-safe; create one per aggregate type with {@link #builder(Class)}:
+ *
+ * <pre>{@code
+ * Repository<Person> people = Repository.builder(Person.class)
+ *         .store(store)            // default: a new MemoryStore
+ *         .serializer(serializer)  // default: JSON
+ *         .build();
+ * long version = people.apply(new ChangeName(id, "Ada"));
+ * Person person = people.load(id);
+ * }</pre>
+ *
+ * <p>The event types of the aggregate's {@code @EventHandler} methods are bound to the serializer by
+ * {@link Builder#build()}; bind others with {@link Builder#events(Class[])}.
+ *
+ * @param <A> the aggregate type
+ */
+public final class Repository<A extends Aggregate> {
+
+    private final Class<A> type;
+    private final Supplier<A> factory;
+    private final Store store;
+    private final Serializer serializer;
+    private final List<Observer> observers;
+    private final int maxRetries;
+    private final Supplier<Map<String, String>> metadata;
+    private final RepositoryMetrics metrics;
+
+    private Repository(Builder<A> builder) {
+        this.type = builder.type;
+        this.factory = builder.factory;
+        this.store = builder.store;
+        this.serializer = builder.serializer;
+        this.observers = List.copyOf(builder.observers);
+        this.maxRetries = builder.maxRetries;
+        this.metadata = builder.metadata;
+        this.metrics = builder.metrics;
+    }
+
+    /**
+     * Starts a repository for an aggregate class with a no-argument constructor (it may be private).
+     *
+     * @param type the aggregate class
+     * @return a builder
+     * @throws InvalidHandlerException when the class has no no-argument constructor or malformed handlers
+     */
+    public static <A extends Aggregate> Builder<A> builder(Class<A> type) {
+        Objects.requireNonNull(type, "type");
+        AggregateModel model = AggregateModel.of(type);
+        model.requireNoArgConstructor();
+        return new Builder<>(type, () -> type.cast(model.newInstance()));
+    }
+
+    /**
+     * Starts a repository whose empty aggregates come from a factory.
+     *
+     * @param type the aggregate class
+     * @param factory creates a new, empty aggregate on each call
+     * @return a builder
+     */
+    public static <A extends Aggregate> Builder<A> builder(Class<A> type, Supplier<A> factory) {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(factory, "factory");
+        AggregateModel.of(type);
+        return new Builder<>(type, factory);
+    }
+
+    /** @return the aggregate class */
+    public Class<A> aggregateType() {
+        return type;
+    }
+
+    /** @return the store this repository appends to */
+    public Store store() {
+        return store;
+    }
+
+    /** @return the serializer this repository uses */
+    public Serializer serializer() {
+        return serializer;
+    }
+
+    /** @return a new, empty aggregate, with no history */
+    public A newAggregate() {
+        A aggregate = factory.get();
+        if (aggregate == null) {
+            throw new EventSourceException("Factory of " + type.getName() + " returned null; it must return a new aggregate");
+        }
+        return aggregate;
+    }
+
+    /**
+     * Loads an aggregate by replaying all its events.
+     *
+     * @param aggregateId the aggregate's id
+     * @return the aggregate in its current state
+     * @throws AggregateNotFoundException when the aggregate has no events
+     * @throws UnknownEventTypeException when a stored event's type is not bound
+     * @throws UnhandledEventException when the aggregate has no handler for a stored event
+     */
+    public A load(String aggregateId) {
+        requireId(aggregateId);
+        return loadCurrent(aggregateId).aggregate;
+    }
+
+    /**
+     * Loads the stored events of an aggregate with their metadata, in version order.
+     *
+     * @param aggregateId the aggregate's id
+     * @return its events
+     * @throws AggregateNotFoundException when the aggregate has no events
+     */
+    public List<StoredEvent> history(String aggregateId) {
+        requireId(aggregateId);
+        History history = store.load(aggregateId, 0, 0);
+        List<StoredEvent> events = new ArrayList<>(history.size());
+        for (Record record : history) {
+            events.add(new StoredEvent(serializer.unmarshal(record), record.metadata(), record.position()));
+        }
+        return events;
+    }
+
+    /**
+     * Applies a command: loads the aggregate (or starts a new one when it has no events), lets it handle the
+     * command, and appends the events produced. On a concurrency conflict the whole cycle runs again, up to the
+     * configured number of retries.
+     *
+     * @param command the command
+     * @return the aggregate's version after the append
+     * @throws IllegalArgumentException when the command is null or its aggregate id is null or blank
+     * @throws NoEventsProducedException when the handler produced no events
+     * @throws InvalidEventException when a produced event is null, for another aggregate, or mis-versioned
+     * @throws ConcurrencyConflictException when the conflicts outlast the retries
+     */
+    public long apply(Command command) {
+        if (command == null) {
+            throw new IllegalArgumentException("Cannot apply a null command to " + type.getSimpleName());
+        }
+        requireId(command.aggregateId());
+        long started = System.nanoTime();
+        String outcome = "error";
+        try {
+            for (int attempt = 0; ; attempt++) {
+                try {
+                    long version = applyOnce(command);
+                    outcome = "success";
+                    return version;
+                } catch (ConcurrencyConflictException conflict) {
+                    metrics.conflict(type);
+                    if (attempt >= maxRetries) {
+                        outcome = "conflict";
+                        throw conflict;
+                    }
+                    metrics.retried(type);
+                } catch (NoEventsProducedException none) {
+                    outcome = "no-events";
+                    throw none;
+                }
+            }
+        } finally {
+            metrics.applied(type, outcome, System.nanoTime() - started);
+        }
+    }
+
+    /**
+     * Appends events that were produced outside {@link #apply(Command)}, as one batch; they must all belong to
+     * one aggregate and continue its history.
+     *
+     * @param events the events, in version order
+     * @throws InvalidEventException when an event is null, the events name different aggregates, or their
+     *     versions are not consecutive
+     * @throws ConcurrencyConflictException when the first version does not continue the stored history
+     */
+    public void save(List<? extends Event> events) {
+        if (events == null || events.isEmpty()) {
+            return;
+        }
+        Event first = events.get(0);
+        if (first == null) {
+            throw new InvalidEventException("Cannot save a null event (index 0) to " + type.getSimpleName());
+        }
+        requireId(first.aggregateId());
+        append(first.aggregateId(), first.version() - 1, events);
+    }
+
+    /**
+     * Appends events as one batch; see {@link #save(List)}.
+     *
+     * @throws ConcurrencyConflictException when the first version does not continue the stored history
+     */
+    public void save(Event... events) {
+        save(Arrays.asList(events));
+    }
+
+    private long applyOnce(Command command) {
+        String aggregateId = command.aggregateId();
+        Loaded<A> current;
+        try {
+            current = loadCurrent(aggregateId);
+        } catch (AggregateNotFoundException notFound) {
+            current = new Loaded<>(newAggregate(), 0);
+        }
+        List<? extends Event> events = handle(current.aggregate, command);
+        if (events == null || events.isEmpty()) {
+            throw new NoEventsProducedException(aggregateId, command.getClass().getSimpleName());
+        }
+        append(aggregateId, current.version, events);
+        return current.version + events.size();
+    }
+
+    private List<? extends Event> handle(A aggregate, Command command) {
+        if (aggregate instanceof CommandHandler handler) {
+            return handler.apply(command);
+        }
+        return AggregateModel.of(aggregate.getClass()).handleCommand(aggregate, command);
+    }
+
+    private void append(String aggregateId, long currentVersion, List<? extends Event> events) {
+        Map<String, String> meta = metadata.get();
+        List<Record> records = new ArrayList<>(events.size());
+        long expected = currentVersion;
+        for (int i = 0; i < events.size(); i++) {
+            Event event = events.get(i);
+            if (event == null) {
+                throw new InvalidEventException("Event at index " + i + " for aggregate '" + aggregateId
+                        + "' is null; nothing was stored");
+            }
+            if (!aggregateId.equals(event.aggregateId())) {
+                throw new InvalidEventException("Event " + event.type() + " at index " + i + " belongs to aggregate '"
+                        + event.aggregateId() + "', not to '" + aggregateId + "'; nothing was stored");
+            }
+            expected++;
+            if (event.version() != expected) {
+                throw new InvalidEventException("Event " + event.type() + " at index " + i + " of aggregate '"
+                        + aggregateId + "' has version " + event.version() + ", expected " + expected
+                        + " (the aggregate is at version " + currentVersion
+                        + "); use AggregateRoot.nextVersion() to number new events; nothing was stored");
+            }
+            if (event.at() == null) {
+                throw new InvalidEventException("Event " + event.type() + " version " + event.version()
+                        + " of aggregate '" + aggregateId + "' has no time (at() is null); nothing was stored");
+            }
+            Record record = serializer.marshal(event);
+            records.add(meta.isEmpty() ? record : record.withMetadata(meta));
+        }
+        long started = System.nanoTime();
+        store.save(aggregateId, records);
+        metrics.saved(type, records.size(), System.nanoTime() - started);
+        for (Event event : events) {
+            for (Observer observer : observers) {
+                observer.observe(event);
+            }
+        }
+    }
+
+    private Loaded<A> loadCurrent(String aggregateId) {
+        long started = System.nanoTime();
+        int replayed = 0;
+        try {
+            History history = store.load(aggregateId, 0, 0);
+            if (history.isEmpty()) {
+                throw new AggregateNotFoundException(aggregateId);
+            }
+            A aggregate = newAggregate();
+            for (Record record : history) {
+                aggregate.on(serializer.unmarshal(record));
+                replayed++;
+            }
+            return new Loaded<>(aggregate, history.version());
+        } finally {
+            metrics.loaded(type, replayed, System.nanoTime() - started);
+        }
+    }
+
+    private static void requireId(String aggregateId) {
+        if (aggregateId == null || aggregateId.isBlank()) {
+            throw new IllegalArgumentException("Aggregate id must not be null or blank, got "
+                    + (aggregateId == null ? "null" : "'" + aggregateId + "'"));
+        }
+    }
+
+    private record Loaded<A>(A aggregate, long version) {
+    }
+
+    /**
+     * Configures a {@link Repository}; the seed's options {@code WithStore}, {@code WithSerializer},
+     * {@code WithEvents} and {@code WithObservers}, plus retries, metadata and metrics.
+     *
+     * @param <A> the aggregate type
+     */
+    public static final class Builder<A extends Aggregate> {
+
+        /** Retries of a command after a concurrency conflict, unless configured otherwise. */
+        public static final int DEFAULT_MAX_RETRIES = 10;
+
+        private final Class<A> type;
+        private final Supplier<A> factory;
+        private Store store;
+        private Serializer serializer;
+        private final List<Class<?>> events = new ArrayList<>();
+        private final List<Observer> observers = new ArrayList<>();
+        private int maxRetries = DEFAULT_MAX_RETRIES;
+        private Supplier<Map<String, String>> metadata = Map::of;
+        private RepositoryMetrics metrics = RepositoryMetrics.NONE;
+
+        private Builder(Class<A> type, Supplier<A> factory) {
+            this.type = type;
+            this.factory = factory;
+        }
+
+        /** @return this builder, appending to the given store (default: a new in-memory store) */
+        public Builder<A> store(Store store) {
+            this.store = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /** @return this builder, serializing with the given serializer (default: Jackson JSON) */
+        public Builder<A> serializer(Serializer serializer) {
+            this.serializer = Objects.requireNonNull(serializer, "serializer");
+            return this;
+        }
+
+        /** @return this builder, binding these event classes besides those of the aggregate's handlers */
+        public Builder<A> events(Class<?>... eventTypes) {
+            for (Class<?> eventType : eventTypes) {
+                events.add(Objects.requireNonNull(eventType, "event type"));
+            }
+            return this;
+        }
+
+        /** @return this builder, notifying these observers of each appended event */
+        public Builder<A> observers(Observer... observers) {
+            for (Observer observer : observers) {
+                this.observers.add(Objects.requireNonNull(observer, "observer"));
+            }
+            return this;
+        }
+
+        /**
+         * Sets how often a command is re-run after a concurrency conflict before the conflict is thrown.
+         *
+         * @param maxRetries 0 or more
+         * @return this builder
+         * @throws IllegalArgumentException when negative
+         */
+        public Builder<A> maxRetries(int maxRetries) {
+            if (maxRetries < 0) {
+                throw new IllegalArgumentException("maxRetries must be 0 or more, got " + maxRetries);
+            }
+            this.maxRetries = maxRetries;
+            return this;
+        }
+
+        /**
+         * Sets where the metadata stored with each appended event comes from, for example the current user.
+         *
+         * @param metadata called once per append; returns the metadata, never null
+         * @return this builder
+         */
+        public Builder<A> metadata(Supplier<Map<String, String>> metadata) {
+            Objects.requireNonNull(metadata, "metadata");
+            this.metadata = () -> {
+                Map<String, String> values = metadata.get();
+                return values == null ? Map.of() : values;
+            };
+            return this;
+        }
+
+        /** @return this builder, reporting to the given metrics (default: none) */
+        public Builder<A> metrics(RepositoryMetrics metrics) {
+            this.metrics = Objects.requireNonNull(metrics, "metrics");
+            return this;
+        }
+
+        /**
+         * Builds the repository and binds the event types to the serializer.
+         *
+         * @return the repository
+         * @throws DuplicateEventTypeException when two bound classes share a type name
+         */
+        public Repository<A> build() {
+            if (store == null) {
+                store = new MemoryStore();
+            }
+            if (serializer == null) {
+                serializer = JacksonSerializer.json();
+            }
+            serializer.bind(AggregateModel.of(type).eventTypes().toArray(new Class<?>[0]));
+            serializer.bind(events.toArray(new Class<?>[0]));
+            return new Repository<>(this);
+        }
+    }
+}

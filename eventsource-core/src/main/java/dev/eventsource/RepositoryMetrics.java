@@ -1,0 +1,58 @@
+package dev.eventsource;
+
+/**
+ * Receives what a {@link Repository} does, for instrumentation; every method has a no-op default. The Micrometer
+ * implementation is {@code dev.eventsource.micrometer.MicrometerRepositoryMetrics}.
+ */
+public interface RepositoryMetrics {
+
+    /** Does nothing; the default. */
+    RepositoryMetrics NONE = new RepositoryMetrics() {
+    };
+
+    /**
+     * An aggregate was loaded (or found missing).
+     *
+     * @param aggregateType the aggregate class
+     * @param events how many events were replayed
+     * @param nanos how long the load took
+     */
+    default void loaded(Class<?> aggregateType, int events, long nanos) {
+    }
+
+    /**
+     * Records were appended.
+     *
+     * @param aggregateType the aggregate class
+     * @param events how many events the batch held
+     * @param nanos how long the append took
+     */
+    default void saved(Class<?> aggregateType, int events, long nanos) {
+    }
+
+    /**
+     * A command was applied, successfully or not.
+     *
+     * @param aggregateType the aggregate class
+     * @param outcome {@code "success"}, {@code "no-events"}, {@code "conflict"} or {@code "error"}
+     * @param nanos how long the whole apply took, retries included
+     */
+    default void applied(Class<?> aggregateType, String outcome, long nanos) {
+    }
+
+    /**
+     * An append met a concurrency conflict.
+     *
+     * @param aggregateType the aggregate class
+     */
+    default void conflict(Class<?> aggregateType) {
+    }
+
+    /**
+     * A command is retried after a conflict.
+     *
+     * @param aggregateType the aggregate class
+     */
+    default void retried(Class<?> aggregateType) {
+    }
+}

@@ -1,0 +1,71 @@
+package dev.eventsource;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Saves and loads the records of aggregates. Every implementation keeps these rules:
+ *
+ * <ul>
+ *   <li>{@link #save} appends exactly the next versions of the aggregate, as one atomic batch; anything else is a
+ *       {@link ConcurrencyConflictException}. Saving a batch that is already stored, identical, succeeds and
+ *       changes nothing (a retry after an ambiguous commit).</li>
+ *   <li>{@link #load} of an aggregate without events throws {@link AggregateNotFoundException}.</li>
+ *   <li>Each stored record gets a global position, increasing in commit order, so that {@link #readAll} after a
+ *       position never misses a record that commits later.</li>
+ * </ul>
+ */
+public interface Store {
+
+    /**
+     * Appends records to an aggregate's history, all or nothing.
+     *
+     * @param aggregateId the aggregate; every record must carry the same id
+     * @param records the records, with consecutive versions continuing the stored history; empty is a no-op
+     * @throws ConcurrencyConflictException when the first version is not the stored version plus one
+     * @throws IllegalArgumentException when the id is blank, a record is null, belongs to another aggregate, or
+     *     the versions are not consecutive
+     */
+    void save(String aggregateId, List<Record> records);
+
+    /**
+     * Appends records; see {@link #save(String, List)}.
+     *
+     * @throws ConcurrencyConflictException when the first version is not the stored version plus one
+     */
+    default void save(String aggregateId, Record... records) {
+        save(aggregateId, Arrays.asList(records));
+    }
+
+    /**
+     * Loads the records of an aggregate with versions in {@code [fromVersion, toVersion]}, ordered by version;
+     * 0 leaves that side open.
+     *
+     * @param aggregateId the aggregate
+     * @param fromVersion the first version to load, or 0 for the first one
+     * @param toVersion the last version to load, or 0 for the latest
+     * @return the records in range; empty when the aggregate exists but has none in range
+     * @throws AggregateNotFoundException when the aggregate has no events at all
+     */
+    History load(String aggregateId, long fromVersion, long toVersion);
+
+    /**
+     * Loads the whole history of an aggregate.
+     *
+     * @return all its records
+     * @throws AggregateNotFoundException when the aggregate has no events
+     */
+    default History load(String aggregateId) {
+        return load(aggregateId, 0, 0);
+    }
+
+    /**
+     * Reads the global stream: records of all aggregates with a position after the given one, in position order.
+     * A record that commits later never gets a position below one already returned.
+     *
+     * @param afterPosition the last position already read, 0 to start at the beginning
+     * @param limit the most records to return, at least 1
+     * @return the records, possibly empty
+     */
+    List<Record> readAll(long afterPosition, int limit);
+}

@@ -1,0 +1,76 @@
+package dev.eventsource.internal;
+
+import dev.eventsource.Record;
+
+import java.util.List;
+
+/**
+ * Argument checks every store makes before touching its storage, so all stores reject bad input alike.
+ */
+public final class Batches {
+
+    private Batches() {
+    }
+
+    /**
+     * Checks a batch for {@link dev.eventsource.Store#save}: a non-blank id, no null record, every record of
+     * that aggregate, versions consecutive.
+     *
+     * @throws IllegalArgumentException naming the first problem found
+     */
+    public static void validate(String aggregateId, List<Record> records) {
+        if (aggregateId == null || aggregateId.isBlank()) {
+            throw new IllegalArgumentException("Aggregate id must not be null or blank, got "
+                    + (aggregateId == null ? "null" : "'" + aggregateId + "'"));
+        }
+        if (records == null) {
+            throw new IllegalArgumentException("Records of aggregate '" + aggregateId + "' must not be null");
+        }
+        for (int i = 0; i < records.size(); i++) {
+            Record record = records.get(i);
+            if (record == null) {
+                throw new IllegalArgumentException("Record at index " + i + " of aggregate '" + aggregateId
+                        + "' is null; nothing was stored");
+            }
+            if (!aggregateId.equals(record.aggregateId())) {
+                throw new IllegalArgumentException("Record at index " + i + " belongs to aggregate '"
+                        + record.aggregateId() + "', not '" + aggregateId + "'; nothing was stored");
+            }
+            if (i > 0 && record.version() != records.get(i - 1).version() + 1) {
+                throw new IllegalArgumentException("Records of aggregate '" + aggregateId
+                        + "' must have consecutive versions, but version " + records.get(i - 1).version()
+                        + " is followed by " + record.version() + "; nothing was stored");
+            }
+        }
+    }
+
+    /**
+     * Checks the arguments of {@link dev.eventsource.Store#load}.
+     *
+     * @throws IllegalArgumentException when the id is blank or a bound is negative
+     */
+    public static void validateRange(String aggregateId, long fromVersion, long toVersion) {
+        if (aggregateId == null || aggregateId.isBlank()) {
+            throw new IllegalArgumentException("Aggregate id must not be null or blank, got "
+                    + (aggregateId == null ? "null" : "'" + aggregateId + "'"));
+        }
+        if (fromVersion < 0 || toVersion < 0) {
+            throw new IllegalArgumentException("Version bounds must be 0 (open) or positive, got from "
+                    + fromVersion + " to " + toVersion);
+        }
+    }
+
+    /**
+     * Checks the arguments of {@link dev.eventsource.Store#readAll}.
+     *
+     * @throws IllegalArgumentException when the position is negative or the limit below 1
+     */
+    public static void validateStreamRead(long afterPosition, int limit) {
+        if (afterPosition < 0) {
+            throw new IllegalArgumentException("Position must be 0 or more, got " + afterPosition);
+        }
+        if (limit < 1) {
+            throw new IllegalArgumentException("Limit must be at least 1, got " + limit);
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package dev.eventsource.serializer.jackson;
+
+import dev.eventsource.DuplicateEventTypeException;
+import dev.eventsource.Event;
+import dev.eventsource.PayloadFormat;
+import dev.eventsource.Record;
+import dev.eventsource.SerializationException;
+import dev.eventsource.Serializer;
+import dev.eventsource.UnknownEventTypeException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.ObjectReader;
+import tools.jackson.databind.ObjectWriter;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.lang.reflect.Modifier;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A {@link Serializer} on Jackson 3: JSON by default ({@link #json()}), or CBOR, a binary form of the same data
+ * model and the analogue of the seed's gob ({@link #cbor()}). The stored type name picks the class among those
+ * bound; Jackson's default typing is never used, so stored data cannot choose a class.
+ */
+public final class JacksonSerializer implements Serializer {
+
+    private final ObjectMapper mapper;
+    private final PayloadFormat format;
+    private final Map<String, Binding> byName = new ConcurrentHashMap<>();
+    private final Map<Class<?>, Binding> byClass = new ConcurrentHashMap<>();
+
+    private JacksonSerializer(ObjectMapper mapper, PayloadFormat format) {
+        this.mapper = Objects.requireNonNull(mapper, "mapper");
+        this.format = format;
+    }
+
+    /** @return a JSON serializer on a default {@link JsonMapper} */
+    public static JacksonSerializer json() {
+        return json(JsonMapper.builder().build());
+    }
+
+    /**
+     * Creates a JSON serializer on the caller's mapper, so its modules and settings apply.
+     *
+     * @param mapper the mapper; must write JSON
+     * @return the serializer
+     */
+    public static JacksonSerializer json(JsonMapper mapper) {
+        return new JacksonSerializer(mapper, PayloadFormat.JSON);
+    }
+
+    /**
+     * Creates a CBOR serializer; needs {@code tools.jackson.dataformat:jackson-dataformat-cbor} on the classpath.
+     *
+     * @return the serializer
+     */
+    public static JacksonSerializer cbor() {
+        return new JacksonSerializer(tools.jackson.dataformat.cbor.CBORMapper.builder().build(), PayloadFormat.BINARY);
+    }
+
+    /**
+     * Creates a binary serializer on the caller's mapper (for example a configured {@code CBORMapper}).
+     *
+     * @param mapper the mapper; must write a binary format
+     * @return the serializer
+     */
+    public static JacksonSerializer binary(ObjectMapper mapper) {
+        return new JacksonSerializer(mapper, PayloadFormat.BINARY);
+    }
+
+    @Override
+    public synchronized JacksonSerializer bind(Class<?>... eventTypes) {
+        Objects.requireNonNull(eventTypes, "eventTypes");
+        for (Class<?> type : eventTypes) {
+            if (type == null) {
+                throw new IllegalArgumentException("Cannot bind a null event class");
+            }
+            if (!Event.class.isAssignableFrom(type)) {
+                throw new IllegalArgumentException("Cannot bind " + type.getName()
+                        + ": it does not implement dev.eventsource.Event");
+            }
+            if (type.isInterface() || Modifier.isAbstract(type.getModifiers())) {
+                throw new IllegalArgumentException("Cannot bind " + type.getName()
+                        + ": it is abstract; bind the concrete event classes (records)");
+            }
+            if (byClass.containsKey(type)) {
+                continue;
+            }
+            String name = Event.typeName(type);
+            Binding existing = byName.get(name);
+            if (existing != null) {
+                throw new DuplicateEventTypeException(name, existing.type, type);
+            }
+            Binding binding = new Binding(name, type, mapper.readerFor(type), mapper.writerFor(type));
+            byName.put(name, binding);
+            byClass.put(type, binding);
+        }
+        return this;
+    }
+
+    @Override
+    public Record marshal(Event event) {
+        if (event == null) {
+            throw new IllegalArgumentException("Cannot marshal a null event");
+        }
+        Binding binding = byClass.get(event.getClass());
+        if (binding == null) {
+            throw new UnknownEventTypeException(Event.typeName(event.getClass()), event.aggregateId());
+        }
+        byte[] data;
+        try {
+            data = binding.writer.writeValueAsBytes(event);
+        } catch (JacksonException e) {
+            throw new SerializationException("Cannot serialize event " + binding.name + " version " + event.version()
+                    + " of aggregate '" + event.aggregateId() + "': " + e.getOriginalMessage(), e);
+        }
+        return Record.of(event.aggregateId(), event.version(), binding.name, event.at(), data);
+    }
+
+    @Override
+    public Event unmarshal(Record record) {
+        if (record == null) {
+            throw new IllegalArgumentException("Cannot unmarshal a null record");
+        }
+        Binding binding = byName.get(record.type());
+        if (binding == null) {
+            throw new UnknownEventTypeException(record.type(), record.aggregateId());
+        }
+        try {
+            Object value = binding.reader.readValue(record.data());
+            if (value == null) {
+                throw new SerializationException("Cannot deserialize event " + record.type() + " version "
+                        + record.version() + " of aggregate '" + record.aggregateId() + "': the payload is empty or null");
+            }
+            return (Event) value;
+        } catch (JacksonException e) {
+            throw new SerializationException("Cannot deserialize event " + record.type() + " version "
+                    + record.version() + " of aggregate '" + record.aggregateId() + "' into "
+                    + binding.type.getName() + ": " + e.getOriginalMessage(), e);
+        }
+    }
+
+    @Override
+    public PayloadFormat format() {
+        return format;
+    }
+
+    /**
+     * Returns the class bound under a type name.
+     *
+     * @param typeName the stored type name
+     * @return the class, or {@code null} when none is bound
+     */
+    public Class<?> boundType(String typeName) {
+        Binding binding = byName.get(typeName);
+        return binding == null ? null : binding.type;
+    }
+
+    private record Binding(String name, Class<?> type, ObjectReader reader, ObjectWriter writer) {
+    }
+}
