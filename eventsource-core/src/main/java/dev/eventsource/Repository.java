@@ -148,7 +148,10 @@ public final class Repository<A extends Aggregate> {
      * @throws IllegalArgumentException when the command is null or its aggregate id is null or blank
      * @throws NoEventsProducedException when the handler produced no events
      * @throws InvalidEventException when a produced event is null, for another aggregate, or mis-versioned
+     * @throws UnhandledCommandException when the aggregate has no handler for the command's class
      * @throws ConcurrencyConflictException when the conflicts outlast the retries
+     * @throws UnknownEventTypeException when a stored event's type is not bound (load failures other than "no
+     *     events yet" are never mistaken for a new aggregate)
      */
     public long apply(Command command) {
         if (command == null) {
