@@ -114,7 +114,11 @@ public final class Repository<A extends Aggregate> {
      */
     public A load(String aggregateId) {
         requireId(aggregateId);
-        return loadCurrent(aggregateId).aggregate;
+        Loaded<A> current = loadCurrent(aggregateId);
+        if (current == null) {
+            throw new AggregateNotFoundException(aggregateId);
+        }
+        return current.aggregate;
     }
 
     /**
@@ -144,7 +148,10 @@ public final class Repository<A extends Aggregate> {
      * @throws IllegalArgumentException when the command is null or its aggregate id is null or blank
      * @throws NoEventsProducedException when the handler produced no events
      * @throws InvalidEventException when a produced event is null, for another aggregate, or mis-versioned
+     * @throws UnhandledCommandException when the aggregate has no handler for the command's class
      * @throws ConcurrencyConflictException when the conflicts outlast the retries
+     * @throws UnknownEventTypeException when a stored event's type is not bound (load failures other than "no
+     *     events yet" are never mistaken for a new aggregate)
      */
     public long apply(Command command) {
         if (command == null) {
@@ -208,10 +215,8 @@ public final class Repository<A extends Aggregate> {
 
     private long applyOnce(Command command) {
         String aggregateId = command.aggregateId();
-        Loaded<A> current;
-        try {
-            current = loadCurrent(aggregateId);
-        } catch (AggregateNotFoundException notFound) {
+        Loaded<A> current = loadCurrent(aggregateId);
+        if (current == null) {
             current = new Loaded<>(newAggregate(), 0);
         }
         List<? extends Event> events = handle(current.aggregate, command);
@@ -267,13 +272,26 @@ public final class Repository<A extends Aggregate> {
         }
     }
 
+    /**
+     * Replays the aggregate's history; returns null only when the store reports that this aggregate has no
+     * events. A not-found raised anywhere else (an event handler looking up another aggregate, a store confusing
+     * ids) is a failure and propagates, so it can never turn an existing aggregate into a fresh one.
+     */
     private Loaded<A> loadCurrent(String aggregateId) {
         long started = System.nanoTime();
         int replayed = 0;
         try {
-            History history = store.load(aggregateId, 0, 0);
+            History history;
+            try {
+                history = store.load(aggregateId, 0, 0);
+            } catch (AggregateNotFoundException notFound) {
+                if (!aggregateId.equals(notFound.aggregateId())) {
+                    throw notFound;
+                }
+                return null;
+            }
             if (history.isEmpty()) {
-                throw new AggregateNotFoundException(aggregateId);
+                return null;
             }
             A aggregate = newAggregate();
             for (Record record : history) {

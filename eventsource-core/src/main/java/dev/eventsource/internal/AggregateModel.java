@@ -4,6 +4,7 @@ import dev.eventsource.Command;
 import dev.eventsource.Event;
 import dev.eventsource.EventSourceException;
 import dev.eventsource.InvalidHandlerException;
+import dev.eventsource.UnhandledCommandException;
 import dev.eventsource.UnhandledEventException;
 import dev.eventsource.annotation.CommandHandler;
 import dev.eventsource.annotation.EventHandler;
@@ -58,7 +59,8 @@ public final class AggregateModel {
             for (Method method : sorted(c.getDeclaredMethods())) {
                 boolean isEventHandler = method.isAnnotationPresent(EventHandler.class);
                 boolean isCommandHandler = method.isAnnotationPresent(CommandHandler.class);
-                if (!isEventHandler && !isCommandHandler) {
+                if (!isEventHandler && !isCommandHandler || method.isBridge() || method.isSynthetic()) {
+                    // javac copies annotations onto bridge methods; the real method is registered instead
                     continue;
                 }
                 String signature = method.getName() + List.of(method.getParameterTypes());
@@ -156,14 +158,12 @@ public final class AggregateModel {
      * @param aggregate the aggregate instance
      * @param command the command
      * @return the produced events, possibly empty
-     * @throws EventSourceException when no handler accepts the command
+     * @throws UnhandledCommandException when no handler accepts the command
      */
     public List<? extends Event> handleCommand(Object aggregate, Command command) {
         Handler handler = resolve(resolvedCommands, commandHandlers, command.getClass());
         if (handler == null) {
-            throw new EventSourceException("Aggregate " + type.getName() + " cannot handle command "
-                    + command.getClass().getName() + ": add a @CommandHandler method taking "
-                    + command.getClass().getSimpleName() + ", or implement dev.eventsource.CommandHandler");
+            throw new UnhandledCommandException(type, command.getClass());
         }
         Object result;
         try {

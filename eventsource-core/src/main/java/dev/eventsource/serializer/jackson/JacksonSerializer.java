@@ -8,20 +8,31 @@ import dev.eventsource.SerializationException;
 import dev.eventsource.Serializer;
 import dev.eventsource.UnknownEventTypeException;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.lang.reflect.Modifier;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A {@link Serializer} on Jackson 3: JSON by default ({@link #json()}), or CBOR, a binary form of the same data
- * model and the analogue of the seed's gob ({@link #cbor()}). The stored type name picks the class among those
- * bound; Jackson's default typing is never used, so stored data cannot choose a class.
+ * model and the analogue of the seed's gob ({@link #cbor()}).
+ *
+ * <p><b>Which class is instantiated.</b> The stored type name picks the class among those bound, and nothing
+ * else: class names inside the payload (an {@code "@class"} property, say) are ordinary unknown properties, and a
+ * mapper with Jackson's default typing activated is refused, so stored data can never choose a class.
+ *
+ * <p><b>Unknown and missing properties.</b> Stored events outlive the code that wrote them, so reading is
+ * tolerant whatever the caller's mapper says: properties the class no longer (or does not yet) declare are
+ * ignored, and properties missing from an older payload get Jackson's absent value ({@code null},
+ * {@code Optional.empty()}, 0). Everything else of the caller's mapper (modules, naming strategy, features)
+ * applies. The payload's {@code aggregateId} and {@code version} must match the record's; a mismatch means the
+ * data was corrupted or copied between aggregates and is a {@link SerializationException}.
  */
 public final class JacksonSerializer implements Serializer {
 
@@ -31,7 +42,20 @@ public final class JacksonSerializer implements Serializer {
     private final Map<Class<?>, Binding> byClass = new ConcurrentHashMap<>();
 
     private JacksonSerializer(ObjectMapper mapper, PayloadFormat format) {
-        this.mapper = Objects.requireNonNull(mapper, "mapper");
+        if (mapper == null) {
+            throw new IllegalArgumentException("The Jackson mapper must not be null");
+        }
+        if (mapper.deserializationConfig().getDefaultTyper(mapper.constructType(Object.class)) != null) {
+            throw new IllegalArgumentException("The Jackson mapper has default typing activated, which lets stored "
+                    + "data choose Java classes; give the serializer a mapper without activateDefaultTyping(...)");
+        }
+        boolean json = "JSON".equals(mapper.tokenStreamFactory().getFormatName());
+        if (json != (format == PayloadFormat.JSON)) {
+            throw new IllegalArgumentException("A " + format + " serializer needs a "
+                    + (json ? "binary mapper (such as a CBORMapper), not a JSON one" : "JsonMapper") + ", got "
+                    + mapper.tokenStreamFactory().getFormatName());
+        }
+        this.mapper = mapper;
         this.format = format;
     }
 
@@ -45,6 +69,7 @@ public final class JacksonSerializer implements Serializer {
      *
      * @param mapper the mapper; must write JSON
      * @return the serializer
+     * @throws IllegalArgumentException when the mapper is null or has default typing activated
      */
     public static JacksonSerializer json(JsonMapper mapper) {
         return new JacksonSerializer(mapper, PayloadFormat.JSON);
@@ -64,6 +89,7 @@ public final class JacksonSerializer implements Serializer {
      *
      * @param mapper the mapper; must write a binary format
      * @return the serializer
+     * @throws IllegalArgumentException when the mapper is null, writes JSON, or has default typing activated
      */
     public static JacksonSerializer binary(ObjectMapper mapper) {
         return new JacksonSerializer(mapper, PayloadFormat.BINARY);
@@ -71,7 +97,11 @@ public final class JacksonSerializer implements Serializer {
 
     @Override
     public synchronized JacksonSerializer bind(Class<?>... eventTypes) {
-        Objects.requireNonNull(eventTypes, "eventTypes");
+        if (eventTypes == null) {
+            throw new IllegalArgumentException("Cannot bind a null array of event classes");
+        }
+        // Check the whole batch before binding any of it, so a bad class leaves the bindings as they were.
+        Map<String, Class<?>> batch = new LinkedHashMap<>();
         for (Class<?> type : eventTypes) {
             if (type == null) {
                 throw new IllegalArgumentException("Cannot bind a null event class");
@@ -92,10 +122,18 @@ public final class JacksonSerializer implements Serializer {
             if (existing != null) {
                 throw new DuplicateEventTypeException(name, existing.type, type);
             }
-            Binding binding = new Binding(name, type, mapper.readerFor(type), mapper.writerFor(type));
+            Class<?> earlier = batch.putIfAbsent(name, type);
+            if (earlier != null && earlier != type) {
+                throw new DuplicateEventTypeException(name, earlier, type);
+            }
+        }
+        batch.forEach((name, type) -> {
+            Binding binding = new Binding(name, type,
+                    mapper.readerFor(type).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES),
+                    mapper.writerFor(type));
             byName.put(name, binding);
             byClass.put(type, binding);
-        }
+        });
         return this;
     }
 
@@ -133,7 +171,14 @@ public final class JacksonSerializer implements Serializer {
                 throw new SerializationException("Cannot deserialize event " + record.type() + " version "
                         + record.version() + " of aggregate '" + record.aggregateId() + "': the payload is empty or null");
             }
-            return (Event) value;
+            Event event = (Event) value;
+            if (!record.aggregateId().equals(event.aggregateId()) || record.version() != event.version()) {
+                throw new SerializationException("Cannot deserialize event " + record.type() + " version "
+                        + record.version() + " of aggregate '" + record.aggregateId() + "': its payload says aggregate "
+                        + (event.aggregateId() == null ? "null" : "'" + event.aggregateId() + "'") + " version "
+                        + event.version() + "; the stored data is corrupt or was copied from another aggregate");
+            }
+            return event;
         } catch (JacksonException e) {
             throw new SerializationException("Cannot deserialize event " + record.type() + " version "
                     + record.version() + " of aggregate '" + record.aggregateId() + "' into "
