@@ -185,7 +185,8 @@ public final class Repository<A extends Aggregate> {
 
     /**
      * Appends events that were produced outside {@link #apply(Command)}, as one batch; they must all belong to
-     * one aggregate and continue its history.
+     * one aggregate and continue its history. Saving events that are already stored, identical, is a no-op (a
+     * retry after an ambiguous failure), and observers are not called again.
      *
      * @param events the events, in version order
      * @throws InvalidEventException when an event is null, the events name different aggregates, or their
@@ -223,8 +224,13 @@ public final class Repository<A extends Aggregate> {
         if (events == null || events.isEmpty()) {
             throw new NoEventsProducedException(aggregateId, command.getClass().getSimpleName());
         }
-        append(aggregateId, current.version, events);
-        return current.version + events.size();
+        long version = current.version + events.size();
+        if (!append(aggregateId, current.version, events)) {
+            // The store found these exact events already stored: another command produced identical events first.
+            // For a save() that is a harmless retry, but this command's events are not stored: a conflict.
+            throw new ConcurrencyConflictException(aggregateId, current.version, version);
+        }
+        return version;
     }
 
     private List<? extends Event> handle(A aggregate, Command command) {
@@ -234,7 +240,8 @@ public final class Repository<A extends Aggregate> {
         return AggregateModel.of(aggregate.getClass()).handleCommand(aggregate, command);
     }
 
-    private void append(String aggregateId, long currentVersion, List<? extends Event> events) {
+    /** Returns whether the events were appended, false when identical events were already stored. */
+    private boolean append(String aggregateId, long currentVersion, List<? extends Event> events) {
         Map<String, String> meta = metadata.get();
         List<Record> records = new ArrayList<>(events.size());
         long expected = currentVersion;
@@ -263,13 +270,17 @@ public final class Repository<A extends Aggregate> {
             records.add(meta.isEmpty() ? record : record.withMetadata(meta));
         }
         long started = System.nanoTime();
-        store.save(aggregateId, records);
+        boolean appended = store.save(aggregateId, records);
         metrics.saved(type, records.size(), System.nanoTime() - started);
+        if (!appended) {
+            return false;
+        }
         for (Event event : events) {
             for (Observer observer : observers) {
                 observer.observe(event);
             }
         }
+        return true;
     }
 
     /**

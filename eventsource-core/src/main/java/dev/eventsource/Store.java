@@ -22,19 +22,22 @@ public interface Store {
      *
      * @param aggregateId the aggregate; every record must carry the same id
      * @param records the records, with consecutive versions continuing the stored history; empty is a no-op
+     * @return {@code true} when the records were appended; {@code false} when exactly these records (same
+     *     versions, types and payloads) were already stored, so nothing changed (a retried save)
      * @throws ConcurrencyConflictException when the first version is not the stored version plus one
      * @throws IllegalArgumentException when the id is blank, a record is null, belongs to another aggregate, or
      *     the versions are not consecutive
      */
-    void save(String aggregateId, List<Record> records);
+    boolean save(String aggregateId, List<Record> records);
 
     /**
      * Appends records; see {@link #save(String, List)}.
      *
+     * @return {@code true} when appended, {@code false} when exactly these records were already stored
      * @throws ConcurrencyConflictException when the first version is not the stored version plus one
      */
-    default void save(String aggregateId, Record... records) {
-        save(aggregateId, Arrays.asList(records));
+    default boolean save(String aggregateId, Record... records) {
+        return save(aggregateId, Arrays.asList(records));
     }
 
     /**

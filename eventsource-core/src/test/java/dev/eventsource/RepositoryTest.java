@@ -5,7 +5,6 @@ import dev.eventsource.annotation.EventHandler;
 import dev.eventsource.serializer.jackson.JacksonSerializer;
 import dev.eventsource.store.memory.MemoryStore;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -128,8 +127,8 @@ class RepositoryTest {
         final RuntimeException failure = new IllegalStateException("disk on fire");
 
         @Override
-        public void save(String aggregateId, List<Record> records) {
-            delegate.save(aggregateId, records);
+        public boolean save(String aggregateId, List<Record> records) {
+            return delegate.save(aggregateId, records);
         }
 
         @Override
@@ -158,7 +157,7 @@ class RepositoryTest {
         }
 
         @Override
-        public void save(String aggregateId, List<Record> records) {
+        public boolean save(String aggregateId, List<Record> records) {
             saves++;
             if (competing > 0) {
                 competing--;
@@ -170,7 +169,7 @@ class RepositoryTest {
                 }
                 delegate.save(aggregateId, serializer.marshal(new Deposited(aggregateId, current + 1, AT, 1000)));
             }
-            delegate.save(aggregateId, records);
+            return delegate.save(aggregateId, records);
         }
 
         @Override
@@ -544,13 +543,12 @@ class RepositoryTest {
             try {
                 List<Future<?>> futures = new ArrayList<>();
                 for (int t = 0; t < threads; t++) {
-                    int thread = t;
                     futures.add(pool.submit(() -> {
                         start.await();
                         for (int i = 0; i < perThread; i++) {
-                            // distinct amounts: identical payloads would meet the store's idempotent re-save,
-                            // see identicalEventsFromTwoCommandsAreBothStored
-                            contended.apply(new Deposit("shared", thread * 1000L + i));
+                            // identical commands produce identical events (same payload, same time): each must
+                            // still be stored once, never taken for an idempotent re-save of a competitor's event
+                            contended.apply(new Deposit("shared", 1));
                         }
                         return null;
                     }));
@@ -567,19 +565,10 @@ class RepositoryTest {
             assertThat(history).hasSize(threads * perThread);
             assertThat(history).extracting(Record::version)
                     .containsExactlyElementsOf(LongStream.rangeClosed(1, threads * perThread).boxed().toList());
-            long expectedBalance = 0;
-            for (int t = 0; t < threads; t++) {
-                for (int i = 0; i < perThread; i++) {
-                    expectedBalance += t * 1000L + i;
-                }
-            }
-            assertThat(contended.load("shared").balance).isEqualTo(expectedBalance);
+            assertThat(contended.load("shared").balance).isEqualTo((long) threads * perThread);
         }
 
         @Test
-        @Disabled("Known lost update, needs a store change (reported): MemoryStore treats a conflicting batch whose "
-                + "type and payload equal the stored one as an idempotent re-save, so a second command producing "
-                + "an identical event is reported as stored while only the first one is")
         void identicalEventsFromTwoCommandsAreBothStored() {
             CompetingStore competing = new CompetingStore(1);
             Repository<Account> repository = Repository.builder(Account.class).store(competing).build();

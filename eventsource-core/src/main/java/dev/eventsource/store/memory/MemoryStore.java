@@ -27,10 +27,10 @@ public final class MemoryStore implements Store {
     private final List<Record> stream = new ArrayList<>();
 
     @Override
-    public void save(String aggregateId, List<Record> records) {
+    public boolean save(String aggregateId, List<Record> records) {
         Batches.validate(aggregateId, records);
         if (records.isEmpty()) {
-            return;
+            return true;
         }
         lock.writeLock().lock();
         try {
@@ -39,7 +39,7 @@ public final class MemoryStore implements Store {
             long first = records.get(0).version();
             if (first != current + 1) {
                 if (history != null && isStored(history, records)) {
-                    return;
+                    return false;
                 }
                 throw new ConcurrencyConflictException(aggregateId, first - 1, current);
             }
@@ -52,6 +52,7 @@ public final class MemoryStore implements Store {
                 history.add(stored);
                 stream.add(stored);
             }
+            return true;
         } finally {
             lock.writeLock().unlock();
         }
