@@ -182,6 +182,7 @@ public abstract class StoreContractTests {
 
         assertThat(store.load("order-1", 4, 0)).isEmpty();
         assertThat(store.load("order-1", 10, 20)).isEmpty();
+        assertThat(store.load("order-1", 3, 2)).as("a lower bound above the upper bound selects nothing").isEmpty();
     }
 
     @Test
@@ -526,17 +527,22 @@ public abstract class StoreContractTests {
     }
 
     @Test
-    @DisplayName("ids that differ only in letter case or accents are different aggregates")
+    @DisplayName("ids that differ only in letter case, accents or a trailing space are different aggregates")
     void idsAreComparedExactly() {
-        store.save("order-a", record("order-a", 1, "{\"id\": \"lower\"}"));
-        store.save("ORDER-A", record("ORDER-A", 1, "{\"id\": \"upper\"}"));
-        store.save("café", record("café", 1, "{\"id\": \"accent\"}"));
+        List<String> ids = List.of("order-a", "ORDER-A", "café", "cafe", "order-b", "order-b ");
+        for (String id : ids) {
+            store.save(id, record(id, 1, payloadFor(id, 1)));
+        }
 
-        assertStoredPayloads("order-a", "{\"id\": \"lower\"}");
-        assertStoredPayloads("ORDER-A", "{\"id\": \"upper\"}");
-        assertStoredPayloads("café", "{\"id\": \"accent\"}");
-        assertThatThrownBy(() -> store.load("cafe")).isInstanceOf(AggregateNotFoundException.class);
-        assertThatThrownBy(() -> store.load("Order-A")).isInstanceOf(AggregateNotFoundException.class);
+        for (String id : ids) {
+            assertThat(store.load(id)).as("history of '%s'", id).singleElement()
+                    .satisfies(loaded -> assertThat(loaded.aggregateId()).isEqualTo(id))
+                    .satisfies(loaded -> assertSamePayload(json(payloadFor(id, 1)), loaded.data()));
+        }
+        for (String unknown : List.of("Order-A", "CAFÉ", "order-_", "order-%", " order-b")) {
+            assertThatThrownBy(() -> store.load(unknown)).as("load of '%s'", unknown)
+                    .isInstanceOf(AggregateNotFoundException.class);
+        }
     }
 
     @Test
