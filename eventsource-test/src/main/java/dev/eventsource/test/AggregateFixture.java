@@ -64,6 +64,7 @@ public final class AggregateFixture<A extends Aggregate> {
      * Starts a fixture for an aggregate class with a no-argument constructor.
      *
      * @param type the aggregate class
+     * @param <A> the aggregate type
      * @return a fixture with no history
      * @throws dev.eventsource.InvalidHandlerException when the class has malformed handlers or no no-argument
      *     constructor
@@ -78,7 +79,9 @@ public final class AggregateFixture<A extends Aggregate> {
      *
      * @param type the aggregate class
      * @param factory creates a new, empty aggregate on each call
+     * @param <A> the aggregate type
      * @return a fixture with no history
+     * @throws dev.eventsource.InvalidHandlerException when the class has malformed handlers
      */
     public static <A extends Aggregate> AggregateFixture<A> of(Class<A> type, Supplier<A> factory) {
         Objects.requireNonNull(factory, "factory");

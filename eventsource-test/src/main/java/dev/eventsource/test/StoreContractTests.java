@@ -137,6 +137,22 @@ public abstract class StoreContractTests {
         assertThat(history).extracting(Record::metadata).containsExactly(Map.of(), Map.of());
     }
 
+    @Test
+    @DisplayName("the store keeps its own copy of a payload: changing the saved or a loaded byte array changes nothing")
+    void payloadsAreCopied() {
+        byte[] saved = json("{\"n\": 1}");
+        store.save("order-1", Record.of("order-1", 1, TYPE, BASE_TIME, saved));
+        Arrays.fill(saved, (byte) ' ');
+
+        Arrays.fill(store.load("order-1").get(0).data(), (byte) ' ');
+        Arrays.fill(store.readAll(0, EVERYTHING).get(0).data(), (byte) ' ');
+
+        assertSamePayload(json("{\"n\": 1}"), store.load("order-1").get(0).data());
+        assertSamePayload(json("{\"n\": 1}"), store.readAll(0, EVERYTHING).get(0).data());
+        store.save("order-1", Record.of("order-1", 1, TYPE, BASE_TIME, json("{\"n\": 1}")));
+        assertThat(store.readAll(0, EVERYTHING)).as("re-save of the original payload is still idempotent").hasSize(1);
+    }
+
     // ---- range loads --------------------------------------------------------------------------------------
 
     @Test
