@@ -126,14 +126,14 @@ public abstract class StoreContractTests {
     @DisplayName("a record without metadata loads with empty metadata, and times keep their microseconds")
     void roundTripWithoutMetadataKeepsMicroseconds() {
         Instant winter = Instant.parse("2021-01-01T00:00:00.000001Z");
-        Instant summer = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        Instant recent = Instant.now().truncatedTo(ChronoUnit.MICROS);
         store.save("order-1",
                 Record.of("order-1", 1, TYPE, winter, json("{\"n\": 1}")),
-                Record.of("order-1", 2, TYPE, summer, json("{\"n\": 2}")));
+                Record.of("order-1", 2, TYPE, recent, json("{\"n\": 2}")));
 
         History history = store.load("order-1");
 
-        assertThat(history).extracting(Record::at).containsExactly(winter, summer);
+        assertThat(history).extracting(Record::at).containsExactly(winter, recent);
         assertThat(history).extracting(Record::metadata).containsExactly(Map.of(), Map.of());
     }
 
@@ -151,6 +151,20 @@ public abstract class StoreContractTests {
         assertSamePayload(json("{\"n\": 1}"), store.readAll(0, EVERYTHING).get(0).data());
         store.save("order-1", Record.of("order-1", 1, TYPE, BASE_TIME, json("{\"n\": 1}")));
         assertThat(store.readAll(0, EVERYTHING)).as("re-save of the original payload is still idempotent").hasSize(1);
+    }
+
+    @Test
+    @DisplayName("a loaded history and a page of the stream are snapshots: later saves do not change them")
+    void loadedResultsAreSnapshots() {
+        saveVersions("order-1", 1, 2);
+        History history = store.load("order-1");
+        List<Record> page = store.readAll(0, EVERYTHING);
+
+        saveVersions("order-1", 3, 4);
+
+        assertThat(versionsOf(history)).containsExactly(1L, 2L);
+        assertThat(history.version()).isEqualTo(2);
+        assertThat(versionsOf(page)).containsExactly(1L, 2L);
     }
 
     // ---- range loads --------------------------------------------------------------------------------------
