@@ -28,7 +28,7 @@ import org.springframework.core.io.ResourceLoader;
         "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration" })
 @ConditionalOnClass(Repository.class)
 @EnableConfigurationProperties(EventSourceProperties.class)
-@Import({ SerializerConfiguration.class, MemoryStoreConfiguration.class,
+@Import({ SerializerConfiguration.class, JdbcStoreConfiguration.class, MemoryStoreConfiguration.class,
         MetricsConfiguration.class })
 public final class EventSourceAutoConfiguration {
 

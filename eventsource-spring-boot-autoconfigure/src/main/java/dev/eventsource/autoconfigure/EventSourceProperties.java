@@ -1,10 +1,12 @@
 package dev.eventsource.autoconfigure;
 
+import dev.eventsource.store.jdbc.JdbcDialect;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.sql.init.DatabaseInitializationMode;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Configuration properties of eventsource, under {@code eventsource.*}.
@@ -112,9 +114,37 @@ public class EventSourceProperties {
             return this.platform;
         }
 
-        /** @param platform the database platform, or {@code null} to detect it */
+        /**
+         * Sets the database platform.
+         *
+         * @param platform postgresql, mysql, mariadb or h2; {@code null} or blank to detect it
+         * @throws IllegalArgumentException when the platform is not supported
+         */
         public void setPlatform(String platform) {
+            toDialect(platform);
             this.platform = platform;
+        }
+
+        /** Returns the dialect named by the platform, or {@code null} to detect it. */
+        JdbcDialect dialect() {
+            return toDialect(this.platform);
+        }
+
+        private static JdbcDialect toDialect(String platform) {
+            if (platform == null || platform.isBlank()) {
+                return null;
+            }
+            String name = platform.trim().toLowerCase(Locale.ROOT);
+            if (name.equals("mariadb")) {
+                return JdbcDialect.MYSQL;
+            }
+            for (JdbcDialect dialect : JdbcDialect.values()) {
+                if (dialect.platform().equals(name)) {
+                    return dialect;
+                }
+            }
+            throw new IllegalArgumentException("eventsource.jdbc.platform '" + platform + "' is not supported; use "
+                    + "postgresql, mysql, mariadb or h2, or remove the property to detect the database");
         }
     }
 

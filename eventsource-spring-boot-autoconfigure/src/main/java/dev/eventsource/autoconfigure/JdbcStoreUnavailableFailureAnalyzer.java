@@ -11,9 +11,9 @@ class JdbcStoreUnavailableFailureAnalyzer extends AbstractFailureAnalyzer<JdbcSt
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, JdbcStoreUnavailableException cause) {
         return new FailureAnalysis(cause.getMessage() + ".",
-                "Add spring-boot-starter-jdbc and a JDBC driver and configure spring.datasource.url (or define one "
-                        + "DataSource bean, or mark one @Primary), or set eventsource.store.type=memory to keep "
-                        + "events in memory.",
+                "Add spring-boot-starter-jdbc and a JDBC driver and set spring.datasource.url (or define one "
+                        + "DataSource bean, or mark one of several @Primary), or set eventsource.store.type=memory to "
+                        + "keep events in memory.",
                 cause);
     }
 }
