@@ -159,22 +159,22 @@ public final class Repository<A extends Aggregate> {
         }
         requireId(command.aggregateId());
         long started = System.nanoTime();
-        String outcome = "error";
+        String outcome = RepositoryMetrics.OUTCOME_ERROR;
         try {
             for (int attempt = 0; ; attempt++) {
                 try {
                     long version = applyOnce(command);
-                    outcome = "success";
+                    outcome = RepositoryMetrics.OUTCOME_SUCCESS;
                     return version;
                 } catch (ConcurrencyConflictException conflict) {
                     metrics.conflict(type);
                     if (attempt >= maxRetries) {
-                        outcome = "conflict";
+                        outcome = RepositoryMetrics.OUTCOME_CONFLICT;
                         throw conflict;
                     }
                     metrics.retried(type);
                 } catch (NoEventsProducedException none) {
-                    outcome = "no-events";
+                    outcome = RepositoryMetrics.OUTCOME_NO_EVENTS;
                     throw none;
                 }
             }

@@ -10,6 +10,18 @@ public interface RepositoryMetrics {
     RepositoryMetrics NONE = new RepositoryMetrics() {
     };
 
+    /** Outcome of {@link #applied}: events were appended. */
+    String OUTCOME_SUCCESS = "success";
+
+    /** Outcome of {@link #applied}: the command produced no events. */
+    String OUTCOME_NO_EVENTS = "no-events";
+
+    /** Outcome of {@link #applied}: concurrency conflicts outlasted the retries. */
+    String OUTCOME_CONFLICT = "conflict";
+
+    /** Outcome of {@link #applied}: any other failure. */
+    String OUTCOME_ERROR = "error";
+
     /**
      * An aggregate was loaded (or found missing).
      *
@@ -34,7 +46,7 @@ public interface RepositoryMetrics {
      * A command was applied, successfully or not.
      *
      * @param aggregateType the aggregate class
-     * @param outcome {@code "success"}, {@code "no-events"}, {@code "conflict"} or {@code "error"}
+     * @param outcome one of the {@code OUTCOME_*} constants
      * @param nanos how long the whole apply took, retries included
      */
     default void applied(Class<?> aggregateType, String outcome, long nanos) {

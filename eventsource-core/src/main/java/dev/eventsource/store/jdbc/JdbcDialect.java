@@ -1,0 +1,252 @@
+package dev.eventsource.store.jdbc;
+
+import dev.eventsource.PayloadFormat;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * The databases a {@link JdbcStore} supports, and what differs between them: column types, how a JSON parameter
+ * is bound, how appends are serialised, how times are bound.
+ */
+public enum JdbcDialect {
+
+    /** PostgreSQL: {@code jsonb} payloads, appends serialised by a transaction-scoped advisory lock. */
+    POSTGRESQL("postgresql") {
+        @Override
+        List<String> schema(TableName table, PayloadFormat format, boolean mariaDb) {
+            return List.of("""
+                    CREATE TABLE IF NOT EXISTS %1$s (
+                        position     BIGINT GENERATED ALWAYS AS IDENTITY,
+                        aggregate_id VARCHAR(255)             NOT NULL,
+                        version      BIGINT                   NOT NULL,
+                        type         VARCHAR(255)             NOT NULL,
+                        occurred_at  TIMESTAMP WITH TIME ZONE NOT NULL,
+                        payload      %4$-24s NOT NULL,
+                        metadata     JSONB                    NOT NULL,
+                        CONSTRAINT %2$s PRIMARY KEY (position),
+                        CONSTRAINT %3$s UNIQUE (aggregate_id, version)
+                    )""".formatted(table, table.constraint("pk"), table.constraint("aggregate_version_uq"),
+                    format == PayloadFormat.JSON ? "JSONB" : "BYTEA"));
+        }
+
+        @Override
+        String lockSql(TableName table) {
+            return "SELECT pg_advisory_xact_lock(?)";
+        }
+
+        @Override
+        void lock(Connection connection, String lockSql, TableName table) throws SQLException {
+            try (PreparedStatement statement = connection.prepareStatement(lockSql)) {
+                statement.setLong(1, table.advisoryLockKey());
+                statement.executeQuery().close();
+            }
+        }
+
+        @Override
+        String jsonParameter() {
+            return "CAST(? AS JSONB)";
+        }
+
+        @Override
+        void setInstant(PreparedStatement statement, int index, Instant at) throws SQLException {
+            statement.setObject(index, OffsetDateTime.ofInstant(at.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC));
+        }
+
+        @Override
+        Instant getInstant(ResultSet rows, int column) throws SQLException {
+            return rows.getObject(column, OffsetDateTime.class).toInstant();
+        }
+
+        @Override
+        boolean streamsOnlyInTransaction() {
+            // The PostgreSQL driver uses a cursor for the fetch size only outside autocommit; otherwise it
+            // reads the whole result into memory.
+            return true;
+        }
+    },
+
+    /**
+     * MySQL and MariaDB (InnoDB): a {@code JSON} payload column, binary collation for ids and types, appends
+     * serialised by a row lock on a one-row lock table.
+     */
+    MYSQL("mysql") {
+        @Override
+        List<String> schema(TableName table, PayloadFormat format, boolean mariaDb) {
+            // Binary, no-pad collations: ids 'a', 'A' and 'a ' are three different aggregates, as in Java.
+            String collation = mariaDb ? "utf8mb4_nopad_bin" : "utf8mb4_0900_bin";
+            return List.of("""
+                    CREATE TABLE IF NOT EXISTS %1$s (
+                        position     BIGINT       NOT NULL AUTO_INCREMENT,
+                        aggregate_id VARCHAR(255) CHARACTER SET utf8mb4 COLLATE %5$s NOT NULL,
+                        version      BIGINT       NOT NULL,
+                        type         VARCHAR(255) CHARACTER SET utf8mb4 COLLATE %5$s NOT NULL,
+                        occurred_at  DATETIME(6)  NOT NULL,
+                        payload      %4$-12s NOT NULL,
+                        metadata     JSON         NOT NULL,
+                        CONSTRAINT %2$s PRIMARY KEY (position),
+                        CONSTRAINT %3$s UNIQUE (aggregate_id, version)
+                    ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4""".formatted(table, table.constraint("pk"),
+                            table.constraint("aggregate_version_uq"),
+                            format == PayloadFormat.JSON ? "JSON" : "LONGBLOB", collation),
+                    lockTableDdl(table, " ENGINE = InnoDB"),
+                    lockRowInsert(table));
+        }
+
+        @Override
+        void setInstant(PreparedStatement statement, int index, Instant at) throws SQLException {
+            // DATETIME holds no zone; the store writes and reads it as UTC, whatever the session time zone.
+            statement.setObject(index, LocalDateTime.ofInstant(at.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC));
+        }
+
+        @Override
+        Instant getInstant(ResultSet rows, int column) throws SQLException {
+            return rows.getObject(column, LocalDateTime.class).toInstant(ZoneOffset.UTC);
+        }
+    },
+
+    /** H2: a {@code JSON} payload column, appends serialised by a row lock on a one-row lock table. */
+    H2("h2") {
+        @Override
+        List<String> schema(TableName table, PayloadFormat format, boolean mariaDb) {
+            return List.of("""
+                    CREATE TABLE IF NOT EXISTS %1$s (
+                        position     BIGINT GENERATED ALWAYS AS IDENTITY,
+                        aggregate_id VARCHAR(255)                NOT NULL,
+                        version      BIGINT                      NOT NULL,
+                        type         VARCHAR(255)                NOT NULL,
+                        occurred_at  TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+                        payload      %4$-27s NOT NULL,
+                        metadata     JSON                        NOT NULL,
+                        CONSTRAINT %2$s PRIMARY KEY (position),
+                        CONSTRAINT %3$s UNIQUE (aggregate_id, version)
+                    )""".formatted(table, table.constraint("pk"), table.constraint("aggregate_version_uq"),
+                            format == PayloadFormat.JSON ? "JSON" : "BLOB"),
+                    lockTableDdl(table, ""),
+                    lockRowInsert(table));
+        }
+
+        @Override
+        String jsonParameter() {
+            // Without FORMAT JSON, H2 would store the text as one JSON string value.
+            return "? FORMAT JSON";
+        }
+    };
+
+    private final String platform;
+
+    JdbcDialect(String platform) {
+        this.platform = platform;
+    }
+
+    /**
+     * Detects the dialect from the database's product name.
+     *
+     * @param dataSource the database
+     * @return the dialect for it
+     * @throws JdbcStoreException when the database cannot be reached or is not PostgreSQL, MySQL, MariaDB or H2
+     */
+    public static JdbcDialect detect(DataSource dataSource) {
+        Objects.requireNonNull(dataSource, "dataSource");
+        String product;
+        try (Connection connection = dataSource.getConnection()) {
+            product = connection.getMetaData().getDatabaseProductName();
+        } catch (SQLException e) {
+            throw new JdbcStoreException("Cannot detect the database of the event store: connecting to the"
+                    + " DataSource failed: " + e.getMessage(), e);
+        }
+        return forProductName(product);
+    }
+
+    static JdbcDialect forProductName(String product) {
+        String name = product == null ? "" : product.toLowerCase(Locale.ROOT);
+        if (name.contains("postgresql")) {
+            return POSTGRESQL;
+        }
+        if (name.contains("mysql") || name.contains("mariadb")) {
+            return MYSQL;
+        }
+        if (name.equals("h2")) {
+            return H2;
+        }
+        throw new JdbcStoreException("Unsupported database '" + product + "' for the JDBC event store; supported"
+                + " are PostgreSQL, MySQL, MariaDB and H2. Use another database, or another Store implementation");
+    }
+
+    /**
+     * Names the platform as Spring Boot's schema initialisation does, and as the schema scripts are named.
+     *
+     * @return {@code postgresql}, {@code mysql} or {@code h2}
+     */
+    public String platform() {
+        return platform;
+    }
+
+    /** @return the DDL statements that create the events table and what appends need, each idempotent */
+    abstract List<String> schema(TableName table, PayloadFormat format, boolean mariaDb);
+
+    /** @return the statement that takes the append lock, built once per store */
+    String lockSql(TableName table) {
+        return "SELECT id FROM " + table.lockTable() + " WHERE id = 1 FOR UPDATE";
+    }
+
+    /**
+     * Takes the lock that serialises appends to the table until the end of the current transaction.
+     *
+     * @throws JdbcStoreException when the lock table has no row to lock
+     */
+    void lock(Connection connection, String lockSql, TableName table) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(lockSql);
+             ResultSet rows = statement.executeQuery()) {
+            if (!rows.next()) {
+                throw new JdbcStoreException("The lock table " + table.lockTable() + " has no row with id 1, so"
+                        + " appends to " + table + " cannot be serialised; run JdbcStore.createSchema() or the"
+                        + " schema script, which insert it");
+            }
+        }
+    }
+
+    /** @return the placeholder for a JSON text parameter */
+    String jsonParameter() {
+        return "?";
+    }
+
+    /** Binds a time, at microsecond precision (the finest PostgreSQL and MySQL keep). */
+    void setInstant(PreparedStatement statement, int index, Instant at) throws SQLException {
+        statement.setObject(index, OffsetDateTime.ofInstant(at.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC));
+    }
+
+    Instant getInstant(ResultSet rows, int column) throws SQLException {
+        return rows.getObject(column, OffsetDateTime.class).toInstant();
+    }
+
+    /** @return whether the driver streams a result with a fetch size only inside a transaction */
+    boolean streamsOnlyInTransaction() {
+        return false;
+    }
+
+    private static String lockTableDdl(TableName table, String options) {
+        return """
+                CREATE TABLE IF NOT EXISTS %1$s (
+                    id INT NOT NULL,
+                    CONSTRAINT %2$s PRIMARY KEY (id)
+                )%3$s""".formatted(table.lockTable(), table.constraint("lock_pk"), options);
+    }
+
+    private static String lockRowInsert(TableName table) {
+        return """
+                INSERT INTO %1$s (id)
+                SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT id FROM %1$s WHERE id = 1)""".formatted(table.lockTable());
+    }
+}

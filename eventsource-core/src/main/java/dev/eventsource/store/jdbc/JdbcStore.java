@@ -1,0 +1,599 @@
+package dev.eventsource.store.jdbc;
+
+import dev.eventsource.AggregateNotFoundException;
+import dev.eventsource.ConcurrencyConflictException;
+import dev.eventsource.History;
+import dev.eventsource.PayloadFormat;
+import dev.eventsource.Record;
+import dev.eventsource.Store;
+import dev.eventsource.internal.Batches;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+import javax.sql.DataSource;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A {@link Store} in one table of a relational database, through plain JDBC on a {@link DataSource}: PostgreSQL,
+ * MySQL, MariaDB or H2 (see {@link JdbcDialect}). Thread-safe; build it once:
+ *
+ * <pre>{@code
+ * JdbcStore store = JdbcStore.builder(dataSource)
+ *         .tableName("eventsource_events")   // the default; "schema.table" works too
+ *         .build();
+ * store.createSchema();                      // or run dev/eventsource/store/jdbc/schema-<platform>.sql
+ * }</pre>
+ *
+ * <h2>Transactions</h2>
+ * When the connection the DataSource hands out is in autocommit mode, each append runs in its own transaction.
+ * When it is already in a transaction (autocommit off, for example the connection Spring's
+ * {@code TransactionAwareDataSourceProxy} binds to a {@code @Transactional} method), the append joins it and
+ * neither commits nor rolls back: the events commit, or vanish, with the caller's other changes.
+ *
+ * <h2>Global positions and the append lock</h2>
+ * Every event gets a position from the table's identity column. An identity value is taken at insert but becomes
+ * visible at commit, so without care a reader of {@link #readAll} could pass position 11 and later find a committed
+ * 10. This store therefore takes one lock per events table at every append, before inserting, and holds it until
+ * the transaction ends: a PostgreSQL transaction-scoped advisory lock, or on MySQL, MariaDB and H2 a row lock on
+ * the one-row table {@code <table>_lock}. Positions are then assigned in commit order, and {@code readAll} simply
+ * reads {@code position > ?} in order without ever skipping a late commit. The cost: appends to the same table
+ * serialise, for as long as the appending transaction lasts, so keep transactions that append short. Readers never
+ * take the lock. Positions may have gaps (a rolled-back append consumes its identity values).
+ *
+ * <h2>Columns</h2>
+ * Aggregate ids and type names are at most {@value #MAX_ID_LENGTH} characters (longer is an
+ * {@link IllegalArgumentException}, nothing stored); times are kept in UTC at microsecond precision; payloads in
+ * {@code jsonb} (PostgreSQL) or {@code JSON} for {@link PayloadFormat#JSON}, in a binary column for
+ * {@link PayloadFormat#BINARY}; metadata as a JSON object.
+ */
+public final class JdbcStore implements Store {
+
+    /** The default events table. */
+    public static final String DEFAULT_TABLE_NAME = "eventsource_events";
+
+    /** The default number of rows a load fetches from the database at a time. */
+    public static final int DEFAULT_FETCH_SIZE = 500;
+
+    /** The longest aggregate id or type name the columns hold, in characters. */
+    public static final int MAX_ID_LENGTH = 255;
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final TypeReference<Map<String, String>> METADATA_TYPE = new TypeReference<>() {
+    };
+
+    private static final String INSERT = """
+            INSERT INTO %1$s (aggregate_id, version, type, occurred_at, payload, metadata)
+            VALUES\s""";
+    private static final String INSERT_ROW = "(?, ?, ?, ?, %1$s, %2$s)";
+    /** Keeps a statement's parameters (six per row) far below every driver's limit (PostgreSQL: 32,767). */
+    private static final int MAX_ROWS_PER_INSERT = 1000;
+    private static final int PREBUILT_INSERTS = 16;
+    private static final String CURRENT_VERSION = """
+            SELECT MAX(version) FROM %1$s WHERE aggregate_id = ?""";
+    private static final String LOAD = """
+            SELECT position, version, type, occurred_at, payload, metadata
+            FROM %1$s
+            WHERE aggregate_id = ? AND version >= ? AND version <= ?
+            ORDER BY version""";
+    private static final String EXISTS = """
+            SELECT version FROM %1$s WHERE aggregate_id = ? LIMIT 1""";
+    private static final String READ_ALL = """
+            SELECT position, aggregate_id, version, type, occurred_at, payload, metadata
+            FROM %1$s
+            WHERE position > ?
+            ORDER BY position
+            LIMIT ?""";
+
+    private final DataSource dataSource;
+    private final TableName table;
+    private final JdbcDialect dialect;
+    private final PayloadFormat payloadFormat;
+    private final int fetchSize;
+
+    private final String insertPrefix;
+    private final String insertRow;
+    private final String[] insertSqlBySize;
+    private final String currentVersionSql;
+    private final String loadSql;
+    private final String existsSql;
+    private final String readAllSql;
+    private final String lockSql;
+
+    private JdbcStore(Builder builder, TableName table, JdbcDialect dialect) {
+        this.dataSource = builder.dataSource;
+        this.table = table;
+        this.dialect = dialect;
+        this.payloadFormat = builder.payloadFormat;
+        this.fetchSize = builder.fetchSize;
+        String payloadParameter = payloadFormat == PayloadFormat.JSON ? dialect.jsonParameter() : "?";
+        this.insertPrefix = INSERT.formatted(table);
+        this.insertRow = INSERT_ROW.formatted(payloadParameter, dialect.jsonParameter());
+        this.insertSqlBySize = new String[PREBUILT_INSERTS];
+        for (int rows = 1; rows <= PREBUILT_INSERTS; rows++) {
+            insertSqlBySize[rows - 1] = insertPrefix + String.join(", ", Collections.nCopies(rows, insertRow));
+        }
+        this.currentVersionSql = CURRENT_VERSION.formatted(table);
+        this.loadSql = LOAD.formatted(table);
+        this.existsSql = EXISTS.formatted(table);
+        this.readAllSql = READ_ALL.formatted(table);
+        this.lockSql = dialect.lockSql(table);
+    }
+
+    /**
+     * Starts a store on a DataSource.
+     *
+     * @param dataSource where the events table lives; a pooled DataSource, or a transaction-aware proxy to join
+     *     the caller's transactions
+     * @return a builder
+     */
+    public static Builder builder(DataSource dataSource) {
+        return new Builder(Objects.requireNonNull(dataSource, "dataSource"));
+    }
+
+    /** @return the dialect in use, given or detected */
+    public JdbcDialect dialect() {
+        return dialect;
+    }
+
+    /** @return the events table, as configured (possibly schema-qualified) */
+    public String tableName() {
+        return table.qualified();
+    }
+
+    /** @return the payload format the table's payload column is made for */
+    public PayloadFormat payloadFormat() {
+        return payloadFormat;
+    }
+
+    /**
+     * Creates the events table, its constraints and, on MySQL, MariaDB and H2, the lock table and its row, where
+     * missing; running it again changes nothing. The statements are those of the shipped
+     * {@code schema-<platform>.sql} scripts, for this store's table name and payload format.
+     *
+     * @throws JdbcStoreException when a statement fails (for example a missing schema or privilege)
+     */
+    public void createSchema() {
+        try (Connection connection = dataSource.getConnection()) {
+            boolean mariaDb = dialect == JdbcDialect.MYSQL && connection.getMetaData().getDatabaseProductName()
+                    .toLowerCase(java.util.Locale.ROOT).contains("mariadb");
+            try (Statement statement = connection.createStatement()) {
+                for (String ddl : dialect.schema(table, payloadFormat, mariaDb)) {
+                    statement.execute(ddl);
+                }
+            }
+        } catch (SQLException e) {
+            throw new JdbcStoreException("Cannot create the event store schema for table " + table + " on "
+                    + dialect.platform() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void save(String aggregateId, List<Record> records) {
+        Batches.validate(aggregateId, records);
+        if (records.isEmpty()) {
+            return;
+        }
+        checkLengths(aggregateId, records);
+        long first = records.get(0).version();
+        try (Connection connection = dataSource.getConnection()) {
+            boolean ownTransaction = connection.getAutoCommit();
+            if (ownTransaction) {
+                connection.setAutoCommit(false);
+            }
+            try {
+                appendUnderLock(connection, aggregateId, records);
+                if (ownTransaction) {
+                    connection.commit();
+                }
+            } catch (DuplicateVersions duplicate) {
+                if (!ownTransaction) {
+                    // The caller's transaction is aborted (PostgreSQL) or keeps an old snapshot, so the version
+                    // read under the lock is the best knowledge: the store is at least at the first version.
+                    throw new ConcurrencyConflictException(aggregateId, first - 1,
+                            Math.max(duplicate.versionSeen, first));
+                }
+                connection.rollback();
+                connection.setAutoCommit(true);
+                long current = currentVersion(connection, aggregateId);
+                if (first <= current && isStored(connection, aggregateId, records)) {
+                    return;
+                }
+                throw new ConcurrencyConflictException(aggregateId, first - 1, current);
+            } catch (SQLException | RuntimeException | Error e) {
+                if (ownTransaction) {
+                    rollback(connection, e);
+                    restoreAutoCommit(connection, e);
+                }
+                throw e;
+            }
+            if (ownTransaction) {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new JdbcStoreException("Appending " + records.size() + " event(s) (versions " + first + " to "
+                    + records.get(records.size() - 1).version() + ") of aggregate '" + aggregateId + "' to table "
+                    + table + " failed, and the batch was not stored: " + e.getMessage(), e);
+        }
+    }
+
+    /** A unique-key violation at insert: another writer stored these versions after this transaction's snapshot. */
+    private static final class DuplicateVersions extends Exception {
+        private final long versionSeen;
+
+        DuplicateVersions(long versionSeen, SQLException cause) {
+            super(cause.getMessage(), cause, false, false);
+            this.versionSeen = versionSeen;
+        }
+    }
+
+    /**
+     * Takes the append lock, checks the version and inserts the batch, each part of the batch in one multi-row
+     * statement (atomic on its own, so a failed insert leaves nothing behind even in the caller's transaction).
+     *
+     * @throws ConcurrencyConflictException when the batch does not continue the stored history
+     * @throws DuplicateVersions when the insert hit the unique key
+     */
+    private void appendUnderLock(Connection connection, String aggregateId, List<Record> records)
+            throws SQLException, DuplicateVersions {
+        // Positions must follow commit order so readAll never skips a late commit: hold one lock per table from
+        // before the identity values are drawn until the transaction ends (see the class comment).
+        dialect.lock(connection, lockSql, table);
+        long current = currentVersion(connection, aggregateId);
+        long first = records.get(0).version();
+        if (first != current + 1) {
+            if (first <= current && isStored(connection, aggregateId, records)) {
+                return;
+            }
+            throw new ConcurrencyConflictException(aggregateId, first - 1, current);
+        }
+        for (int from = 0; from < records.size(); from += MAX_ROWS_PER_INSERT) {
+            List<Record> part = records.subList(from, Math.min(records.size(), from + MAX_ROWS_PER_INSERT));
+            try (PreparedStatement insert = connection.prepareStatement(insertSql(part.size()))) {
+                int index = 1;
+                for (Record record : part) {
+                    index = bind(insert, index, record);
+                }
+                insert.executeUpdate();
+            } catch (SQLException e) {
+                if (isUniqueViolation(e)) {
+                    throw new DuplicateVersions(current, e);
+                }
+                throw e;
+            }
+        }
+    }
+
+    private String insertSql(int rows) {
+        if (rows <= insertSqlBySize.length) {
+            return insertSqlBySize[rows - 1];
+        }
+        return insertPrefix + String.join(", ", Collections.nCopies(rows, insertRow));
+    }
+
+    private int bind(PreparedStatement insert, int index, Record record) throws SQLException {
+        insert.setString(index, record.aggregateId());
+        insert.setLong(index + 1, record.version());
+        insert.setString(index + 2, record.type());
+        dialect.setInstant(insert, index + 3, record.at());
+        if (payloadFormat == PayloadFormat.JSON) {
+            insert.setString(index + 4, new String(record.data(), StandardCharsets.UTF_8));
+        } else {
+            insert.setBytes(index + 4, record.data());
+        }
+        insert.setString(index + 5, JSON.writeValueAsString(record.metadata()));
+        return index + 6;
+    }
+
+    private long currentVersion(Connection connection, String aggregateId) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(currentVersionSql)) {
+            statement.setString(1, aggregateId);
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
+    }
+
+    /** @return whether the batch is already stored: same versions, same types, equal payloads */
+    private boolean isStored(Connection connection, String aggregateId, List<Record> records) throws SQLException {
+        long first = records.get(0).version();
+        long last = records.get(records.size() - 1).version();
+        List<Record> stored = new ArrayList<>(records.size());
+        try (PreparedStatement statement = connection.prepareStatement(loadSql)) {
+            statement.setString(1, aggregateId);
+            statement.setLong(2, first);
+            statement.setLong(3, last);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    stored.add(toRecord(rows, aggregateId, 2));
+                }
+            }
+        }
+        if (stored.size() != records.size()) {
+            return false;
+        }
+        for (int i = 0; i < records.size(); i++) {
+            Record mine = records.get(i);
+            Record theirs = stored.get(i);
+            if (mine.version() != theirs.version() || !mine.type().equals(theirs.type())
+                    || !samePayload(mine.data(), theirs.data())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean samePayload(byte[] mine, byte[] stored) {
+        if (Arrays.equals(mine, stored)) {
+            return true;
+        }
+        if (payloadFormat != PayloadFormat.JSON) {
+            return false;
+        }
+        // jsonb and MySQL's JSON normalise the text (spacing, key order), so compare the parsed values.
+        try {
+            return JSON.readTree(mine).equals(JSON.readTree(stored));
+        } catch (JacksonException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public History load(String aggregateId, long fromVersion, long toVersion) {
+        Batches.validateRange(aggregateId, fromVersion, toVersion);
+        long from = Math.max(1, fromVersion);
+        long to = toVersion == 0 ? Long.MAX_VALUE : toVersion;
+        try {
+            List<Record> records = read(connection -> {
+                List<Record> found = new ArrayList<>();
+                try (PreparedStatement statement = connection.prepareStatement(loadSql)) {
+                    statement.setFetchSize(fetchSize);
+                    statement.setString(1, aggregateId);
+                    statement.setLong(2, from);
+                    statement.setLong(3, to);
+                    try (ResultSet rows = statement.executeQuery()) {
+                        while (rows.next()) {
+                            found.add(toRecord(rows, aggregateId, 2));
+                        }
+                    }
+                }
+                if (found.isEmpty() && !exists(connection, aggregateId)) {
+                    throw new AggregateNotFoundException(aggregateId);
+                }
+                return found;
+            });
+            return History.of(records);
+        } catch (SQLException e) {
+            throw new JdbcStoreException("Loading aggregate '" + aggregateId + "' (versions " + fromVersion + " to "
+                    + toVersion + ") from table " + table + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private boolean exists(Connection connection, String aggregateId) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(existsSql)) {
+            statement.setString(1, aggregateId);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next();
+            }
+        }
+    }
+
+    @Override
+    public List<Record> readAll(long afterPosition, int limit) {
+        Batches.validateStreamRead(afterPosition, limit);
+        try {
+            return read(connection -> {
+                List<Record> found = new ArrayList<>(Math.min(limit, fetchSize));
+                try (PreparedStatement statement = connection.prepareStatement(readAllSql)) {
+                    statement.setFetchSize(Math.min(limit, fetchSize));
+                    statement.setLong(1, afterPosition);
+                    statement.setInt(2, limit);
+                    try (ResultSet rows = statement.executeQuery()) {
+                        while (rows.next()) {
+                            found.add(toRecord(rows, rows.getString(2), 3));
+                        }
+                    }
+                }
+                return List.copyOf(found);
+            });
+        } catch (SQLException e) {
+            throw new JdbcStoreException("Reading the global stream after position " + afterPosition + " from table "
+                    + table + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private interface Read<T> {
+        T apply(Connection connection) throws SQLException;
+    }
+
+    /** Runs a read, inside a transaction when the driver needs one to stream with the fetch size. */
+    private <T> T read(Read<T> read) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            if (!dialect.streamsOnlyInTransaction() || !connection.getAutoCommit()) {
+                return read.apply(connection);
+            }
+            connection.setAutoCommit(false);
+            try {
+                T result = read.apply(connection);
+                connection.commit();
+                connection.setAutoCommit(true);
+                return result;
+            } catch (SQLException | RuntimeException | Error e) {
+                rollback(connection, e);
+                restoreAutoCommit(connection, e);
+                throw e;
+            }
+        }
+    }
+
+    /** Maps a row whose columns from {@code versionColumn} are version, type, occurred_at, payload, metadata. */
+    private Record toRecord(ResultSet rows, String aggregateId, int versionColumn) throws SQLException {
+        long position = rows.getLong(1);
+        long version = rows.getLong(versionColumn);
+        String type = rows.getString(versionColumn + 1);
+        var at = dialect.getInstant(rows, versionColumn + 2);
+        byte[] data = payloadFormat == PayloadFormat.JSON
+                ? rows.getString(versionColumn + 3).getBytes(StandardCharsets.UTF_8)
+                : rows.getBytes(versionColumn + 3);
+        String metadataJson = rows.getString(versionColumn + 4);
+        Map<String, String> metadata;
+        try {
+            metadata = metadataJson == null ? Map.of() : JSON.readValue(metadataJson, METADATA_TYPE);
+        } catch (JacksonException e) {
+            throw new JdbcStoreException("The metadata of event " + aggregateId + "@" + version + " in table " + table
+                    + " is not a JSON object of strings: " + e.getOriginalMessage(), e);
+        }
+        return new Record(aggregateId, version, type, at, data, metadata, position);
+    }
+
+    private static void checkLengths(String aggregateId, List<Record> records) {
+        if (aggregateId.codePointCount(0, aggregateId.length()) > MAX_ID_LENGTH) {
+            throw new IllegalArgumentException("Aggregate id '" + aggregateId.substring(0, 40) + "...' has "
+                    + aggregateId.codePointCount(0, aggregateId.length()) + " characters; the JDBC store keeps at most "
+                    + MAX_ID_LENGTH + "; nothing was stored");
+        }
+        for (Record record : records) {
+            String type = record.type();
+            if (type.codePointCount(0, type.length()) > MAX_ID_LENGTH) {
+                throw new IllegalArgumentException("Event type '" + type.substring(0, 40) + "...' of "
+                        + aggregateId + "@" + record.version() + " has " + type.codePointCount(0, type.length())
+                        + " characters; the JDBC store keeps at most " + MAX_ID_LENGTH
+                        + "; use a shorter @EventType name; nothing was stored");
+            }
+        }
+    }
+
+    private static boolean isUniqueViolation(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                for (SQLException next = sql; next != null; next = next.getNextException()) {
+                    if (isUniqueState(next)) {
+                        return true;
+                    }
+                    if (next.getNextException() == next) {
+                        break;
+                    }
+                }
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isUniqueState(SQLException e) {
+        // 23505: PostgreSQL and H2; 23000 with error 1062: MySQL and MariaDB.
+        return "23505".equals(e.getSQLState())
+                || ("23000".equals(e.getSQLState()) && e.getErrorCode() == 1062);
+    }
+
+    private static void rollback(Connection connection, Throwable failure) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    private static void restoreAutoCommit(Connection connection, Throwable failure) {
+        try {
+            connection.setAutoCommit(true);
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "JdbcStore[" + dialect.platform() + ", table " + table + ", " + payloadFormat + "]";
+    }
+
+    /** Configures a {@link JdbcStore}; every setting has a default except the DataSource. */
+    public static final class Builder {
+
+        private final DataSource dataSource;
+        private String tableName = DEFAULT_TABLE_NAME;
+        private JdbcDialect dialect;
+        private PayloadFormat payloadFormat = PayloadFormat.JSON;
+        private int fetchSize = DEFAULT_FETCH_SIZE;
+
+        private Builder(DataSource dataSource) {
+            this.dataSource = dataSource;
+        }
+
+        /**
+         * Sets the events table; validated by {@link #build()}.
+         *
+         * @param tableName a plain or schema-qualified SQL identifier; default {@value JdbcStore#DEFAULT_TABLE_NAME}
+         * @return this builder
+         */
+        public Builder tableName(String tableName) {
+            this.tableName = tableName;
+            return this;
+        }
+
+        /**
+         * Sets the dialect instead of detecting it from the database's metadata.
+         *
+         * @param dialect the dialect, or null to detect it
+         * @return this builder
+         */
+        public Builder dialect(JdbcDialect dialect) {
+            this.dialect = dialect;
+            return this;
+        }
+
+        /**
+         * Sets the format of the payloads, which must match the serializer's {@code format()}; it decides the
+         * payload column's type.
+         *
+         * @param payloadFormat the format; default JSON
+         * @return this builder
+         */
+        public Builder payloadFormat(PayloadFormat payloadFormat) {
+            this.payloadFormat = Objects.requireNonNull(payloadFormat, "payloadFormat");
+            return this;
+        }
+
+        /**
+         * Sets how many rows a load fetches from the database at a time.
+         *
+         * @param fetchSize at least 1; default {@value JdbcStore#DEFAULT_FETCH_SIZE}
+         * @return this builder
+         * @throws IllegalArgumentException when below 1
+         */
+        public Builder fetchSize(int fetchSize) {
+            if (fetchSize < 1) {
+                throw new IllegalArgumentException("fetchSize must be at least 1, got " + fetchSize);
+            }
+            this.fetchSize = fetchSize;
+            return this;
+        }
+
+        /**
+         * Validates the settings and builds the store; detects the dialect when none was set.
+         *
+         * @return the store
+         * @throws InvalidTableNameException when the table name is not a plain or schema-qualified identifier
+         * @throws JdbcStoreException when the dialect must be detected and the database is unreachable or unsupported
+         */
+        public JdbcStore build() {
+            TableName table = TableName.of(tableName);
+            JdbcDialect resolved = dialect != null ? dialect : JdbcDialect.detect(dataSource);
+            return new JdbcStore(this, table, resolved);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package dev.eventsource.store.jdbc;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * A validated, optionally schema-qualified table name, and the names derived from it (lock table, constraints).
+ * Only names that pass {@link #of(String)} are ever put into SQL text, unquoted.
+ */
+record TableName(String qualified, String schema, String table) {
+
+    /** Room left for the longest derived suffix within PostgreSQL's 63-byte identifier limit. */
+    static final int MAX_TABLE_LENGTH = 40;
+    static final int MAX_SCHEMA_LENGTH = 63;
+
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    static TableName of(String name) {
+        if (name == null || name.isEmpty()) {
+            throw new InvalidTableNameException(name, "it is empty");
+        }
+        String[] parts = name.split("\\.", -1);
+        if (parts.length > 2) {
+            throw new InvalidTableNameException(name, "it has more than one dot; only schema.table is allowed");
+        }
+        String schema = parts.length == 2 ? parts[0] : null;
+        String table = parts[parts.length - 1];
+        if (schema != null) {
+            requireIdentifier(name, schema, "schema", MAX_SCHEMA_LENGTH);
+        }
+        requireIdentifier(name, table, "table", MAX_TABLE_LENGTH);
+        return new TableName(name, schema, table);
+    }
+
+    private static void requireIdentifier(String name, String part, String what, int maxLength) {
+        if (part.isEmpty()) {
+            throw new InvalidTableNameException(name, "the " + what + " part is empty");
+        }
+        if (!IDENTIFIER.matcher(part).matches()) {
+            throw new InvalidTableNameException(name, "the " + what + " part '" + part
+                    + "' has a character other than a letter, digit or underscore, or starts with a digit");
+        }
+        if (part.length() > maxLength) {
+            throw new InvalidTableNameException(name, "the " + what + " part has " + part.length()
+                    + " characters; at most " + maxLength + " are allowed");
+        }
+    }
+
+    /** @return the one-row table whose row is locked by every append on MySQL, MariaDB and H2 */
+    String lockTable() {
+        return qualified + "_lock";
+    }
+
+    /** @return the name of a constraint or index: the unqualified table name plus a suffix */
+    String constraint(String suffix) {
+        return table + "_" + suffix;
+    }
+
+    /**
+     * Derives the key of the PostgreSQL advisory lock that serialises appends to this table: stable across JVMs
+     * and releases, and different per table so two stores in one database do not wait for each other.
+     */
+    long advisoryLockKey() {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(
+                    ("dev.eventsource.store.jdbc:" + qualified.toLowerCase(Locale.ROOT)).getBytes(StandardCharsets.UTF_8));
+            long key = 0;
+            for (int i = 0; i < Long.BYTES; i++) {
+                key = (key << 8) | (hash[i] & 0xFF);
+            }
+            return key;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return qualified;
+    }
+}

@@ -1,0 +1,90 @@
+package dev.eventsource.autoconfigure;
+
+import dev.eventsource.Aggregate;
+import dev.eventsource.Repository;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.support.BeanDefinitionRegistry;
+import org.springframework.beans.factory.support.BeanDefinitionRegistryPostProcessor;
+import org.springframework.beans.factory.support.RootBeanDefinition;
+import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.Ordered;
+import org.springframework.core.ResolvableType;
+import org.springframework.core.env.Environment;
+import org.springframework.core.io.ResourceLoader;
+
+import java.util.List;
+
+/**
+ * Registers one {@code Repository<A>} bean per aggregate class found by {@link AggregateScanner}, typed with its
+ * generic so that {@code Repository<Person>} can be injected. Runs after every configuration class is processed,
+ * so a {@code Repository<A>} the application defines itself is seen and wins.
+ */
+final class AggregateRepositoryRegistrar implements BeanDefinitionRegistryPostProcessor, Ordered {
+
+    static final String BASE_PACKAGES_PROPERTY = "eventsource.scan.base-packages";
+
+    private static final Log logger = LogFactory.getLog(AggregateRepositoryRegistrar.class);
+
+    private final Environment environment;
+
+    private final ResourceLoader resourceLoader;
+
+    AggregateRepositoryRegistrar(Environment environment, ResourceLoader resourceLoader) {
+        this.environment = environment;
+        this.resourceLoader = resourceLoader;
+    }
+
+    @Override
+    public void postProcessBeanDefinitionRegistry(BeanDefinitionRegistry registry) {
+        List<String> packages = basePackages((BeanFactory) registry);
+        if (packages.isEmpty()) {
+            logger.warn("No packages to scan for aggregates: set " + BASE_PACKAGES_PROPERTY
+                    + " or annotate the application with @SpringBootApplication");
+            return;
+        }
+        long started = System.nanoTime();
+        List<Class<? extends Aggregate>> aggregates = new AggregateScanner(this.resourceLoader).scan(packages);
+        if (logger.isDebugEnabled()) {
+            logger.debug("Found " + aggregates.size() + " aggregates in " + packages + " in "
+                    + (System.nanoTime() - started) / 1_000_000 + " ms");
+        }
+        for (Class<? extends Aggregate> aggregate : aggregates) {
+            ResolvableType repositoryType = ResolvableType.forClassWithGenerics(Repository.class, aggregate);
+            if (isDefined((ListableBeanFactory) registry, repositoryType)) {
+                continue;
+            }
+            RootBeanDefinition definition = new RootBeanDefinition();
+            definition.setTargetType(repositoryType);
+            BeanFactory beanFactory = (BeanFactory) registry;
+            definition.setInstanceSupplier(() -> beanFactory.getBean(RepositoryFactory.class).create(aggregate));
+            registry.registerBeanDefinition(beanName(aggregate), definition);
+        }
+    }
+
+    private List<String> basePackages(BeanFactory beanFactory) {
+        List<String> configured = Binder.get(this.environment)
+                .bind(BASE_PACKAGES_PROPERTY, Bindable.listOf(String.class)).orElse(List.of());
+        if (!configured.isEmpty()) {
+            return configured;
+        }
+        return AutoConfigurationPackages.has(beanFactory) ? AutoConfigurationPackages.get(beanFactory) : List.of();
+    }
+
+    private static boolean isDefined(ListableBeanFactory beanFactory, ResolvableType repositoryType) {
+        return beanFactory.getBeanNamesForType(repositoryType, true, false).length > 0;
+    }
+
+    static String beanName(Class<?> aggregate) {
+        return "eventsource.repository:" + aggregate.getName();
+    }
+
+    @Override
+    public int getOrder() {
+        return Ordered.LOWEST_PRECEDENCE;
+    }
+}

@@ -1,0 +1,51 @@
+package dev.eventsource.autoconfigure;
+
+import dev.eventsource.Observer;
+import dev.eventsource.Repository;
+import dev.eventsource.RepositoryMetrics;
+import dev.eventsource.Serializer;
+import dev.eventsource.Store;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
+import org.springframework.core.io.ResourceLoader;
+
+/**
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of eventsource: a
+ * {@link Serializer}, a {@link Store} chosen by {@code eventsource.store.type}, one {@code Repository<A>} per
+ * aggregate found in the application's packages, and Micrometer metrics. Each bean backs off when the application
+ * defines its own.
+ */
+@AutoConfiguration(afterName = {
+        "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
+        "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+        "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+        "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration" })
+@ConditionalOnClass(Repository.class)
+@EnableConfigurationProperties(EventSourceProperties.class)
+@Import({ SerializerConfiguration.class, JdbcStoreConfiguration.class, MemoryStoreConfiguration.class,
+        MetricsConfiguration.class })
+public final class EventSourceAutoConfiguration {
+
+    EventSourceAutoConfiguration() {
+    }
+
+    @Bean
+    static AggregateRepositoryRegistrar eventSourceAggregateRepositoryRegistrar(Environment environment,
+            ResourceLoader resourceLoader) {
+        return new AggregateRepositoryRegistrar(environment, resourceLoader);
+    }
+
+    @Bean
+    RepositoryFactory eventSourceRepositoryFactory(Store store, Serializer serializer,
+            ObjectProvider<RepositoryMetrics> metrics, ObjectProvider<Observer> observers,
+            ApplicationEventPublisher publisher, EventSourceProperties properties) {
+        return new RepositoryFactory(store, serializer, metrics.getIfAvailable(() -> RepositoryMetrics.NONE),
+                new ObserverDispatcher(observers, publisher), properties.getRepository().getMaxRetries());
+    }
+}

@@ -1,0 +1,252 @@
+package dev.eventsource.autoconfigure;
+
+import dev.eventsource.store.jdbc.JdbcDialect;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.sql.init.DatabaseInitializationMode;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Configuration properties of eventsource, under {@code eventsource.*}.
+ */
+@ConfigurationProperties("eventsource")
+public class EventSourceProperties {
+
+    private final Store store = new Store();
+
+    private final Jdbc jdbc = new Jdbc();
+
+    private final Serializer serializer = new Serializer();
+
+    private final Scan scan = new Scan();
+
+    private final Repository repository = new Repository();
+
+    private final Metrics metrics = new Metrics();
+
+    /** @return the store settings */
+    public Store getStore() {
+        return this.store;
+    }
+
+    /** @return the JDBC store settings */
+    public Jdbc getJdbc() {
+        return this.jdbc;
+    }
+
+    /** @return the serializer settings */
+    public Serializer getSerializer() {
+        return this.serializer;
+    }
+
+    /** @return the aggregate scanning settings */
+    public Scan getScan() {
+        return this.scan;
+    }
+
+    /** @return the repository settings */
+    public Repository getRepository() {
+        return this.repository;
+    }
+
+    /** @return the metrics settings */
+    public Metrics getMetrics() {
+        return this.metrics;
+    }
+
+    /** Where events are stored. */
+    public static class Store {
+
+        /**
+         * Store to use: auto picks JDBC when the context has a single DataSource, in-memory otherwise.
+         */
+        private StoreType type = StoreType.AUTO;
+
+        /** @return the store type */
+        public StoreType getType() {
+            return this.type;
+        }
+
+        /** @param type the store type */
+        public void setType(StoreType type) {
+            this.type = type;
+        }
+    }
+
+    /** Settings of the JDBC store. */
+    public static class Jdbc {
+
+        /** Name of the events table, optionally qualified by a schema. */
+        private String tableName = "eventsource_events";
+
+        /** Database schema initialization mode for the events table. */
+        private DatabaseInitializationMode initializeSchema = DatabaseInitializationMode.EMBEDDED;
+
+        /**
+         * Platform of the database (postgresql, mysql, mariadb or h2); detected from the DataSource when not set.
+         */
+        private String platform;
+
+        /** @return the events table name */
+        public String getTableName() {
+            return this.tableName;
+        }
+
+        /** @param tableName the events table name */
+        public void setTableName(String tableName) {
+            this.tableName = tableName;
+        }
+
+        /** @return when the events table is created at start-up */
+        public DatabaseInitializationMode getInitializeSchema() {
+            return this.initializeSchema;
+        }
+
+        /** @param initializeSchema when the events table is created at start-up */
+        public void setInitializeSchema(DatabaseInitializationMode initializeSchema) {
+            this.initializeSchema = initializeSchema;
+        }
+
+        /** @return the database platform, or {@code null} to detect it */
+        public String getPlatform() {
+            return this.platform;
+        }
+
+        /**
+         * Sets the database platform.
+         *
+         * @param platform postgresql, mysql, mariadb or h2; {@code null} or blank to detect it
+         * @throws IllegalArgumentException when the platform is not supported
+         */
+        public void setPlatform(String platform) {
+            toDialect(platform);
+            this.platform = platform;
+        }
+
+        /** Returns the dialect named by the platform, or {@code null} to detect it. */
+        JdbcDialect dialect() {
+            return toDialect(this.platform);
+        }
+
+        private static JdbcDialect toDialect(String platform) {
+            if (platform == null || platform.isBlank()) {
+                return null;
+            }
+            String name = platform.trim().toLowerCase(Locale.ROOT);
+            if (name.equals("mariadb")) {
+                return JdbcDialect.MYSQL;
+            }
+            for (JdbcDialect dialect : JdbcDialect.values()) {
+                if (dialect.platform().equals(name)) {
+                    return dialect;
+                }
+            }
+            throw new IllegalArgumentException("eventsource.jdbc.platform '" + platform + "' is not supported; use "
+                    + "postgresql, mysql, mariadb or h2, or remove the property to detect the database");
+        }
+    }
+
+    /** How events are serialized. */
+    public static class Serializer {
+
+        /** Format of stored event payloads. */
+        private SerializerFormat format = SerializerFormat.JSON;
+
+        /** @return the payload format */
+        public SerializerFormat getFormat() {
+            return this.format;
+        }
+
+        /** @param format the payload format */
+        public void setFormat(SerializerFormat format) {
+            this.format = format;
+        }
+    }
+
+    /** Where aggregates are looked for. */
+    public static class Scan {
+
+        /**
+         * Packages to scan for aggregates with @EventHandler methods; the auto-configuration packages when empty.
+         */
+        private List<String> basePackages = new ArrayList<>();
+
+        /** @return the packages to scan */
+        public List<String> getBasePackages() {
+            return this.basePackages;
+        }
+
+        /** @param basePackages the packages to scan */
+        public void setBasePackages(List<String> basePackages) {
+            this.basePackages = basePackages;
+        }
+    }
+
+    /** Settings shared by every repository. */
+    public static class Repository {
+
+        /** Number of times a command is run again after a concurrency conflict before the conflict is thrown. */
+        private int maxRetries = dev.eventsource.Repository.Builder.DEFAULT_MAX_RETRIES;
+
+        /** @return the retries after a conflict */
+        public int getMaxRetries() {
+            return this.maxRetries;
+        }
+
+        /**
+         * Sets the retries after a conflict.
+         *
+         * @param maxRetries 0 or more
+         * @throws IllegalArgumentException when negative
+         */
+        public void setMaxRetries(int maxRetries) {
+            if (maxRetries < 0) {
+                throw new IllegalArgumentException("eventsource.repository.max-retries must be 0 or more, got "
+                        + maxRetries + "; use 0 to fail on the first conflict");
+            }
+            this.maxRetries = maxRetries;
+        }
+    }
+
+    /** Micrometer metrics of the repositories. */
+    public static class Metrics {
+
+        /** Whether to record repository metrics when a MeterRegistry is available. */
+        private boolean enabled = true;
+
+        /** @return whether metrics are recorded */
+        public boolean isEnabled() {
+            return this.enabled;
+        }
+
+        /** @param enabled whether metrics are recorded */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+    }
+
+    /** Which store {@link EventSourceAutoConfiguration} creates. */
+    public enum StoreType {
+
+        /** JDBC when the context has a single DataSource, in-memory otherwise. */
+        AUTO,
+
+        /** The in-memory store: events are lost when the application stops. */
+        MEMORY,
+
+        /** The JDBC store on the application's DataSource. */
+        JDBC
+    }
+
+    /** Payload format of stored events. */
+    public enum SerializerFormat {
+
+        /** JSON text, on the application's Jackson JsonMapper. */
+        JSON,
+
+        /** CBOR, a binary form of JSON's data model; needs jackson-dataformat-cbor. */
+        CBOR
+    }
+}

@@ -1,0 +1,30 @@
+package dev.eventsource.autoconfigure;
+
+import dev.eventsource.Store;
+import dev.eventsource.autoconfigure.EventSourceProperties.StoreType;
+import dev.eventsource.store.memory.MemoryStore;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import javax.sql.DataSource;
+
+/**
+ * The in-memory {@link Store}, when no other store was configured; processed after {@link JdbcStoreConfiguration}.
+ */
+@Configuration(proxyBeanMethods = false)
+class MemoryStoreConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    Store eventSourceStore(EventSourceProperties properties, ObjectProvider<DataSource> dataSources) {
+        if (properties.getStore().getType() == StoreType.JDBC) {
+            // The JDBC configuration did not match; say why instead of silently keeping events in memory.
+            throw new JdbcStoreUnavailableException((dataSources.getIfUnique() == null)
+                    ? "the application context has no single DataSource"
+                    : "spring-jdbc (org.springframework:spring-jdbc) is not on the classpath");
+        }
+        return new MemoryStore();
+    }
+}
