@@ -462,7 +462,7 @@ class EventSourceAutoConfigurationTests {
             MemoryStore empty = new MemoryStore();
             return new Store() {
                 @Override
-                public void save(String aggregateId, List<Record> records) {
+                public boolean save(String aggregateId, List<Record> records) {
                     throw new ConcurrencyConflictException(aggregateId, 0, 1);
                 }
 

@@ -180,10 +180,10 @@ public final class JdbcStore implements Store {
     }
 
     @Override
-    public void save(String aggregateId, List<Record> records) {
+    public boolean save(String aggregateId, List<Record> records) {
         Batches.validate(aggregateId, records);
         if (records.isEmpty()) {
-            return;
+            return true;
         }
         checkLengths(aggregateId, records);
         long first = records.get(0).version();
@@ -192,8 +192,9 @@ public final class JdbcStore implements Store {
             if (ownTransaction) {
                 connection.setAutoCommit(false);
             }
+            boolean appended;
             try {
-                appendUnderLock(connection, aggregateId, records);
+                appended = appendUnderLock(connection, aggregateId, records);
                 if (ownTransaction) {
                     connection.commit();
                 }
@@ -208,7 +209,7 @@ public final class JdbcStore implements Store {
                 connection.setAutoCommit(true);
                 long current = currentVersion(connection, aggregateId);
                 if (first <= current && isStored(connection, aggregateId, records)) {
-                    return;
+                    return false;
                 }
                 throw new ConcurrencyConflictException(aggregateId, first - 1, current);
             } catch (SQLException | RuntimeException | Error e) {
@@ -221,6 +222,7 @@ public final class JdbcStore implements Store {
             if (ownTransaction) {
                 connection.setAutoCommit(true);
             }
+            return appended;
         } catch (SQLException e) {
             throw new JdbcStoreException("Appending " + records.size() + " event(s) (versions " + first + " to "
                     + records.get(records.size() - 1).version() + ") of aggregate '" + aggregateId + "' to table "
@@ -245,7 +247,7 @@ public final class JdbcStore implements Store {
      * @throws ConcurrencyConflictException when the batch does not continue the stored history
      * @throws DuplicateVersions when the insert hit the unique key
      */
-    private void appendUnderLock(Connection connection, String aggregateId, List<Record> records)
+    private boolean appendUnderLock(Connection connection, String aggregateId, List<Record> records)
             throws SQLException, DuplicateVersions {
         // Positions must follow commit order so readAll never skips a late commit: hold one lock per table from
         // before the identity values are drawn until the transaction ends (see the class comment).
@@ -254,7 +256,7 @@ public final class JdbcStore implements Store {
         long first = records.get(0).version();
         if (first != current + 1) {
             if (first <= current && isStored(connection, aggregateId, records)) {
-                return;
+                return false;
             }
             throw new ConcurrencyConflictException(aggregateId, first - 1, current);
         }
@@ -273,6 +275,7 @@ public final class JdbcStore implements Store {
                 throw e;
             }
         }
+        return true;
     }
 
     private String insertSql(int rows) {
