@@ -18,7 +18,8 @@ import org.springframework.core.io.ResourceLoader;
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of eventsource: a
  * {@link Serializer}, a {@link Store} chosen by {@code eventsource.store.type}, one {@code Repository<A>} per
- * aggregate found in the application's packages, and Micrometer metrics. Each bean backs off when the application
+ * aggregate found in the application's packages (customized by {@link RepositoryCustomizer} beans), and Micrometer
+ * metrics. Each bean backs off when the application
  * defines its own.
  */
 @AutoConfiguration(afterName = {
@@ -44,8 +45,9 @@ public final class EventSourceAutoConfiguration {
     @Bean
     RepositoryFactory eventSourceRepositoryFactory(Store store, Serializer serializer,
             ObjectProvider<RepositoryMetrics> metrics, ObjectProvider<Observer> observers,
-            ApplicationEventPublisher publisher, EventSourceProperties properties) {
+            ApplicationEventPublisher publisher, EventSourceProperties properties,
+            ObjectProvider<RepositoryCustomizer> customizers) {
         return new RepositoryFactory(store, serializer, metrics.getIfAvailable(() -> RepositoryMetrics.NONE),
-                new ObserverDispatcher(observers, publisher), properties.getRepository().getMaxRetries());
+                new ObserverDispatcher(observers, publisher), properties.getRepository().getMaxRetries(), customizers);
     }
 }

@@ -6,10 +6,11 @@ import dev.eventsource.Repository;
 import dev.eventsource.RepositoryMetrics;
 import dev.eventsource.Serializer;
 import dev.eventsource.Store;
+import org.springframework.beans.factory.ObjectProvider;
 
 /**
  * Builds the repositories of the scanned aggregates, all on the context's store, serializer and metrics, and all
- * notifying the context's observers.
+ * notifying the context's observers, then customized by the context's {@link RepositoryCustomizer} beans.
  */
 final class RepositoryFactory {
 
@@ -23,21 +24,26 @@ final class RepositoryFactory {
 
     private final int maxRetries;
 
-    RepositoryFactory(Store store, Serializer serializer, RepositoryMetrics metrics, Observer observer, int maxRetries) {
+    private final ObjectProvider<RepositoryCustomizer> customizers;
+
+    RepositoryFactory(Store store, Serializer serializer, RepositoryMetrics metrics, Observer observer, int maxRetries,
+            ObjectProvider<RepositoryCustomizer> customizers) {
         this.store = store;
         this.serializer = serializer;
         this.metrics = metrics;
         this.observer = observer;
         this.maxRetries = maxRetries;
+        this.customizers = customizers;
     }
 
     <A extends Aggregate> Repository<A> create(Class<A> aggregate) {
-        return Repository.builder(aggregate)
+        Repository.Builder<A> builder = Repository.builder(aggregate)
             .store(this.store)
             .serializer(this.serializer)
             .metrics(this.metrics)
             .observers(this.observer)
-            .maxRetries(this.maxRetries)
-            .build();
+            .maxRetries(this.maxRetries);
+        this.customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
+        return builder.build();
     }
 }

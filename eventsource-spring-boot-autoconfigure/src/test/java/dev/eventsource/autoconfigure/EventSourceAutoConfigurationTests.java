@@ -29,6 +29,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.ResolvableType;
+import org.springframework.core.annotation.Order;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
@@ -37,10 +38,12 @@ import tools.jackson.databind.json.JsonMapper;
 import javax.sql.DataSource;
 import java.math.BigDecimal;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 class EventSourceAutoConfigurationTests {
 
@@ -374,6 +377,47 @@ class EventSourceAutoConfigurationTests {
         });
     }
 
+    @Test
+    void appliesRepositoryCustomizersInOrderToEveryRepository() {
+        this.contextRunner.withUserConfiguration(Customizers.class).run((context) -> {
+            Repository<Person> people = repository(context, Person.class);
+            Repository<Account> accounts = repository(context, Account.class);
+            people.apply(new Person.Register("p-1", "Ada"));
+            accounts.apply(new Account.Deposit("a-1", BigDecimal.TEN));
+            // The customizer ordered last replaces the metadata supplier of the one ordered first.
+            assertThat(people.history("p-1")).singleElement()
+                .satisfies((stored) -> assertThat(stored.metadata()).containsExactly(Map.entry("user", "last")));
+            assertThat(accounts.history("a-1")).singleElement()
+                .satisfies((stored) -> assertThat(stored.metadata()).containsExactly(Map.entry("user", "last")));
+            assertThat(context.getBean(Customizers.class).customized).containsExactly("first", "last", "first", "last");
+        });
+    }
+
+    @Test
+    void customizerOverridesPropertiesOfRepository() {
+        this.contextRunner.withUserConfiguration(Meters.class, ConflictingStore.class, FailFast.class)
+            .withPropertyValues("eventsource.repository.max-retries=5")
+            .run((context) -> {
+                Repository<Person> people = repository(context, Person.class);
+                assertThatExceptionOfType(ConcurrencyConflictException.class)
+                    .isThrownBy(() -> people.apply(new Person.Register("p-1", "Ada")));
+                assertThat(context.getBean(MeterRegistry.class).get(EventSourceMeters.CONFLICTS).counter().count())
+                    .isEqualTo(1);
+            });
+    }
+
+    @Test
+    void doesNotCustomizeRepositoryUserDefines() {
+        this.contextRunner.withUserConfiguration(Customizers.class, UserRepository.class).run((context) -> {
+            repository(context, Person.class).apply(new Person.Register("p-1", "Ada"));
+            assertThat(repository(context, Person.class).history("p-1")).singleElement()
+                .satisfies((stored) -> assertThat(stored.metadata()).isEmpty());
+            repository(context, Account.class).apply(new Account.Deposit("a-1", BigDecimal.TEN));
+            assertThat(repository(context, Account.class).history("a-1")).singleElement()
+                .satisfies((stored) -> assertThat(stored.metadata()).containsExactly(Map.entry("user", "last")));
+        });
+    }
+
     @SuppressWarnings("unchecked")
     private static <A extends dev.eventsource.Aggregate> Repository<A> repository(
             org.springframework.context.ApplicationContext context, Class<A> type) {
@@ -476,6 +520,40 @@ class EventSourceAutoConfigurationTests {
                     return empty.readAll(afterPosition, limit);
                 }
             };
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class Customizers {
+
+        final List<String> customized = new CopyOnWriteArrayList<>();
+
+        // Declared before the first one on purpose: the order comes from @Order, not from declaration.
+        @Bean
+        @Order(2)
+        RepositoryCustomizer lastCustomizer() {
+            return (builder) -> {
+                this.customized.add("last");
+                builder.metadata(() -> Map.of("user", "last"));
+            };
+        }
+
+        @Bean
+        @Order(1)
+        RepositoryCustomizer firstCustomizer() {
+            return (builder) -> {
+                this.customized.add("first");
+                builder.metadata(() -> Map.of("user", "first"));
+            };
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class FailFast {
+
+        @Bean
+        RepositoryCustomizer noRetries() {
+            return (builder) -> builder.maxRetries(0);
         }
     }
 
