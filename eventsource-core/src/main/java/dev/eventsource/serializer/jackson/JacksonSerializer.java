@@ -81,7 +81,7 @@ public final class JacksonSerializer implements Serializer {
      * @return the serializer
      */
     public static JacksonSerializer cbor() {
-        return new JacksonSerializer(tools.jackson.dataformat.cbor.CBORMapper.builder().build(), PayloadFormat.BINARY);
+        return new JacksonSerializer(Cbor.mapper(), PayloadFormat.BINARY);
     }
 
     /**
@@ -203,5 +203,16 @@ public final class JacksonSerializer implements Serializer {
     }
 
     private record Binding(String name, Class<?> type, ObjectReader reader, ObjectWriter writer) {
+    }
+
+    /**
+     * Keeps CBORMapper out of this class's own bytecode: verifying a method that passes a CBORMapper as an
+     * ObjectMapper loads CBORMapper, so without this holder the optional CBOR jar would be needed even for JSON.
+     */
+    private static final class Cbor {
+
+        static ObjectMapper mapper() {
+            return tools.jackson.dataformat.cbor.CBORMapper.builder().build();
+        }
     }
 }

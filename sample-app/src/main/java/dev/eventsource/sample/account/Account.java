@@ -1,0 +1,151 @@
+package dev.eventsource.sample.account;
+
+import dev.eventsource.AggregateRoot;
+import dev.eventsource.Command;
+import dev.eventsource.Event;
+import dev.eventsource.annotation.CommandHandler;
+import dev.eventsource.annotation.EventHandler;
+import dev.eventsource.sample.UnknownAggregateException;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Instant;
+import java.util.List;
+
+/** A bank account with an owner and a balance that never goes below zero. */
+public class Account extends AggregateRoot {
+
+    static final String KIND = "account";
+
+    /** Cents: amounts are validated to have at most two decimals before they get here. */
+    private static final int SCALE = 2;
+
+    private String owner;
+
+    private BigDecimal balance = BigDecimal.ZERO.setScale(SCALE);
+
+    /** @return the account's owner */
+    public String owner() {
+        return this.owner;
+    }
+
+    /** @return the balance, with two decimals */
+    public BigDecimal balance() {
+        return this.balance;
+    }
+
+    @CommandHandler
+    List<Event> handle(OpenAccount command) {
+        if (version() > 0) {
+            throw new IllegalStateException("Account '" + command.aggregateId() + "' is already open");
+        }
+        return List.of(new AccountOpened(command.aggregateId(), nextVersion(), Instant.now(), command.owner()));
+    }
+
+    @CommandHandler
+    List<Event> handle(Deposit command) {
+        requireOpen(command.aggregateId());
+        BigDecimal amount = cents(command.amount());
+        return List.of(new MoneyDeposited(command.aggregateId(), nextVersion(), Instant.now(), amount));
+    }
+
+    @CommandHandler
+    List<Event> handle(Withdraw command) {
+        requireOpen(command.aggregateId());
+        BigDecimal amount = cents(command.amount());
+        if (this.balance.compareTo(amount) < 0) {
+            throw new InsufficientFundsException(command.aggregateId(), this.balance, amount);
+        }
+        return List.of(new MoneyWithdrawn(command.aggregateId(), nextVersion(), Instant.now(), amount));
+    }
+
+    private void requireOpen(String id) {
+        if (version() == 0) {
+            throw new UnknownAggregateException(KIND, id);
+        }
+    }
+
+    /** Every stored amount has exactly two decimals, so histories read alike: 100.50, never 100.5. */
+    private static BigDecimal cents(BigDecimal amount) {
+        if (amount == null || amount.signum() <= 0 || Math.max(amount.stripTrailingZeros().scale(), 0) > SCALE) {
+            throw new IllegalArgumentException("amount must be positive with at most " + SCALE
+                    + " decimals, got " + amount);
+        }
+        return amount.setScale(SCALE, RoundingMode.UNNECESSARY);
+    }
+
+    @EventHandler
+    void on(AccountOpened event) {
+        this.owner = event.owner();
+    }
+
+    @EventHandler
+    void on(MoneyDeposited event) {
+        this.balance = this.balance.add(event.amount()).setScale(SCALE, RoundingMode.UNNECESSARY);
+    }
+
+    @EventHandler
+    void on(MoneyWithdrawn event) {
+        this.balance = this.balance.subtract(event.amount()).setScale(SCALE, RoundingMode.UNNECESSARY);
+    }
+
+    /**
+     * Opens an account.
+     *
+     * @param aggregateId the new account's id
+     * @param owner who owns it
+     */
+    public record OpenAccount(String aggregateId, String owner) implements Command {
+    }
+
+    /**
+     * Puts money into an account.
+     *
+     * @param aggregateId the account's id
+     * @param amount a positive amount with at most two decimals
+     */
+    public record Deposit(String aggregateId, BigDecimal amount) implements Command {
+    }
+
+    /**
+     * Takes money out of an account; refused when the balance is too low.
+     *
+     * @param aggregateId the account's id
+     * @param amount a positive amount with at most two decimals
+     */
+    public record Withdraw(String aggregateId, BigDecimal amount) implements Command {
+    }
+
+    /**
+     * An account was opened.
+     *
+     * @param aggregateId the account's id
+     * @param version 1
+     * @param at when
+     * @param owner who owns it
+     */
+    public record AccountOpened(String aggregateId, long version, Instant at, String owner) implements Event {
+    }
+
+    /**
+     * Money was deposited.
+     *
+     * @param aggregateId the account's id
+     * @param version the account's version after the deposit
+     * @param at when
+     * @param amount how much
+     */
+    public record MoneyDeposited(String aggregateId, long version, Instant at, BigDecimal amount) implements Event {
+    }
+
+    /**
+     * Money was withdrawn.
+     *
+     * @param aggregateId the account's id
+     * @param version the account's version after the withdrawal
+     * @param at when
+     * @param amount how much
+     */
+    public record MoneyWithdrawn(String aggregateId, long version, Instant at, BigDecimal amount) implements Event {
+    }
+}

@@ -1,0 +1,102 @@
+package dev.eventsource.sample.account;
+
+import dev.eventsource.AggregateNotFoundException;
+import dev.eventsource.Repository;
+import dev.eventsource.StoredEvent;
+import dev.eventsource.sample.UnknownAggregateException;
+import dev.eventsource.sample.idgen.TimeOrderedIds;
+import org.springframework.stereotype.Service;
+
+import java.math.BigDecimal;
+import java.util.List;
+
+/** Opens accounts and moves money through their repository. */
+@Service
+public class AccountService {
+
+    private final Repository<Account> accounts;
+
+    private final TimeOrderedIds ids;
+
+    /**
+     * Creates the service.
+     *
+     * @param accounts the repository the starter registered for {@link Account}
+     * @param ids where new ids come from
+     */
+    public AccountService(Repository<Account> accounts, TimeOrderedIds ids) {
+        this.accounts = accounts;
+        this.ids = ids;
+    }
+
+    /**
+     * Opens an account with a new id and a zero balance.
+     *
+     * @param owner who owns it
+     * @return the new account
+     */
+    public Account open(String owner) {
+        String id = this.ids.next();
+        this.accounts.apply(new Account.OpenAccount(id, owner));
+        return get(id);
+    }
+
+    /**
+     * Deposits money.
+     *
+     * @param id the account's id
+     * @param amount a positive amount with at most two decimals
+     * @return the account after the deposit
+     * @throws UnknownAggregateException when there is no such account
+     */
+    public Account deposit(String id, BigDecimal amount) {
+        this.accounts.apply(new Account.Deposit(id, amount));
+        return get(id);
+    }
+
+    /**
+     * Withdraws money.
+     *
+     * @param id the account's id
+     * @param amount a positive amount with at most two decimals
+     * @return the account after the withdrawal
+     * @throws UnknownAggregateException when there is no such account
+     * @throws InsufficientFundsException when the balance is lower than the amount
+     */
+    public Account withdraw(String id, BigDecimal amount) {
+        this.accounts.apply(new Account.Withdraw(id, amount));
+        return get(id);
+    }
+
+    /**
+     * Returns an account as it is now.
+     *
+     * @param id the account's id
+     * @return the account
+     * @throws UnknownAggregateException when there is no such account
+     */
+    public Account get(String id) {
+        try {
+            return this.accounts.load(id);
+        }
+        catch (AggregateNotFoundException notFound) {
+            throw new UnknownAggregateException(Account.KIND, id);
+        }
+    }
+
+    /**
+     * Returns an account's history.
+     *
+     * @param id the account's id
+     * @return its events with metadata, oldest first
+     * @throws UnknownAggregateException when there is no such account
+     */
+    public List<StoredEvent> history(String id) {
+        try {
+            return this.accounts.history(id);
+        }
+        catch (AggregateNotFoundException notFound) {
+            throw new UnknownAggregateException(Account.KIND, id);
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** A bank account: the aggregate with a rule that refuses commands (no overdraft). */
+package dev.eventsource.sample.account;

@@ -1,0 +1,117 @@
+package dev.eventsource.sample.person;
+
+import dev.eventsource.AggregateNotFoundException;
+import dev.eventsource.Command;
+import dev.eventsource.NoEventsProducedException;
+import dev.eventsource.Repository;
+import dev.eventsource.StoredEvent;
+import dev.eventsource.sample.UnknownAggregateException;
+import dev.eventsource.sample.idgen.TimeOrderedIds;
+import org.springframework.stereotype.Service;
+
+import java.util.List;
+
+/** Creates and changes people through their repository. */
+@Service
+public class PersonService {
+
+    private final Repository<Person> people;
+
+    private final TimeOrderedIds ids;
+
+    /**
+     * Creates the service.
+     *
+     * @param people the repository the starter registered for {@link Person}
+     * @param ids where new ids come from
+     */
+    public PersonService(Repository<Person> people, TimeOrderedIds ids) {
+        this.people = people;
+        this.ids = ids;
+    }
+
+    /**
+     * Creates a person with a new id.
+     *
+     * @param name their name
+     * @param email their email address
+     * @return the new person
+     */
+    public Person create(String name, String email) {
+        String id = this.ids.next();
+        this.people.apply(new Person.CreatePerson(id, name, email));
+        return get(id);
+    }
+
+    /**
+     * Returns a person as they are now.
+     *
+     * @param id the person's id
+     * @return the person
+     * @throws UnknownAggregateException when there is no such person
+     */
+    public Person get(String id) {
+        try {
+            return this.people.load(id);
+        }
+        catch (AggregateNotFoundException notFound) {
+            throw new UnknownAggregateException(Person.KIND, id);
+        }
+    }
+
+    /**
+     * Changes a person's name.
+     *
+     * @param id the person's id
+     * @param name the new name
+     * @param expectedVersion the version the change is based on, or {@code null}
+     * @return the person after the change (unchanged when the name was already this one)
+     * @throws UnknownAggregateException when there is no such person
+     * @throws dev.eventsource.sample.StaleVersionException when the person is no longer at the expected version
+     */
+    public Person rename(String id, String name, Long expectedVersion) {
+        return change(new Person.ChangeName(id, name, expectedVersion));
+    }
+
+    /**
+     * Changes a person's email address.
+     *
+     * @param id the person's id
+     * @param email the new address
+     * @param expectedVersion the version the change is based on, or {@code null}
+     * @return the person after the change (unchanged when the address was already this one)
+     * @throws UnknownAggregateException when there is no such person
+     * @throws dev.eventsource.sample.StaleVersionException when the person is no longer at the expected version
+     */
+    public Person changeEmail(String id, String email, Long expectedVersion) {
+        return change(new Person.ChangeEmail(id, email, expectedVersion));
+    }
+
+    /**
+     * Returns a person's history.
+     *
+     * @param id the person's id
+     * @return their events with metadata, oldest first
+     * @throws UnknownAggregateException when there is no such person
+     */
+    public List<StoredEvent> history(String id) {
+        try {
+            return this.people.history(id);
+        }
+        catch (AggregateNotFoundException notFound) {
+            throw new UnknownAggregateException(Person.KIND, id);
+        }
+    }
+
+    private Person change(Command command) {
+        try {
+            this.people.apply(command);
+        }
+        catch (NoEventsProducedException unchanged) {
+            // Setting the value a person already has is a successful no-op, not an error.
+        }
+        // Read after the change: under concurrent changes this may already include a later one, which is the
+        // current state the client gets to see (with its version).
+        return get(command.aggregateId());
+    }
+}

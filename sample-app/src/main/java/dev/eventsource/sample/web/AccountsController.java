@@ -1,0 +1,63 @@
+package dev.eventsource.sample.web;
+
+import dev.eventsource.sample.account.Account;
+import dev.eventsource.sample.account.AccountService;
+import jakarta.validation.Valid;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.net.URI;
+import java.util.List;
+
+/** {@code /accounts}: open an account, deposit, withdraw (never below zero), read it and its history. */
+@RestController
+@RequestMapping("/accounts")
+class AccountsController {
+
+    private final AccountService accounts;
+
+    private final JsonMapper mapper;
+
+    AccountsController(AccountService accounts, JsonMapper mapper) {
+        this.accounts = accounts;
+        this.mapper = mapper;
+    }
+
+    @PostMapping
+    ResponseEntity<AccountView> open(@Valid @RequestBody AccountRequests.Open request) {
+        Account account = this.accounts.open(request.owner());
+        return ResponseEntity.created(URI.create("/accounts/" + account.id()))
+            .eTag(IfMatch.etag(account.version()))
+            .body(AccountView.of(account));
+    }
+
+    @GetMapping("/{id}")
+    ResponseEntity<AccountView> get(@PathVariable String id) {
+        return ok(this.accounts.get(id));
+    }
+
+    @PostMapping("/{id}/deposits")
+    ResponseEntity<AccountView> deposit(@PathVariable String id, @Valid @RequestBody AccountRequests.Amount request) {
+        return ok(this.accounts.deposit(id, request.amount()));
+    }
+
+    @PostMapping("/{id}/withdrawals")
+    ResponseEntity<AccountView> withdraw(@PathVariable String id, @Valid @RequestBody AccountRequests.Amount request) {
+        return ok(this.accounts.withdraw(id, request.amount()));
+    }
+
+    @GetMapping("/{id}/events")
+    List<EventView> events(@PathVariable String id) {
+        return EventView.of(this.accounts.history(id), this.mapper);
+    }
+
+    private static ResponseEntity<AccountView> ok(Account account) {
+        return ResponseEntity.ok().eTag(IfMatch.etag(account.version())).body(AccountView.of(account));
+    }
+}

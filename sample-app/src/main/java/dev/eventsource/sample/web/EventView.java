@@ -1,0 +1,34 @@
+package dev.eventsource.sample.web;
+
+import dev.eventsource.StoredEvent;
+import dev.eventsource.sample.session.CurrentUser;
+import dev.eventsource.sample.session.SessionConfiguration;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One event of a history as the API shows it.
+ *
+ * @param version the aggregate's version after the event
+ * @param type the event's stored type name
+ * @param at when it happened
+ * @param user who made the change
+ * @param data the event's own fields (those beyond id, version and time)
+ */
+public record EventView(long version, String type, Instant at, String user, ObjectNode data) {
+
+    static List<EventView> of(List<StoredEvent> history, JsonMapper mapper) {
+        return history.stream().map((stored) -> of(stored, mapper)).toList();
+    }
+
+    private static EventView of(StoredEvent stored, JsonMapper mapper) {
+        ObjectNode data = mapper.valueToTree(stored.event());
+        // Already shown beside the data, or implied by the URL.
+        data.remove(List.of("aggregateId", "version", "at"));
+        String user = stored.metadata().getOrDefault(SessionConfiguration.USER, CurrentUser.ANONYMOUS);
+        return new EventView(stored.event().version(), stored.event().type(), stored.event().at(), user, data);
+    }
+}

@@ -1,0 +1,69 @@
+package dev.eventsource.sample.web;
+
+import dev.eventsource.sample.person.Person;
+import dev.eventsource.sample.person.PersonService;
+import jakarta.validation.Valid;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.net.URI;
+import java.util.List;
+
+/** {@code /people}: create a person, read them, rename them, change their email, read their history. */
+@RestController
+@RequestMapping("/people")
+class PeopleController {
+
+    private final PersonService people;
+
+    private final JsonMapper mapper;
+
+    PeopleController(PersonService people, JsonMapper mapper) {
+        this.people = people;
+        this.mapper = mapper;
+    }
+
+    @PostMapping
+    ResponseEntity<PersonView> create(@Valid @RequestBody PersonRequests.Create request) {
+        Person person = this.people.create(request.name(), request.email());
+        return ResponseEntity.created(URI.create("/people/" + person.id()))
+            .eTag(IfMatch.etag(person.version()))
+            .body(PersonView.of(person));
+    }
+
+    @GetMapping("/{id}")
+    ResponseEntity<PersonView> get(@PathVariable String id) {
+        return ok(this.people.get(id));
+    }
+
+    @PutMapping("/{id}/name")
+    ResponseEntity<PersonView> rename(@PathVariable String id, @Valid @RequestBody PersonRequests.Rename request,
+            @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
+        return ok(this.people.rename(id, request.name(), IfMatch.expectedVersion(ifMatch)));
+    }
+
+    @PutMapping("/{id}/email")
+    ResponseEntity<PersonView> changeEmail(@PathVariable String id,
+            @Valid @RequestBody PersonRequests.ChangeEmail request,
+            @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
+        return ok(this.people.changeEmail(id, request.email(), IfMatch.expectedVersion(ifMatch)));
+    }
+
+    @GetMapping("/{id}/events")
+    List<EventView> events(@PathVariable String id) {
+        return EventView.of(this.people.history(id), this.mapper);
+    }
+
+    private static ResponseEntity<PersonView> ok(Person person) {
+        return ResponseEntity.ok().eTag(IfMatch.etag(person.version())).body(PersonView.of(person));
+    }
+}
