@@ -1,0 +1,397 @@
+package dev.eventsource.sample;
+
+import dev.eventsource.Store;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.LongStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The sample's REST contract, through real HTTP on a random port: every endpoint, every refusal (with nothing
+ * stored), concurrent renames and the metrics. Subclasses choose the database.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+abstract class SampleApiTests {
+
+    static final String PROBLEM_JSON = "application/problem+json";
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    Store store;
+
+    Http http;
+
+    @BeforeEach
+    void connect() {
+        this.http = new Http(this.port);
+    }
+
+    // --- people ---
+
+    @Test
+    void createsPersonWithLocationAndTimeOrderedId() {
+        Http.Response created = this.http.post("/people", "{\"name\":\"Ada Lovelace\",\"email\":\"ada@example.com\"}");
+        assertThat(created.status()).isEqualTo(201);
+        assertThat(created.header("Content-Type")).isEqualTo("application/json");
+        JsonNode body = created.json();
+        String id = body.get("id").asString();
+        assertThat(created.header("Location")).isEqualTo("/people/" + id);
+        assertThat(created.header("ETag")).isEqualTo("\"1\"");
+        assertThat(UUID.fromString(id).version()).isEqualTo(7);
+        assertThat(body.properties()).hasSize(4);
+        assertThat(body.get("name").asString()).isEqualTo("Ada Lovelace");
+        assertThat(body.get("email").asString()).isEqualTo("ada@example.com");
+        assertThat(body.get("version").asLong()).isEqualTo(1);
+
+        Http.Response read = this.http.get(created.header("Location"));
+        assertThat(read.status()).isEqualTo(200);
+        assertThat(read.header("Content-Type")).isEqualTo("application/json");
+        assertThat(read.json()).isEqualTo(body);
+
+        String next = createPerson("Grace", "grace@example.com");
+        assertThat(next).as("ids sort by creation time").isGreaterThan(id);
+    }
+
+    @Test
+    void renamesAndChangesEmailAndShowsHistoryWithUsers() {
+        Http.Response created = this.http.post("/people", "{\"name\":\"Ada\",\"email\":\"ada@example.com\"}",
+                "X-User", "alice");
+        String id = created.json().get("id").asString();
+
+        Http.Response renamed = this.http.put("/people/" + id + "/name", "{\"name\":\"Ada Lovelace\"}", "X-User", "bob");
+        assertThat(renamed.status()).isEqualTo(200);
+        assertThat(renamed.header("ETag")).isEqualTo("\"2\"");
+        assertThat(renamed.json()).isEqualTo(person(id, "Ada Lovelace", "ada@example.com", 2));
+
+        Http.Response changed = this.http.put("/people/" + id + "/email", "{\"email\":\"ada@lovelace.org\"}");
+        assertThat(changed.status()).isEqualTo(200);
+        assertThat(changed.json()).isEqualTo(person(id, "Ada Lovelace", "ada@lovelace.org", 3));
+        assertThat(this.http.get("/people/" + id).json()).isEqualTo(changed.json());
+
+        Http.Response events = this.http.get("/people/" + id + "/events");
+        assertThat(events.status()).isEqualTo(200);
+        assertThat(events.header("Content-Type")).isEqualTo("application/json");
+        JsonNode history = events.json();
+        assertThat(history).hasSize(3);
+        assertEvent(history.get(0), 1, "PersonCreated", "alice", "{\"name\":\"Ada\",\"email\":\"ada@example.com\"}");
+        assertEvent(history.get(1), 2, "NameChanged", "bob", "{\"name\":\"Ada Lovelace\"}");
+        assertEvent(history.get(2), 3, "EmailChanged", "anonymous", "{\"email\":\"ada@lovelace.org\"}");
+        assertThat(history.get(0).get("at").asString()).isLessThanOrEqualTo(history.get(2).get("at").asString());
+    }
+
+    @Test
+    void renameToCurrentNameChangesNothing() {
+        String id = createPerson("Ada", "ada@example.com");
+        Http.Response same = this.http.put("/people/" + id + "/name", "{\"name\":\"Ada\"}");
+        assertThat(same.status()).isEqualTo(200);
+        assertThat(same.json()).isEqualTo(person(id, "Ada", "ada@example.com", 1));
+        assertThat(this.http.get("/people/" + id + "/events").json()).hasSize(1);
+    }
+
+    @Test
+    void changesWithCurrentIfMatchVersion() {
+        String id = createPerson("Ada", "ada@example.com");
+        Http.Response renamed = this.http.put("/people/" + id + "/name", "{\"name\":\"Ada L\"}", "If-Match", "\"1\"");
+        assertThat(renamed.status()).isEqualTo(200);
+        Http.Response changed = this.http.put("/people/" + id + "/email", "{\"email\":\"a@l.org\"}",
+                "If-Match", renamed.header("ETag"));
+        assertThat(changed.status()).isEqualTo(200);
+        assertThat(changed.json().get("version").asLong()).isEqualTo(3);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+        "name  | {\"name\":\"Someone Else\"}",
+        "email | {\"email\":\"else@example.com\"}" })
+    void refusesStaleIfMatchWith409AndStoresNothing(String field, String body) {
+        String id = createPerson("Ada", "ada@example.com");
+        this.http.put("/people/" + id + "/name", "{\"name\":\"Ada L\"}");
+        int before = storedEvents();
+
+        Http.Response stale = this.http.put("/people/" + id + "/" + field, body, "If-Match", "\"1\"");
+        assertThat(stale.status()).isEqualTo(409);
+        assertThat(stale.header("Content-Type")).isEqualTo(PROBLEM_JSON);
+        assertThat(stale.json().get("status").asInt()).isEqualTo(409);
+        assertThat(stale.json().get("detail").asString())
+            .contains(id).contains("version 2, not 1").contains("If-Match: \"2\"");
+        assertThat(this.http.get("/people/" + id + "/events").json()).hasSize(2);
+        assertThat(this.http.get("/people/" + id).json()).isEqualTo(person(id, "Ada L", "ada@example.com", 2));
+        assertThat(storedEvents()).isEqualTo(before);
+    }
+
+    @Test
+    void refusesIfMatchThatIsNoVersion() {
+        String id = createPerson("Ada", "ada@example.com");
+        Http.Response refused = this.http.put("/people/" + id + "/name", "{\"name\":\"B\"}", "If-Match", "W/\"abc\"");
+        assertProblem(refused, 400, "If-Match");
+        assertThat(this.http.get("/people/" + id + "/events").json()).hasSize(1);
+    }
+
+    @Test
+    void answersUnknownPersonWith404() {
+        String unknown = UUID.randomUUID().toString();
+        int before = storedEvents();
+        assertProblem(this.http.get("/people/" + unknown), 404, "No person with id '" + unknown + "'");
+        assertProblem(this.http.get("/people/" + unknown + "/events"), 404, unknown);
+        assertProblem(this.http.put("/people/" + unknown + "/name", "{\"name\":\"Ada\"}"), 404, unknown);
+        assertProblem(this.http.put("/people/" + unknown + "/email", "{\"email\":\"a@b.org\"}"), 404, unknown);
+        assertThat(storedEvents()).isEqualTo(before);
+    }
+
+    @ParameterizedTest(name = "POST /people {0} -> 400 naming {1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+        "{\"name\":\"\",\"email\":\"ada@example.com\"}                  | 'name' must not be blank",
+        "{\"name\":\"   \",\"email\":\"ada@example.com\"}               | 'name' must not be blank",
+        "{\"email\":\"ada@example.com\"}                                | 'name' must not be blank",
+        "{\"name\":\"Ada\",\"email\":\"not-an-email\"}                  | 'email' must be an email address",
+        "{\"name\":\"Ada\",\"email\":\"\"}                              | 'email' must not be blank",
+        "{\"name\":\"Ada\",\"email\":\"ada@example.com\",\"age\":36}    | Unknown field 'age'",
+        "{\"name\":\"Ada\",\"email\":                                   | not valid JSON",
+        "{\"name\":[\"Ada\"],\"email\":\"ada@example.com\"}             | Field 'name' must be a string",
+        "[]                                                             | must be a JSON object" })
+    void refusesInvalidPersonWith400AndStoresNothing(String body, String detail) {
+        int before = storedEvents();
+        assertProblem(this.http.post("/people", body), 400, detail);
+        assertThat(storedEvents()).isEqualTo(before);
+    }
+
+    @ParameterizedTest(name = "PUT /people/id/{0} {1} -> 400 naming {2}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+        "name  | {\"name\":\"\"}                          | 'name' must not be blank",
+        "name  | {\"name\":\"Ada\",\"nick\":\"A\"}        | Unknown field 'nick'",
+        "name  | {\"name\":                               | not valid JSON",
+        "email | {\"email\":\"ada.example.com\"}          | 'email' must be an email address",
+        "email | {\"email\":\"a@b.org\",\"name\":\"X\"}   | Unknown field 'name'",
+        "email | {}                                      | 'email' must not be blank" })
+    void refusesInvalidChangeWith400AndStoresNothing(String field, String body, String detail) {
+        String id = createPerson("Ada", "ada@example.com");
+        assertProblem(this.http.put("/people/" + id + "/" + field, body), 400, detail);
+        assertThat(this.http.get("/people/" + id + "/events").json()).hasSize(1);
+        assertThat(this.http.get("/people/" + id).json()).isEqualTo(person(id, "Ada", "ada@example.com", 1));
+    }
+
+    @Test
+    void refusesOverlongUserHeaderAndStoresNothing() {
+        String id = createPerson("Ada", "ada@example.com");
+        Http.Response refused = this.http.put("/people/" + id + "/name", "{\"name\":\"B\"}", "X-User", "u".repeat(65));
+        assertProblem(refused, 400, "X-User");
+        assertThat(this.http.get("/people/" + id + "/events").json()).hasSize(1);
+    }
+
+    @Test
+    void refusesBodyThatIsNotJsonWith415() {
+        Http.Response refused = this.http.post("/people", "name=Ada", "Content-Type", "text/plain");
+        assertProblem(refused, 415, "text/plain");
+    }
+
+    // --- accounts ---
+
+    @Test
+    void opensAccountDepositsAndWithdraws() {
+        Http.Response opened = this.http.post("/accounts", "{\"owner\":\"Ada\"}", "X-User", "teller");
+        assertThat(opened.status()).isEqualTo(201);
+        assertThat(opened.header("Content-Type")).isEqualTo("application/json");
+        String id = opened.json().get("id").asString();
+        assertThat(UUID.fromString(id).version()).isEqualTo(7);
+        assertThat(opened.header("Location")).isEqualTo("/accounts/" + id);
+        assertThat(opened.body()).isEqualTo("{\"id\":\"" + id + "\",\"owner\":\"Ada\",\"balance\":0.00,\"version\":1}");
+
+        Http.Response deposited = this.http.post("/accounts/" + id + "/deposits", "{\"amount\":100.5}");
+        assertThat(deposited.status()).isEqualTo(200);
+        assertThat(deposited.body()).isEqualTo(account(id, "100.50", 2));
+
+        Http.Response withdrawn = this.http.post("/accounts/" + id + "/withdrawals", "{\"amount\":\"30.25\"}",
+                "X-User", "ada");
+        assertThat(withdrawn.status()).isEqualTo(200);
+        assertThat(withdrawn.body()).isEqualTo(account(id, "70.25", 3));
+
+        Http.Response all = this.http.post("/accounts/" + id + "/withdrawals", "{\"amount\":70.25}");
+        assertThat(all.body()).as("the whole balance may be withdrawn").isEqualTo(account(id, "0.00", 4));
+
+        Http.Response read = this.http.get("/accounts/" + id);
+        assertThat(read.status()).isEqualTo(200);
+        assertThat(read.body()).isEqualTo(account(id, "0.00", 4));
+
+        Http.Response events = this.http.get("/accounts/" + id + "/events");
+        assertThat(events.status()).isEqualTo(200);
+        JsonNode history = events.json();
+        assertThat(history).hasSize(4);
+        assertEvent(history.get(0), 1, "AccountOpened", "teller", "{\"owner\":\"Ada\"}");
+        assertEvent(history.get(1), 2, "MoneyDeposited", "anonymous", "{\"amount\":100.50}");
+        assertEvent(history.get(2), 3, "MoneyWithdrawn", "ada", "{\"amount\":30.25}");
+        assertEvent(history.get(3), 4, "MoneyWithdrawn", "anonymous", "{\"amount\":70.25}");
+        assertThat(events.body()).contains("\"data\":{\"amount\":100.50}");
+    }
+
+    @Test
+    void refusesOverdraftWith422AndStoresNothing() {
+        String id = this.http.post("/accounts", "{\"owner\":\"Ada\"}").json().get("id").asString();
+        this.http.post("/accounts/" + id + "/deposits", "{\"amount\":10}");
+
+        Http.Response refused = this.http.post("/accounts/" + id + "/withdrawals", "{\"amount\":10.01}");
+        assertProblem(refused, 422, "Cannot withdraw 10.01 from account '" + id + "': its balance is 10.00");
+        assertThat(this.http.get("/accounts/" + id + "/events").json()).hasSize(2);
+        assertThat(this.http.get("/accounts/" + id).body()).isEqualTo(account(id, "10.00", 2));
+    }
+
+    @ParameterizedTest(name = "{0} {1} -> 400 naming {2}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+        "deposits    | {\"amount\":0}                    | 'amount' must be greater than 0",
+        "deposits    | {\"amount\":-5}                   | 'amount' must be greater than 0",
+        "deposits    | {\"amount\":1.005}                | 'amount' must have at most 2 decimals",
+        "deposits    | {}                                | 'amount' must not be null",
+        "deposits    | {\"amount\":\"ten\"}              | Field 'amount' must be a number",
+        "deposits    | {\"amount\":5,\"currency\":\"EUR\"} | Unknown field 'currency'",
+        "deposits    | {\"amount\":5                     | not valid JSON",
+        "withdrawals | {\"amount\":-1}                   | 'amount' must be greater than 0",
+        "withdrawals | {\"amount\":0.001}                | 'amount' must have at most 2 decimals",
+        "withdrawals | {\"amount\":null}                 | 'amount' must not be null" })
+    void refusesInvalidAmountWith400AndStoresNothing(String operation, String body, String detail) {
+        String id = this.http.post("/accounts", "{\"owner\":\"Ada\"}").json().get("id").asString();
+        this.http.post("/accounts/" + id + "/deposits", "{\"amount\":10}");
+        assertProblem(this.http.post("/accounts/" + id + "/" + operation, body), 400, detail);
+        assertThat(this.http.get("/accounts/" + id + "/events").json()).hasSize(2);
+        assertThat(this.http.get("/accounts/" + id).body()).isEqualTo(account(id, "10.00", 2));
+    }
+
+    @ParameterizedTest(name = "POST /accounts {0} -> 400 naming {1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+        "{\"owner\":\" \"}                  | 'owner' must not be blank",
+        "{}                                 | 'owner' must not be blank",
+        "{\"owner\":\"Ada\",\"balance\":5}  | Unknown field 'balance'",
+        "{owner: Ada}                       | not valid JSON" })
+    void refusesInvalidAccountWith400AndStoresNothing(String body, String detail) {
+        int before = storedEvents();
+        assertProblem(this.http.post("/accounts", body), 400, detail);
+        assertThat(storedEvents()).isEqualTo(before);
+    }
+
+    @Test
+    void answersUnknownAccountWith404() {
+        String unknown = UUID.randomUUID().toString();
+        int before = storedEvents();
+        assertProblem(this.http.get("/accounts/" + unknown), 404, "No account with id '" + unknown + "'");
+        assertProblem(this.http.get("/accounts/" + unknown + "/events"), 404, unknown);
+        assertProblem(this.http.post("/accounts/" + unknown + "/deposits", "{\"amount\":1}"), 404, unknown);
+        assertProblem(this.http.post("/accounts/" + unknown + "/withdrawals", "{\"amount\":1}"), 404, unknown);
+        assertThat(storedEvents()).isEqualTo(before);
+    }
+
+    // --- concurrency and operations ---
+
+    @Test
+    void twentyParallelRenamesWithoutIfMatchAllSucceed() throws Exception {
+        String id = createPerson("Ada", "ada@example.com");
+        int renames = 20;
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(renames);
+        try {
+            List<Future<Http.Response>> responses = new ArrayList<>();
+            for (int i = 0; i < renames; i++) {
+                String name = "Ada " + i;
+                responses.add(pool.submit(() -> {
+                    start.await();
+                    return this.http.put("/people/" + id + "/name", "{\"name\":\"" + name + "\"}", "X-User", name);
+                }));
+            }
+            start.countDown();
+            for (Future<Http.Response> response : responses) {
+                assertThat(response.get().status()).as(response.get().body()).isEqualTo(200);
+            }
+        }
+        finally {
+            pool.shutdownNow();
+        }
+        JsonNode history = this.http.get("/people/" + id + "/events").json();
+        assertThat(history).hasSize(renames + 1);
+        List<Long> versions = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (JsonNode event : history) {
+            versions.add(event.get("version").asLong());
+            if (event.get("type").asString().equals("NameChanged")) {
+                // Each rename was stored once, with the user of its own request.
+                assertThat(event.get("user").asString()).isEqualTo(event.get("data").get("name").asString());
+                names.add(event.get("data").get("name").asString());
+            }
+        }
+        assertThat(versions).containsExactlyElementsOf(LongStream.rangeClosed(1, renames + 1).boxed().toList());
+        assertThat(names).hasSize(renames).doesNotHaveDuplicates();
+        assertThat(this.http.get("/people/" + id).json().get("version").asLong()).isEqualTo(renames + 1);
+    }
+
+    @Test
+    void exposesHealthAndEventSourceMeters() {
+        createPerson("Ada", "ada@example.com");
+        Http.Response health = this.http.get("/actuator/health");
+        assertThat(health.status()).isEqualTo(200);
+        assertThat(health.json().get("status").asString()).isEqualTo("UP");
+
+        Http.Response metrics = this.http.get("/actuator/metrics");
+        assertThat(metrics.status()).isEqualTo(200);
+        List<String> names = new ArrayList<>();
+        metrics.json().get("names").forEach((name) -> names.add(name.asString()));
+        assertThat(names).contains("eventsource.repository.apply", "eventsource.repository.events.appended",
+                "eventsource.repository.load", "eventsource.repository.save");
+
+        Http.Response appended = this.http.get("/actuator/metrics/eventsource.repository.events.appended?tag=aggregate:Person");
+        assertThat(appended.status()).isEqualTo(200);
+        assertThat(appended.json().get("measurements").get(0).get("value").asDouble()).isGreaterThanOrEqualTo(1);
+    }
+
+    // --- helpers ---
+
+    String createPerson(String name, String email) {
+        Http.Response created = this.http.post("/people",
+                "{\"name\":\"" + name + "\",\"email\":\"" + email + "\"}");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        return created.json().get("id").asString();
+    }
+
+    JsonNode person(String id, String name, String email, long version) {
+        return new Http.Response(200, null, "{\"id\":\"" + id + "\",\"name\":\"" + name + "\",\"email\":\"" + email
+                + "\",\"version\":" + version + "}").json();
+    }
+
+    static String account(String id, String balance, long version) {
+        return "{\"id\":\"" + id + "\",\"owner\":\"Ada\",\"balance\":" + balance + ",\"version\":" + version + "}";
+    }
+
+    static void assertEvent(JsonNode event, long version, String type, String user, String data) {
+        assertThat(event.properties()).extracting(java.util.Map.Entry::getKey)
+            .containsExactly("version", "type", "at", "user", "data");
+        assertThat(event.get("version").asLong()).isEqualTo(version);
+        assertThat(event.get("type").asString()).isEqualTo(type);
+        assertThat(event.get("user").asString()).isEqualTo(user);
+        assertThat(java.time.Instant.parse(event.get("at").asString())).isBeforeOrEqualTo(java.time.Instant.now());
+        assertThat(event.get("data").toString()).isEqualTo(data);
+    }
+
+    static void assertProblem(Http.Response response, int status, String detail) {
+        assertThat(response.status()).as(response.body()).isEqualTo(status);
+        assertThat(response.header("Content-Type")).isEqualTo(PROBLEM_JSON);
+        JsonNode problem = response.json();
+        assertThat(problem.get("status").asInt()).isEqualTo(status);
+        assertThat(problem.get("detail").asString()).contains(detail);
+    }
+
+    int storedEvents() {
+        return this.store.readAll(0, Integer.MAX_VALUE).size();
+    }
+}
