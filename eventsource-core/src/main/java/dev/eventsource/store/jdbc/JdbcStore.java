@@ -53,7 +53,7 @@ import java.util.Objects;
  * take the lock. Positions may have gaps (a rolled-back append consumes its identity values).
  *
  * <h2>Columns</h2>
- * Aggregate ids and type names are at most {@value #MAX_ID_LENGTH} characters (longer is an
+ * Aggregate ids and type names are at most {@value #MAX_ID_LENGTH} Java characters (UTF-16 units; longer is an
  * {@link IllegalArgumentException}, nothing stored); times are kept in UTC at microsecond precision; payloads in
  * {@code jsonb} (PostgreSQL) or {@code JSON} for {@link PayloadFormat#JSON}, in a binary column for
  * {@link PayloadFormat#BINARY}; metadata as a JSON object.
@@ -70,6 +70,7 @@ public final class JdbcStore implements Store {
     public static final int MAX_ID_LENGTH = 255;
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String EMPTY_METADATA = "{}";
     private static final TypeReference<Map<String, String>> METADATA_TYPE = new TypeReference<>() {
     };
 
@@ -292,7 +293,8 @@ public final class JdbcStore implements Store {
         } else {
             insert.setBytes(index + 4, record.data());
         }
-        insert.setString(index + 5, JSON.writeValueAsString(record.metadata()));
+        insert.setString(index + 5, record.metadata().isEmpty() ? EMPTY_METADATA
+                : JSON.writeValueAsString(record.metadata()));
         return index + 6;
     }
 
@@ -450,7 +452,8 @@ public final class JdbcStore implements Store {
         String metadataJson = rows.getString(versionColumn + 4);
         Map<String, String> metadata;
         try {
-            metadata = metadataJson == null ? Map.of() : JSON.readValue(metadataJson, METADATA_TYPE);
+            metadata = metadataJson == null || metadataJson.equals(EMPTY_METADATA) ? Map.of()
+                    : JSON.readValue(metadataJson, METADATA_TYPE);
         } catch (JacksonException e) {
             throw new JdbcStoreException("The metadata of event " + aggregateId + "@" + version + " in table " + table
                     + " is not a JSON object of strings: " + e.getOriginalMessage(), e);
@@ -459,18 +462,20 @@ public final class JdbcStore implements Store {
     }
 
     private static void checkLengths(String aggregateId, List<Record> records) {
-        if (aggregateId.codePointCount(0, aggregateId.length()) > MAX_ID_LENGTH) {
+        // Counted in Java chars (UTF-16 units), the strictest of the databases' counts (H2's), so a batch that
+        // fits one database fits them all.
+        if (aggregateId.length() > MAX_ID_LENGTH) {
             throw new IllegalArgumentException("Aggregate id '" + aggregateId.substring(0, 40) + "...' has "
-                    + aggregateId.codePointCount(0, aggregateId.length()) + " characters; the JDBC store keeps at most "
-                    + MAX_ID_LENGTH + "; nothing was stored");
+                    + aggregateId.length() + " characters; the JDBC store keeps at most " + MAX_ID_LENGTH
+                    + "; nothing was stored");
         }
         for (Record record : records) {
             String type = record.type();
-            if (type.codePointCount(0, type.length()) > MAX_ID_LENGTH) {
-                throw new IllegalArgumentException("Event type '" + type.substring(0, 40) + "...' of "
-                        + aggregateId + "@" + record.version() + " has " + type.codePointCount(0, type.length())
+            if (type.length() > MAX_ID_LENGTH) {
+                throw new IllegalArgumentException("Event type '" + type.substring(0, 40) + "...' of '"
+                        + aggregateId + "' version " + record.version() + " has " + type.length()
                         + " characters; the JDBC store keeps at most " + MAX_ID_LENGTH
-                        + "; use a shorter @EventType name; nothing was stored");
+                        + "; give the event a shorter @EventType name; nothing was stored");
             }
         }
     }
