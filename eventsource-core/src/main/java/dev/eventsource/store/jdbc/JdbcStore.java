@@ -111,6 +111,8 @@ public final class JdbcStore implements Store {
     private final String existsSql;
     private final String readAllSql;
     private final String lockSql;
+    private final JdbcDialect.LockedInsert lockedInsert;
+    private final String[] lockedInsertBySize;
 
     private JdbcStore(Builder builder, TableName table, JdbcDialect dialect) {
         this.dataSource = builder.dataSource;
@@ -130,6 +132,11 @@ public final class JdbcStore implements Store {
         this.existsSql = EXISTS.formatted(table);
         this.readAllSql = READ_ALL.formatted(table);
         this.lockSql = dialect.lockSql(table);
+        this.lockedInsert = dialect.lockedInsert(table, payloadFormat);
+        this.lockedInsertBySize = new String[lockedInsert == null ? 0 : PREBUILT_INSERTS];
+        for (int rows = 1; rows <= lockedInsertBySize.length; rows++) {
+            lockedInsertBySize[rows - 1] = lockedInsertSql(rows);
+        }
     }
 
     /**
@@ -190,6 +197,12 @@ public final class JdbcStore implements Store {
         long first = records.get(0).version();
         try (Connection connection = dataSource.getConnection()) {
             boolean ownTransaction = connection.getAutoCommit();
+            if (ownTransaction && lockedInsert != null && records.size() <= MAX_ROWS_PER_INSERT) {
+                if (!appendInOneStatement(connection, aggregateId, records)) {
+                    resolveRefusedAppend(connection, aggregateId, records);
+                }
+                return;
+            }
             if (ownTransaction) {
                 connection.setAutoCommit(false);
             }
@@ -207,11 +220,7 @@ public final class JdbcStore implements Store {
                 }
                 connection.rollback();
                 connection.setAutoCommit(true);
-                long current = currentVersion(connection, aggregateId);
-                if (first <= current && isStored(connection, aggregateId, records)) {
-                    return;
-                }
-                throw new ConcurrencyConflictException(aggregateId, first - 1, current);
+                resolveRefusedAppend(connection, aggregateId, records);
             } catch (SQLException | RuntimeException | Error e) {
                 if (ownTransaction) {
                     rollback(connection, e);
@@ -227,6 +236,54 @@ public final class JdbcStore implements Store {
                     + records.get(records.size() - 1).version() + ") of aggregate '" + aggregateId + "' to table "
                     + table + " failed, and the batch was not stored: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Appends with the dialect's single locking statement on an autocommit connection: the statement is its own
+     * transaction, so the batch is stored whole or not at all, and the lock is held until it commits.
+     *
+     * @return whether the batch was inserted; false when the version check or the unique key refused it
+     */
+    private boolean appendInOneStatement(Connection connection, String aggregateId, List<Record> records)
+            throws SQLException {
+        String sql = records.size() <= lockedInsertBySize.length ? lockedInsertBySize[records.size() - 1]
+                : lockedInsertSql(records.size());
+        try (PreparedStatement insert = connection.prepareStatement(sql)) {
+            insert.setLong(1, table.advisoryLockKey());
+            int index = 2;
+            for (Record record : records) {
+                index = bind(insert, index, record);
+            }
+            insert.setString(index, aggregateId);
+            insert.setLong(index + 1, records.get(0).version() - 1);
+            return insert.executeUpdate() == records.size();
+        } catch (SQLException e) {
+            if (isUniqueViolation(e)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private String lockedInsertSql(int rows) {
+        return lockedInsert.prefix() + String.join(", ", Collections.nCopies(rows, lockedInsert.row()))
+                + lockedInsert.suffix();
+    }
+
+    /**
+     * Decides, outside any transaction, what a refused append was: a re-save of stored events (success) or a
+     * conflict with the version now stored.
+     *
+     * @throws ConcurrencyConflictException unless the batch is already stored, identical
+     */
+    private void resolveRefusedAppend(Connection connection, String aggregateId, List<Record> records)
+            throws SQLException {
+        long first = records.get(0).version();
+        long current = currentVersion(connection, aggregateId);
+        if (first <= current && isStored(connection, aggregateId, records)) {
+            return;
+        }
+        throw new ConcurrencyConflictException(aggregateId, first - 1, current);
     }
 
     /** A unique-key violation at insert: another writer stored these versions after this transaction's snapshot. */
