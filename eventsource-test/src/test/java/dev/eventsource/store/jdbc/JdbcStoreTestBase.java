@@ -301,6 +301,32 @@ abstract class JdbcStoreTestBase {
         }
     }
 
+    @Test
+    @DisplayName("an append waits for an uncommitted append to commit, so positions follow commit order")
+    void appendsWaitForTheLockHolder() throws Exception {
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        try (Connection connection = database.unpooled().getConnection()) {
+            connection.setAutoCommit(false);
+            JdbcStore inTransaction = JdbcStore.builder(boundTo(connection)).tableName(table).build();
+            inTransaction.save("first", record("first", 1, "OrderPlaced"));
+
+            Future<?> second = other.submit(() -> store.save("second", record("second", 1, "OrderPlaced")));
+
+            assertThatThrownBy(() -> second.get(300, TimeUnit.MILLISECONDS))
+                    .as("the second append must wait for the first transaction")
+                    .isInstanceOf(java.util.concurrent.TimeoutException.class);
+            assertThat(store.readAll(0, 10)).as("nothing is visible before the first commit").isEmpty();
+            connection.commit();
+            second.get(1, TimeUnit.MINUTES);
+        } finally {
+            other.shutdownNow();
+        }
+
+        List<Record> stream = store.readAll(0, 10);
+        assertThat(stream).extracting(Record::aggregateId).containsExactly("first", "second");
+        assertThat(stream.get(1).position()).isGreaterThan(stream.get(0).position());
+    }
+
     // ---- faults -----------------------------------------------------------------------------------------------
 
     @Test
