@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -37,21 +38,29 @@ import java.util.Objects;
  * }</pre>
  *
  * <h2>Transactions</h2>
- * When the connection the DataSource hands out is in autocommit mode, each append runs in its own transaction.
- * When it is already in a transaction (autocommit off, for example the connection Spring's
+ * When the connection the DataSource hands out is in autocommit mode, each append runs in its own transaction
+ * (on PostgreSQL a batch of up to 1,000 events is then a single statement: one round trip). When the connection is
+ * already in a transaction (autocommit off, for example the connection Spring's
  * {@code TransactionAwareDataSourceProxy} binds to a {@code @Transactional} method), the append joins it and
- * neither commits nor rolls back: the events commit, or vanish, with the caller's other changes.
+ * neither commits nor rolls back: the events commit, or vanish, with the caller's other changes. After a
+ * {@link ConcurrencyConflictException} or a {@link JdbcStoreException} in a joined transaction, roll it back (on
+ * PostgreSQL a failed statement has already aborted it).
  *
  * <h2>Global positions and the append lock</h2>
  * Every event gets a position from the table's identity column. An identity value is taken at insert but becomes
  * visible at commit, so without care a reader of {@link #readAll} could pass position 11 and later find a committed
  * 10. This store therefore takes one lock per events table at every append, before inserting, and holds it until
- * the transaction ends: a PostgreSQL transaction-scoped advisory lock, or on MySQL, MariaDB and H2 a row lock on
- * the one-row table {@code <table>_lock}. Positions are then assigned in commit order, and {@code readAll} simply
- * reads {@code position > ?} in order without ever skipping a late commit. The cost: appends to the same table
- * serialise, for as long as the appending transaction lasts, so keep transactions that append short. Readers never
- * take the lock. Positions may have gaps (a rolled-back append consumes its identity values).
+ * the transaction ends: a PostgreSQL transaction-scoped advisory lock (its key derived from the table name), or on
+ * MySQL, MariaDB and H2 a row lock on the one-row table {@code <table>_lock}. Positions are then assigned in
+ * commit order, and {@code readAll} simply reads {@code position > ?} in order, never skipping a late commit.
  *
+ * <p>Why a lock: the alternatives either skip events (a gap timeout gives up on a transaction that outlives it),
+ * work on PostgreSQL only (reading below the transaction-id horizon), or add a write per event and a sequencer
+ * process (post-commit sequencing). The lock is portable, exact, and needs nothing but the table. Its cost:
+ * appends to the same table serialise, for as long as the appending transaction lasts; keep transactions that
+ * append short, and expect appends of many writers to queue rather than run in parallel. Readers never take the
+ * lock. Positions may have gaps (a rolled-back append consumes its identity values), but never appear late.
+
  * <h2>Columns</h2>
  * Aggregate ids and type names are at most {@value #MAX_ID_LENGTH} Java characters (UTF-16 units; longer is an
  * {@link IllegalArgumentException}, nothing stored); times are kept in UTC at microsecond precision; payloads in
@@ -175,7 +184,7 @@ public final class JdbcStore implements Store {
     public void createSchema() {
         try (Connection connection = dataSource.getConnection()) {
             boolean mariaDb = dialect == JdbcDialect.MYSQL && connection.getMetaData().getDatabaseProductName()
-                    .toLowerCase(java.util.Locale.ROOT).contains("mariadb");
+                    .toLowerCase(Locale.ROOT).contains("mariadb");
             try (Statement statement = connection.createStatement()) {
                 for (String ddl : dialect.schema(table, payloadFormat, mariaDb)) {
                     statement.execute(ddl);
@@ -234,7 +243,8 @@ public final class JdbcStore implements Store {
         } catch (SQLException e) {
             throw new JdbcStoreException("Appending " + records.size() + " event(s) (versions " + first + " to "
                     + records.get(records.size() - 1).version() + ") of aggregate '" + aggregateId + "' to table "
-                    + table + " failed, and the batch was not stored: " + e.getMessage(), e);
+                    + table + " failed, so the batch was not stored (unless the connection broke while committing;"
+                    + " saving the same batch again is safe either way): " + e.getMessage(), e);
         }
     }
 
@@ -537,21 +547,16 @@ public final class JdbcStore implements Store {
         }
     }
 
-    private static boolean isUniqueViolation(SQLException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql) {
-                for (SQLException next = sql; next != null; next = next.getNextException()) {
-                    if (isUniqueState(next)) {
-                        return true;
-                    }
-                    if (next.getNextException() == next) {
-                        break;
-                    }
-                }
+    private static boolean isUniqueViolation(SQLException failure) {
+        // Drivers chain the server's error through causes or getNextException; a few links suffice.
+        Throwable link = failure;
+        for (int depth = 0; link != null && depth < 8; depth++) {
+            if (link instanceof SQLException sql && isUniqueState(sql)) {
+                return true;
             }
-            if (t.getCause() == t) {
-                break;
-            }
+            Throwable next = link instanceof SQLException sql && sql.getNextException() != null
+                    ? sql.getNextException() : link.getCause();
+            link = next == link ? null : next;
         }
         return false;
     }
