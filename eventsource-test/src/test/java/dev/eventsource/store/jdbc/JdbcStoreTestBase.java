@@ -327,6 +327,34 @@ abstract class JdbcStoreTestBase {
         assertThat(stream.get(1).position()).isGreaterThan(stream.get(0).position());
     }
 
+    @Test
+    @DisplayName("an autocommit append sends one statement on PostgreSQL, and lock, version read and insert elsewhere")
+    void statementsPerAppend() {
+        List<String> sent = new ArrayList<>();
+        DataSource recording = (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                    Object result = invoke(method, database.pooled(), args);
+                    if (!(result instanceof Connection connection)) {
+                        return result;
+                    }
+                    return Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
+                            (p, m, a) -> {
+                                if (m.getName().equals("prepareStatement") || m.getName().equals("commit")) {
+                                    sent.add(m.getName().equals("commit") ? "COMMIT"
+                                            : ((String) a[0]).strip().split("\\s+")[0]);
+                                }
+                                return invoke(m, connection, a);
+                            });
+                });
+        JdbcStore recorded = JdbcStore.builder(recording).dialect(dialect).tableName(table).build();
+
+        recorded.save("order-1", record("order-1", 1, "OrderPlaced"), record("order-1", 2, "OrderShipped"));
+
+        assertThat(sent).isEqualTo(dialect == JdbcDialect.POSTGRESQL ? List.of("WITH")
+                : List.of("SELECT", "SELECT", "INSERT", "COMMIT"));
+        assertThat(store.load("order-1")).hasSize(2);
+    }
+
     // ---- faults -----------------------------------------------------------------------------------------------
 
     @Test
