@@ -126,15 +126,45 @@ public abstract class StoreContractTests {
     @DisplayName("a record without metadata loads with empty metadata, and times keep their microseconds")
     void roundTripWithoutMetadataKeepsMicroseconds() {
         Instant winter = Instant.parse("2021-01-01T00:00:00.000001Z");
-        Instant summer = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        Instant recent = Instant.now().truncatedTo(ChronoUnit.MICROS);
         store.save("order-1",
                 Record.of("order-1", 1, TYPE, winter, json("{\"n\": 1}")),
-                Record.of("order-1", 2, TYPE, summer, json("{\"n\": 2}")));
+                Record.of("order-1", 2, TYPE, recent, json("{\"n\": 2}")));
 
         History history = store.load("order-1");
 
-        assertThat(history).extracting(Record::at).containsExactly(winter, summer);
+        assertThat(history).extracting(Record::at).containsExactly(winter, recent);
         assertThat(history).extracting(Record::metadata).containsExactly(Map.of(), Map.of());
+    }
+
+    @Test
+    @DisplayName("the store keeps its own copy of a payload: changing the saved or a loaded byte array changes nothing")
+    void payloadsAreCopied() {
+        byte[] saved = json("{\"n\": 1}");
+        store.save("order-1", Record.of("order-1", 1, TYPE, BASE_TIME, saved));
+        Arrays.fill(saved, (byte) ' ');
+
+        Arrays.fill(store.load("order-1").get(0).data(), (byte) ' ');
+        Arrays.fill(store.readAll(0, EVERYTHING).get(0).data(), (byte) ' ');
+
+        assertSamePayload(json("{\"n\": 1}"), store.load("order-1").get(0).data());
+        assertSamePayload(json("{\"n\": 1}"), store.readAll(0, EVERYTHING).get(0).data());
+        store.save("order-1", Record.of("order-1", 1, TYPE, BASE_TIME, json("{\"n\": 1}")));
+        assertThat(store.readAll(0, EVERYTHING)).as("re-save of the original payload is still idempotent").hasSize(1);
+    }
+
+    @Test
+    @DisplayName("a loaded history and a page of the stream are snapshots: later saves do not change them")
+    void loadedResultsAreSnapshots() {
+        saveVersions("order-1", 1, 2);
+        History history = store.load("order-1");
+        List<Record> page = store.readAll(0, EVERYTHING);
+
+        saveVersions("order-1", 3, 4);
+
+        assertThat(versionsOf(history)).containsExactly(1L, 2L);
+        assertThat(history.version()).isEqualTo(2);
+        assertThat(versionsOf(page)).containsExactly(1L, 2L);
     }
 
     // ---- range loads --------------------------------------------------------------------------------------
@@ -182,6 +212,7 @@ public abstract class StoreContractTests {
 
         assertThat(store.load("order-1", 4, 0)).isEmpty();
         assertThat(store.load("order-1", 10, 20)).isEmpty();
+        assertThat(store.load("order-1", 3, 2)).as("a lower bound above the upper bound selects nothing").isEmpty();
     }
 
     @Test
@@ -526,17 +557,22 @@ public abstract class StoreContractTests {
     }
 
     @Test
-    @DisplayName("ids that differ only in letter case or accents are different aggregates")
+    @DisplayName("ids that differ only in letter case, accents or a trailing space are different aggregates")
     void idsAreComparedExactly() {
-        store.save("order-a", record("order-a", 1, "{\"id\": \"lower\"}"));
-        store.save("ORDER-A", record("ORDER-A", 1, "{\"id\": \"upper\"}"));
-        store.save("café", record("café", 1, "{\"id\": \"accent\"}"));
+        List<String> ids = List.of("order-a", "ORDER-A", "café", "cafe", "order-b", "order-b ");
+        for (String id : ids) {
+            store.save(id, record(id, 1, payloadFor(id, 1)));
+        }
 
-        assertStoredPayloads("order-a", "{\"id\": \"lower\"}");
-        assertStoredPayloads("ORDER-A", "{\"id\": \"upper\"}");
-        assertStoredPayloads("café", "{\"id\": \"accent\"}");
-        assertThatThrownBy(() -> store.load("cafe")).isInstanceOf(AggregateNotFoundException.class);
-        assertThatThrownBy(() -> store.load("Order-A")).isInstanceOf(AggregateNotFoundException.class);
+        for (String id : ids) {
+            assertThat(store.load(id)).as("history of '%s'", id).singleElement()
+                    .satisfies(loaded -> assertThat(loaded.aggregateId()).isEqualTo(id))
+                    .satisfies(loaded -> assertSamePayload(json(payloadFor(id, 1)), loaded.data()));
+        }
+        for (String unknown : List.of("Order-A", "CAFÉ", "order-_", "order-%", " order-b")) {
+            assertThatThrownBy(() -> store.load(unknown)).as("load of '%s'", unknown)
+                    .isInstanceOf(AggregateNotFoundException.class);
+        }
     }
 
     @Test

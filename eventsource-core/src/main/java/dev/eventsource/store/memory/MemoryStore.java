@@ -48,7 +48,7 @@ public final class MemoryStore implements Store {
                 aggregates.put(aggregateId, history);
             }
             for (Record record : records) {
-                Record stored = record.withPosition(stream.size() + 1L);
+                Record stored = copyOf(record, stream.size() + 1L);
                 history.add(stored);
                 stream.add(stored);
             }
@@ -68,7 +68,7 @@ public final class MemoryStore implements Store {
             }
             int from = (int) Math.min(history.size(), Math.max(0, fromVersion - 1));
             int to = toVersion == 0 ? history.size() : (int) Math.min(history.size(), toVersion);
-            return from >= to ? History.empty() : History.of(new ArrayList<>(history.subList(from, to)));
+            return from >= to ? History.empty() : History.of(copiesOf(history.subList(from, to)));
         } finally {
             lock.readLock().unlock();
         }
@@ -81,10 +81,27 @@ public final class MemoryStore implements Store {
         try {
             int from = (int) Math.min(stream.size(), afterPosition);
             int to = (int) Math.min(stream.size(), (long) from + limit);
-            return List.copyOf(stream.subList(from, to));
+            return List.copyOf(copiesOf(stream.subList(from, to)));
         } finally {
             lock.readLock().unlock();
         }
+    }
+
+    /**
+     * Records hold their payload in a mutable array; copying on the way in and out keeps the stored history
+     * immune to callers that reuse or change those arrays, as a database-backed store is.
+     */
+    private static Record copyOf(Record record, long position) {
+        return new Record(record.aggregateId(), record.version(), record.type(), record.at(), record.data().clone(),
+                record.metadata(), position);
+    }
+
+    private static List<Record> copiesOf(List<Record> records) {
+        List<Record> copies = new ArrayList<>(records.size());
+        for (Record record : records) {
+            copies.add(copyOf(record, record.position()));
+        }
+        return copies;
     }
 
     private static boolean isStored(List<Record> history, List<Record> records) {
