@@ -60,6 +60,23 @@ public enum JdbcDialect {
         }
 
         @Override
+        LockedInsert lockedInsert(TableName table, PayloadFormat format) {
+            // The lock is a CTE joined to the rows, so it is taken before the identity values are drawn (they
+            // are computed above the join); the version check's snapshot predates the lock wait, but a stale
+            // check can only let through versions that already exist, which the unique key then refuses.
+            return new LockedInsert("""
+                    WITH append_lock AS (SELECT pg_advisory_xact_lock(?) AS locked)
+                    INSERT INTO %1$s (aggregate_id, version, type, occurred_at, payload, metadata)
+                    SELECT v.aggregate_id, v.version, v.type, v.occurred_at, v.payload, v.metadata
+                    FROM append_lock CROSS JOIN (VALUES\s""".formatted(table),
+                    "(?, CAST(? AS BIGINT), ?, CAST(? AS TIMESTAMPTZ), CAST(? AS %1$s), CAST(? AS JSONB))"
+                            .formatted(format == PayloadFormat.JSON ? "JSONB" : "BYTEA"),
+                    """
+                    ) AS v (aggregate_id, version, type, occurred_at, payload, metadata)
+                    WHERE (SELECT COALESCE(MAX(version), 0) FROM %1$s WHERE aggregate_id = ?) = ?""".formatted(table));
+        }
+
+        @Override
         void setInstant(PreparedStatement statement, int index, Instant at) throws SQLException {
             statement.setObject(index, OffsetDateTime.ofInstant(at.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC));
         }
@@ -229,6 +246,23 @@ public enum JdbcDialect {
 
     Instant getInstant(ResultSet rows, int column) throws SQLException {
         return rows.getObject(column, OffsetDateTime.class).toInstant();
+    }
+
+    /**
+     * An insert that takes the append lock, checks the current version and inserts the rows in one statement,
+     * so an append on an autocommit connection is one round trip. Parameters: the lock key, then the rows, then
+     * the aggregate id and the version it must be at.
+     *
+     * @param prefix the text before the rows
+     * @param row the placeholders of one row
+     * @param suffix the text after the rows
+     */
+    record LockedInsert(String prefix, String row, String suffix) {
+    }
+
+    /** @return the single-statement append of this dialect, or null when it has none */
+    LockedInsert lockedInsert(TableName table, PayloadFormat format) {
+        return null;
     }
 
     /** @return whether the driver streams a result with a fetch size only inside a transaction */

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -37,23 +38,31 @@ import java.util.Objects;
  * }</pre>
  *
  * <h2>Transactions</h2>
- * When the connection the DataSource hands out is in autocommit mode, each append runs in its own transaction.
- * When it is already in a transaction (autocommit off, for example the connection Spring's
+ * When the connection the DataSource hands out is in autocommit mode, each append runs in its own transaction
+ * (on PostgreSQL a batch of up to 1,000 events is then a single statement: one round trip). When the connection is
+ * already in a transaction (autocommit off, for example the connection Spring's
  * {@code TransactionAwareDataSourceProxy} binds to a {@code @Transactional} method), the append joins it and
- * neither commits nor rolls back: the events commit, or vanish, with the caller's other changes.
+ * neither commits nor rolls back: the events commit, or vanish, with the caller's other changes. After a
+ * {@link ConcurrencyConflictException} or a {@link JdbcStoreException} in a joined transaction, roll it back (on
+ * PostgreSQL a failed statement has already aborted it).
  *
  * <h2>Global positions and the append lock</h2>
  * Every event gets a position from the table's identity column. An identity value is taken at insert but becomes
  * visible at commit, so without care a reader of {@link #readAll} could pass position 11 and later find a committed
  * 10. This store therefore takes one lock per events table at every append, before inserting, and holds it until
- * the transaction ends: a PostgreSQL transaction-scoped advisory lock, or on MySQL, MariaDB and H2 a row lock on
- * the one-row table {@code <table>_lock}. Positions are then assigned in commit order, and {@code readAll} simply
- * reads {@code position > ?} in order without ever skipping a late commit. The cost: appends to the same table
- * serialise, for as long as the appending transaction lasts, so keep transactions that append short. Readers never
- * take the lock. Positions may have gaps (a rolled-back append consumes its identity values).
+ * the transaction ends: a PostgreSQL transaction-scoped advisory lock (its key derived from the table name), or on
+ * MySQL, MariaDB and H2 a row lock on the one-row table {@code <table>_lock}. Positions are then assigned in
+ * commit order, and {@code readAll} simply reads {@code position > ?} in order, never skipping a late commit.
  *
+ * <p>Why a lock: the alternatives either skip events (a gap timeout gives up on a transaction that outlives it),
+ * work on PostgreSQL only (reading below the transaction-id horizon), or add a write per event and a sequencer
+ * process (post-commit sequencing). The lock is portable, exact, and needs nothing but the table. Its cost:
+ * appends to the same table serialise, for as long as the appending transaction lasts; keep transactions that
+ * append short, and expect appends of many writers to queue rather than run in parallel. Readers never take the
+ * lock. Positions may have gaps (a rolled-back append consumes its identity values), but never appear late.
+
  * <h2>Columns</h2>
- * Aggregate ids and type names are at most {@value #MAX_ID_LENGTH} characters (longer is an
+ * Aggregate ids and type names are at most {@value #MAX_ID_LENGTH} Java characters (UTF-16 units; longer is an
  * {@link IllegalArgumentException}, nothing stored); times are kept in UTC at microsecond precision; payloads in
  * {@code jsonb} (PostgreSQL) or {@code JSON} for {@link PayloadFormat#JSON}, in a binary column for
  * {@link PayloadFormat#BINARY}; metadata as a JSON object.
@@ -70,6 +79,7 @@ public final class JdbcStore implements Store {
     public static final int MAX_ID_LENGTH = 255;
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String EMPTY_METADATA = "{}";
     private static final TypeReference<Map<String, String>> METADATA_TYPE = new TypeReference<>() {
     };
 
@@ -110,6 +120,8 @@ public final class JdbcStore implements Store {
     private final String existsSql;
     private final String readAllSql;
     private final String lockSql;
+    private final JdbcDialect.LockedInsert lockedInsert;
+    private final String[] lockedInsertBySize;
 
     private JdbcStore(Builder builder, TableName table, JdbcDialect dialect) {
         this.dataSource = builder.dataSource;
@@ -129,6 +141,11 @@ public final class JdbcStore implements Store {
         this.existsSql = EXISTS.formatted(table);
         this.readAllSql = READ_ALL.formatted(table);
         this.lockSql = dialect.lockSql(table);
+        this.lockedInsert = dialect.lockedInsert(table, payloadFormat);
+        this.lockedInsertBySize = new String[lockedInsert == null ? 0 : PREBUILT_INSERTS];
+        for (int rows = 1; rows <= lockedInsertBySize.length; rows++) {
+            lockedInsertBySize[rows - 1] = lockedInsertSql(rows);
+        }
     }
 
     /**
@@ -167,7 +184,7 @@ public final class JdbcStore implements Store {
     public void createSchema() {
         try (Connection connection = dataSource.getConnection()) {
             boolean mariaDb = dialect == JdbcDialect.MYSQL && connection.getMetaData().getDatabaseProductName()
-                    .toLowerCase(java.util.Locale.ROOT).contains("mariadb");
+                    .toLowerCase(Locale.ROOT).contains("mariadb");
             try (Statement statement = connection.createStatement()) {
                 for (String ddl : dialect.schema(table, payloadFormat, mariaDb)) {
                     statement.execute(ddl);
@@ -189,6 +206,10 @@ public final class JdbcStore implements Store {
         long first = records.get(0).version();
         try (Connection connection = dataSource.getConnection()) {
             boolean ownTransaction = connection.getAutoCommit();
+            if (ownTransaction && lockedInsert != null && records.size() <= MAX_ROWS_PER_INSERT) {
+                return appendInOneStatement(connection, aggregateId, records)
+                        || resolveRefusedAppend(connection, aggregateId, records);
+            }
             if (ownTransaction) {
                 connection.setAutoCommit(false);
             }
@@ -207,11 +228,7 @@ public final class JdbcStore implements Store {
                 }
                 connection.rollback();
                 connection.setAutoCommit(true);
-                long current = currentVersion(connection, aggregateId);
-                if (first <= current && isStored(connection, aggregateId, records)) {
-                    return false;
-                }
-                throw new ConcurrencyConflictException(aggregateId, first - 1, current);
+                return resolveRefusedAppend(connection, aggregateId, records);
             } catch (SQLException | RuntimeException | Error e) {
                 if (ownTransaction) {
                     rollback(connection, e);
@@ -226,8 +243,58 @@ public final class JdbcStore implements Store {
         } catch (SQLException e) {
             throw new JdbcStoreException("Appending " + records.size() + " event(s) (versions " + first + " to "
                     + records.get(records.size() - 1).version() + ") of aggregate '" + aggregateId + "' to table "
-                    + table + " failed, and the batch was not stored: " + e.getMessage(), e);
+                    + table + " failed, so the batch was not stored (unless the connection broke while committing;"
+                    + " saving the same batch again is safe either way): " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Appends with the dialect's single locking statement on an autocommit connection: the statement is its own
+     * transaction, so the batch is stored whole or not at all, and the lock is held until it commits.
+     *
+     * @return whether the batch was inserted; false when the version check or the unique key refused it
+     */
+    private boolean appendInOneStatement(Connection connection, String aggregateId, List<Record> records)
+            throws SQLException {
+        String sql = records.size() <= lockedInsertBySize.length ? lockedInsertBySize[records.size() - 1]
+                : lockedInsertSql(records.size());
+        try (PreparedStatement insert = connection.prepareStatement(sql)) {
+            insert.setLong(1, table.advisoryLockKey());
+            int index = 2;
+            for (Record record : records) {
+                index = bind(insert, index, record);
+            }
+            insert.setString(index, aggregateId);
+            insert.setLong(index + 1, records.get(0).version() - 1);
+            return insert.executeUpdate() == records.size();
+        } catch (SQLException e) {
+            if (isUniqueViolation(e)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private String lockedInsertSql(int rows) {
+        return lockedInsert.prefix() + String.join(", ", Collections.nCopies(rows, lockedInsert.row()))
+                + lockedInsert.suffix();
+    }
+
+    /**
+     * Decides, outside any transaction, what a refused append was: a re-save of stored events (success) or a
+     * conflict with the version now stored.
+     *
+     * @return false: the batch is already stored, identical, so nothing was appended
+     * @throws ConcurrencyConflictException unless the batch is already stored, identical
+     */
+    private boolean resolveRefusedAppend(Connection connection, String aggregateId, List<Record> records)
+            throws SQLException {
+        long first = records.get(0).version();
+        long current = currentVersion(connection, aggregateId);
+        if (first <= current && isStored(connection, aggregateId, records)) {
+            return false;
+        }
+        throw new ConcurrencyConflictException(aggregateId, first - 1, current);
     }
 
     /** A unique-key violation at insert: another writer stored these versions after this transaction's snapshot. */
@@ -244,6 +311,7 @@ public final class JdbcStore implements Store {
      * Takes the append lock, checks the version and inserts the batch, each part of the batch in one multi-row
      * statement (atomic on its own, so a failed insert leaves nothing behind even in the caller's transaction).
      *
+     * @return true when inserted, false when the batch is already stored, identical
      * @throws ConcurrencyConflictException when the batch does not continue the stored history
      * @throws DuplicateVersions when the insert hit the unique key
      */
@@ -295,7 +363,8 @@ public final class JdbcStore implements Store {
         } else {
             insert.setBytes(index + 4, record.data());
         }
-        insert.setString(index + 5, JSON.writeValueAsString(record.metadata()));
+        insert.setString(index + 5, record.metadata().isEmpty() ? EMPTY_METADATA
+                : JSON.writeValueAsString(record.metadata()));
         return index + 6;
     }
 
@@ -453,7 +522,8 @@ public final class JdbcStore implements Store {
         String metadataJson = rows.getString(versionColumn + 4);
         Map<String, String> metadata;
         try {
-            metadata = metadataJson == null ? Map.of() : JSON.readValue(metadataJson, METADATA_TYPE);
+            metadata = metadataJson == null || metadataJson.equals(EMPTY_METADATA) ? Map.of()
+                    : JSON.readValue(metadataJson, METADATA_TYPE);
         } catch (JacksonException e) {
             throw new JdbcStoreException("The metadata of event " + aggregateId + "@" + version + " in table " + table
                     + " is not a JSON object of strings: " + e.getOriginalMessage(), e);
@@ -462,37 +532,34 @@ public final class JdbcStore implements Store {
     }
 
     private static void checkLengths(String aggregateId, List<Record> records) {
-        if (aggregateId.codePointCount(0, aggregateId.length()) > MAX_ID_LENGTH) {
+        // Counted in Java chars (UTF-16 units), the strictest of the databases' counts (H2's), so a batch that
+        // fits one database fits them all.
+        if (aggregateId.length() > MAX_ID_LENGTH) {
             throw new IllegalArgumentException("Aggregate id '" + aggregateId.substring(0, 40) + "...' has "
-                    + aggregateId.codePointCount(0, aggregateId.length()) + " characters; the JDBC store keeps at most "
-                    + MAX_ID_LENGTH + "; nothing was stored");
+                    + aggregateId.length() + " characters; the JDBC store keeps at most " + MAX_ID_LENGTH
+                    + "; nothing was stored");
         }
         for (Record record : records) {
             String type = record.type();
-            if (type.codePointCount(0, type.length()) > MAX_ID_LENGTH) {
-                throw new IllegalArgumentException("Event type '" + type.substring(0, 40) + "...' of "
-                        + aggregateId + "@" + record.version() + " has " + type.codePointCount(0, type.length())
+            if (type.length() > MAX_ID_LENGTH) {
+                throw new IllegalArgumentException("Event type '" + type.substring(0, 40) + "...' of '"
+                        + aggregateId + "' version " + record.version() + " has " + type.length()
                         + " characters; the JDBC store keeps at most " + MAX_ID_LENGTH
-                        + "; use a shorter @EventType name; nothing was stored");
+                        + "; give the event a shorter @EventType name; nothing was stored");
             }
         }
     }
 
-    private static boolean isUniqueViolation(SQLException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql) {
-                for (SQLException next = sql; next != null; next = next.getNextException()) {
-                    if (isUniqueState(next)) {
-                        return true;
-                    }
-                    if (next.getNextException() == next) {
-                        break;
-                    }
-                }
+    private static boolean isUniqueViolation(SQLException failure) {
+        // Drivers chain the server's error through causes or getNextException; a few links suffice.
+        Throwable link = failure;
+        for (int depth = 0; link != null && depth < 8; depth++) {
+            if (link instanceof SQLException sql && isUniqueState(sql)) {
+                return true;
             }
-            if (t.getCause() == t) {
-                break;
-            }
+            Throwable next = link instanceof SQLException sql && sql.getNextException() != null
+                    ? sql.getNextException() : link.getCause();
+            link = next == link ? null : next;
         }
         return false;
     }

@@ -1,8 +1,8 @@
 -- eventsource JDBC event store schema for H2 2.x (default table name, JSON payloads).
 -- Copy this script into a Flyway or Liquibase migration, or let JdbcStore.createSchema() run it (it runs
 -- the same statements for the configured table name and payload format). Every statement is idempotent.
--- Columns: position is the global position (identity, in commit order because appends take a lock);
--- aggregate_id and type hold at most 255 characters; occurred_at is UTC, microsecond precision;
+-- Columns: position is the global position (identity, in commit order because appends take a lock),
+-- aggregate_id and type hold at most 255 characters, occurred_at is UTC, microsecond precision,
 -- payload is for the JSON payload format (for PayloadFormat.BINARY use BLOB instead).
 -- Appends serialise on a row lock of eventsource_events_lock, whose single row (id 1) must exist.
 

@@ -1,0 +1,153 @@
+package dev.eventsource.store.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.Assumptions;
+import org.mariadb.jdbc.MariaDbDataSource;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The real databases the JDBC store is tested on, one of each per test JVM, started lazily: an embedded
+ * PostgreSQL server, the machine's MariaDB (only when {@value #MARIADB_URL_VARIABLE} is set), and in-memory H2.
+ */
+final class TestDatabases {
+
+    static final String MARIADB_URL_VARIABLE = "EVENTSOURCE_TEST_MARIADB_URL";
+
+    private static final AtomicInteger TABLES = new AtomicInteger();
+
+    private static EmbeddedPostgres postgres;
+    private static DataSource postgresPool;
+    private static DataSource mariaDbPool;
+    private static DataSource h2Pool;
+
+    private TestDatabases() {
+    }
+
+    /** A test database: a pooled DataSource, and one that opens a fresh physical connection each time. */
+    record Database(JdbcDialect dialect, DataSource pooled, DataSource unpooled) {
+    }
+
+    static Database get(JdbcDialect dialect) {
+        return switch (dialect) {
+            case POSTGRESQL -> new Database(dialect, postgres(), postgresUnpooled());
+            case MYSQL -> new Database(dialect, mariaDb(), mariaDbUnpooled());
+            case H2 -> new Database(dialect, h2(), h2Unpooled());
+        };
+    }
+
+    /** @return a table name no other test in this JVM run uses, so tests never see each other's events */
+    static String uniqueTable(String prefix) {
+        return prefix + "_" + ProcessHandle.current().pid() + "_" + TABLES.incrementAndGet();
+    }
+
+    static synchronized DataSource postgres() {
+        if (postgresPool == null) {
+            try {
+                postgres = EmbeddedPostgres.builder().start();
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot start the embedded PostgreSQL server for the tests", e);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    postgres.close();
+                } catch (IOException ignored) {
+                    // the JVM is ending; the server's files are temporary
+                }
+            }));
+            postgresPool = pool(postgres.getJdbcUrl("postgres", "postgres"), "postgres");
+        }
+        return postgresPool;
+    }
+
+    private static DataSource postgresUnpooled() {
+        postgres();
+        return postgres.getPostgresDatabase();
+    }
+
+    /**
+     * @return MariaDB from {@value #MARIADB_URL_VARIABLE}; skips the test when the variable is unset, fails it
+     *     when the server does not answer
+     */
+    static synchronized DataSource mariaDb() {
+        String url = System.getenv(MARIADB_URL_VARIABLE);
+        Assumptions.assumeTrue(url != null && !url.isBlank(), () -> "MariaDB tests skipped: set "
+                + MARIADB_URL_VARIABLE + " to a JDBC URL, for example "
+                + "jdbc:mariadb://127.0.0.1:3306/test?user=root, to run them");
+        if (mariaDbPool == null) {
+            try (Connection connection = mariaDbUnpooled().getConnection()) {
+                connection.isValid(5);
+            } catch (SQLException e) {
+                throw new IllegalStateException(MARIADB_URL_VARIABLE + " is set but MariaDB does not answer at "
+                        + url.replaceAll("password=[^&]*", "password=***") + ": " + e.getMessage(), e);
+            }
+            mariaDbPool = pool(url, null);
+        }
+        return mariaDbPool;
+    }
+
+    private static DataSource mariaDbUnpooled() {
+        try {
+            return new MariaDbDataSource(System.getenv(MARIADB_URL_VARIABLE));
+        } catch (SQLException e) {
+            throw new IllegalStateException("Invalid " + MARIADB_URL_VARIABLE + ": " + e.getMessage(), e);
+        }
+    }
+
+    static synchronized DataSource h2() {
+        if (h2Pool == null) {
+            h2Pool = pool(h2Url(), "sa");
+        }
+        return h2Pool;
+    }
+
+    private static DataSource h2Unpooled() {
+        JdbcDataSource dataSource = new JdbcDataSource();
+        dataSource.setURL(h2Url());
+        dataSource.setUser("sa");
+        return dataSource;
+    }
+
+    private static String h2Url() {
+        return "jdbc:h2:mem:eventsource;DB_CLOSE_DELAY=-1";
+    }
+
+    private static DataSource pool(String url, String user) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        if (user != null) {
+            config.setUsername(user);
+        }
+        config.setMaximumPoolSize(12);
+        config.setPoolName("test-" + url.substring(5, url.indexOf(':', 5)));
+        return new HikariDataSource(config);
+    }
+
+    /** Empties a store's table between tests (the contract kit wants an empty store). */
+    static void truncate(DataSource dataSource, JdbcDialect dialect, String table) {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute(dialect == JdbcDialect.MYSQL ? "TRUNCATE TABLE " + table : "DELETE FROM " + table);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot empty " + table + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Drops a test's tables, so a persistent server (MariaDB) does not collect them. */
+    static void drop(DataSource dataSource, String table) {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("DROP TABLE IF EXISTS " + table);
+            statement.execute("DROP TABLE IF EXISTS " + table + "_lock");
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot drop " + table + ": " + e.getMessage(), e);
+        }
+    }
+}
