@@ -324,7 +324,6 @@ public final class Subscription {
 
     private void halt(Record failed, int attempts, Throwable cause) {
         failure = new SubscriptionFailedException(name, failed, attempts, checkpoint, cause);
-        state = State.FAILED;
         running = false;
         metrics.halted(name, true);
         try {
@@ -333,6 +332,7 @@ public final class Subscription {
             // the lag is informative only; the failure below is what matters
         }
         LOG.log(System.Logger.Level.ERROR, failure.getMessage(), cause);
+        state = State.FAILED;
     }
 
     /** What became of one batch. */
@@ -358,6 +358,7 @@ public final class Subscription {
 
     private Outcome process(List<Record> batch) {
         long[] handledUpTo = {checkpoint};
+        int[] handled = {0};
         try {
             transaction.execute(() -> {
                 for (Record record : batch) {
@@ -370,6 +371,7 @@ public final class Subscription {
                         }
                     }
                     handledUpTo[0] = record.position();
+                    handled[0]++;
                 }
                 if (!checkpoints.advance(name, owner, handledUpTo[0], leaseTime)) {
                     throw new LeaseLost();
@@ -385,12 +387,12 @@ public final class Subscription {
                     return new Outcome(true, null, null);
                 }
                 checkpoint = handledUpTo[0];
+                metrics.processed(name, handled[0]);
             }
             return new Outcome(false, e.record, e.getCause());
         }
-        int handled = batch.size();
         checkpoint = handledUpTo[0];
-        metrics.processed(name, handled);
+        metrics.processed(name, batch.size());
         return new Outcome(false, null, null);
     }
 

@@ -110,7 +110,7 @@ abstract class SubscriptionTestBase {
     @Test
     @DisplayName("8 writers with slow and rolled-back transactions: every committed event seen once, in order")
     void neverSkipsAnEventUnderConcurrentSlowAndRolledBackAppends() throws Exception {
-        int rounds = 3;
+        int rounds = 6;
         int transactionsPerWriter = 40;
         long started = System.nanoTime();
         for (int round = 0; round < rounds; round++) {
@@ -170,7 +170,7 @@ abstract class SubscriptionTestBase {
                 .map(e -> e.event().aggregateId() + "@" + e.event().version()).toList();
         assertThat(new HashSet<>(ids)).as("seen once each").hasSize(ids.size());
         assertThat(new HashSet<>(ids)).as("every committed event, and only those").isEqualTo(committed);
-        assertThat(ids).as("no rolled-back event").doesNotContainAnyElementsOf(rolledBack);
+        assertThat(ids).as("no rolled-back event").noneMatch(rolledBack::contains);
         for (int i = 1; i < seen.size(); i++) {
             assertThat(seen.get(i).position()).as("position order").isGreaterThan(seen.get(i - 1).position());
         }
@@ -192,7 +192,7 @@ abstract class SubscriptionTestBase {
         List<String> second = new CopyOnWriteArrayList<>();
         Subscription two = start(Subscription.builder("restart", store, serializer, e -> second.add(key(e)))
                 .checkpoints(backend.checkpoints()).pollInterval(Duration.ofMillis(10)));
-        awaitTrue("second run handles the 2 new events", () -> second.size() == 2);
+        awaitTrue("second run handles the 2 new events", () -> two.position() == store.lastPosition());
 
         assertThat(first).containsExactly("a@1", "a@2", "a@3");
         assertThat(second).containsExactly("b@1", "b@2");
@@ -214,7 +214,7 @@ abstract class SubscriptionTestBase {
             handled.add(key(e));
         }).maxAttempts(3).backoff(Duration.ofMillis(5), Duration.ofMillis(20)).metrics(metrics));
 
-        awaitTrue("all 4 handled", () -> handled.size() == 4);
+        awaitTrue("all 4 handled and checkpointed", () -> subscription.position() == store.lastPosition());
 
         assertThat(handled).containsExactly("a@1", "a@2", "a@3", "a@4");
         assertThat(metrics.failures).hasValue(2);
@@ -235,7 +235,8 @@ abstract class SubscriptionTestBase {
             handled.add(key(e));
         }).maxAttempts(3).backoff(Duration.ofMillis(5), Duration.ofMillis(10)).metrics(metrics));
 
-        awaitTrue("the subscription fails", () -> subscription.state() == Subscription.State.FAILED);
+        awaitTrue("the subscription fails", () -> subscription.state() == Subscription.State.FAILED
+                && !subscription.isRunning());
 
         long positionOfA2 = store.readAll(0, 10).get(1).position();
         assertThat(handled).containsExactly("a@1", "a@2");
