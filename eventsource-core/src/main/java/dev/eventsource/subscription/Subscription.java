@@ -149,6 +149,21 @@ public final class Subscription {
         return failure;
     }
 
+    /** @return how many events are read, handled and checkpointed at a time */
+    public int batchSize() {
+        return batchSize;
+    }
+
+    /** @return how often an idle subscription reads the stream unless woken */
+    public Duration pollInterval() {
+        return pollInterval;
+    }
+
+    /** @return where the subscription starts when it has no checkpoint */
+    public StartFrom startFrom() {
+        return startFrom;
+    }
+
     /** @return the owner token with which this instance takes the lease */
     public String owner() {
         return owner;
