@@ -32,8 +32,9 @@ public class EventSourceProperties {
     private final Metrics metrics = new Metrics();
 
     /**
-     * Settings of each subscription (each non-inline projection), by its name, for example
-     * eventsource.subscriptions.people.poll-interval=500ms.
+     * Settings of each subscription (each non-inline projection), by its name: enabled (true), poll-interval (1s),
+     * batch-size (100), start-from (beginning or end), max-attempts (5), backoff (200ms), max-backoff (30s) and
+     * lease-time (30s), for example eventsource.subscriptions.people.poll-interval=500ms.
      */
     private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
 
