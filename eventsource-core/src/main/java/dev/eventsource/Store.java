@@ -71,4 +71,19 @@ public interface Store {
      * @return the records, possibly empty
      */
     List<Record> readAll(long afterPosition, int limit);
+
+    /**
+     * Returns the position of the last record in the global stream as of now: a subscription that starts "from the
+     * end" begins after it, and the lag of a subscription is measured against it. Records committed later always
+     * get higher positions. The default pages through {@link #readAll}; stores override it with one query.
+     *
+     * @return the highest position stored, 0 when the store is empty
+     */
+    default long lastPosition() {
+        long last = 0;
+        for (List<Record> page = readAll(0, 1000); !page.isEmpty(); page = readAll(last, 1000)) {
+            last = page.get(page.size() - 1).position();
+        }
+        return last;
+    }
 }

@@ -1,7 +1,8 @@
 package dev.eventsource.micrometer;
 
 /**
- * Names, tag keys and tag values of the meters {@link MicrometerRepositoryMetrics} registers; every name starts
+ * Names, tag keys and tag values of the meters {@link MicrometerRepositoryMetrics} and
+ * {@link MicrometerSubscriptionMetrics} register; every name starts
  * with {@code eventsource.}.
  */
 public final class EventSourceMeters {
@@ -29,6 +30,24 @@ public final class EventSourceMeters {
 
     /** Distribution summary of the events replayed per load; tag {@link #AGGREGATE_TAG}. */
     public static final String EVENTS_REPLAYED = "eventsource.repository.events.replayed";
+
+    /** Counter of events a subscription handled and checkpointed; tag {@link #SUBSCRIPTION_TAG}. */
+    public static final String SUBSCRIPTION_EVENTS_PROCESSED = "eventsource.subscription.events.processed";
+
+    /** Counter of failed handler attempts of a subscription; tag {@link #SUBSCRIPTION_TAG}. */
+    public static final String SUBSCRIPTION_FAILURES = "eventsource.subscription.failures";
+
+    /**
+     * Gauge of how far a subscription is behind the head of the global stream, in positions (an upper bound of
+     * the events); tag {@link #SUBSCRIPTION_TAG}.
+     */
+    public static final String SUBSCRIPTION_LAG = "eventsource.subscription.lag";
+
+    /** Gauge, 1 when a subscription stopped on a handler that kept failing, else 0; tag {@link #SUBSCRIPTION_TAG}. */
+    public static final String SUBSCRIPTION_HALTED = "eventsource.subscription.halted";
+
+    /** Tag key: the subscription's name. */
+    public static final String SUBSCRIPTION_TAG = "subscription";
 
     /** Tag key: the aggregate class's simple name. */
     public static final String AGGREGATE_TAG = "aggregate";

@@ -3,6 +3,7 @@ package dev.eventsource.autoconfigure;
 import dev.eventsource.Aggregate;
 import dev.eventsource.InvalidHandlerException;
 import dev.eventsource.annotation.EventHandler;
+import dev.eventsource.annotation.Projection;
 import org.springframework.beans.factory.annotation.AnnotatedBeanDefinition;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.context.annotation.ClassPathScanningCandidateComponentProvider;
@@ -18,12 +19,15 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Finds aggregate classes: concrete top-level or static nested classes that declare an {@code @EventHandler}
+ * Finds aggregate classes: concrete top-level or static nested classes, not annotated {@code @Projection}, that
+ * declare an {@code @EventHandler}
  * method. Candidates are recognised from their class files (ASM metadata); only the matches are loaded.
  */
 final class AggregateScanner {
 
     private static final String EVENT_HANDLER = EventHandler.class.getName();
+
+    private static final String PROJECTION = Projection.class.getName();
 
     private final ResourceLoader resourceLoader;
 
@@ -46,7 +50,9 @@ final class AggregateScanner {
             }
         };
         provider.setResourceLoader(this.resourceLoader);
-        provider.addIncludeFilter((reader, factory) -> reader.getAnnotationMetadata().hasAnnotatedMethods(EVENT_HANDLER));
+        // A @Projection's @EventHandler methods build a read model, not an aggregate: EventSourceProjections takes it.
+        provider.addIncludeFilter((reader, factory) -> reader.getAnnotationMetadata().hasAnnotatedMethods(EVENT_HANDLER)
+                && !reader.getAnnotationMetadata().hasAnnotation(PROJECTION));
         Set<String> classNames = new TreeSet<>();
         for (String basePackage : new LinkedHashSet<>(basePackages)) {
             for (BeanDefinition candidate : provider.findCandidateComponents(basePackage)) {

@@ -18,19 +18,21 @@ import org.springframework.core.io.ResourceLoader;
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of eventsource: a
  * {@link Serializer}, a {@link Store} chosen by {@code eventsource.store.type}, one {@code Repository<A>} per
- * aggregate found in the application's packages (customized by {@link RepositoryCustomizer} beans), and Micrometer
- * metrics. Each bean backs off when the application
+ * aggregate found in the application's packages (customized by {@link RepositoryCustomizer} beans), the
+ * application's projections ({@link EventSourceProjections}) and Micrometer metrics. Each bean backs off when the application
  * defines its own.
  */
 @AutoConfiguration(afterName = {
         "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
         "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+        "org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration",
+        "org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration",
         "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
         "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration" })
 @ConditionalOnClass(Repository.class)
 @EnableConfigurationProperties(EventSourceProperties.class)
 @Import({ SerializerConfiguration.class, JdbcStoreConfiguration.class, MemoryStoreConfiguration.class,
-        MetricsConfiguration.class })
+        MetricsConfiguration.class, SubscriptionConfiguration.class })
 public final class EventSourceAutoConfiguration {
 
     EventSourceAutoConfiguration() {
@@ -46,8 +48,11 @@ public final class EventSourceAutoConfiguration {
     RepositoryFactory eventSourceRepositoryFactory(Store store, Serializer serializer,
             ObjectProvider<RepositoryMetrics> metrics, ObjectProvider<Observer> observers,
             ApplicationEventPublisher publisher, EventSourceProperties properties,
-            ObjectProvider<RepositoryCustomizer> customizers) {
+            ObjectProvider<RepositoryCustomizer> customizers, ObjectProvider<EventSourceProjections> projections) {
+        // Inline projections run first, in the caller's transaction; the dispatcher defers the rest to its commit.
+        Observer inline = (event) -> projections.ifAvailable((registry) -> registry.project(event));
         return new RepositoryFactory(store, serializer, metrics.getIfAvailable(() -> RepositoryMetrics.NONE),
-                new ObserverDispatcher(observers, publisher), properties.getRepository().getMaxRetries(), customizers);
+                inline, new ObserverDispatcher(observers, publisher), properties.getRepository().getMaxRetries(),
+                customizers);
     }
 }

@@ -4,9 +4,14 @@ import dev.eventsource.store.jdbc.JdbcDialect;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.sql.init.DatabaseInitializationMode;
 
+import dev.eventsource.subscription.StartFrom;
+
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Configuration properties of eventsource, under {@code eventsource.*}.
@@ -25,6 +30,28 @@ public class EventSourceProperties {
     private final Repository repository = new Repository();
 
     private final Metrics metrics = new Metrics();
+
+    /**
+     * Settings of each subscription (each non-inline projection), by its name: enabled (true), poll-interval (1s),
+     * batch-size (100), start-from (beginning or end), max-attempts (5), backoff (200ms), max-backoff (30s) and
+     * lease-time (30s), for example eventsource.subscriptions.people.poll-interval=500ms.
+     */
+    private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
+
+    /** @return the settings of subscriptions by name */
+    public Map<String, Subscription> getSubscriptions() {
+        return this.subscriptions;
+    }
+
+    /**
+     * Returns the settings of one subscription.
+     *
+     * @param name the subscription's name
+     * @return its settings, the defaults when none are configured
+     */
+    public Subscription subscription(String name) {
+        return this.subscriptions.getOrDefault(name, new Subscription());
+    }
 
     /** @return the store settings */
     public Store getStore() {
@@ -224,6 +251,114 @@ public class EventSourceProperties {
         /** @param enabled whether metrics are recorded */
         public void setEnabled(boolean enabled) {
             this.enabled = enabled;
+        }
+    }
+
+    /** Settings of one subscription, under eventsource.subscriptions.<name>. */
+    public static class Subscription {
+
+        /** Whether the subscription runs; when false its projection receives no events. */
+        private boolean enabled = true;
+
+        /** How often an idle subscription reads the stream for new events (earlier after a local append). */
+        private Duration pollInterval = dev.eventsource.subscription.Subscription.Builder.DEFAULT_POLL_INTERVAL;
+
+        /** Events read, handled and checkpointed at a time (in one transaction with a JDBC store). */
+        private int batchSize = dev.eventsource.subscription.Subscription.Builder.DEFAULT_BATCH_SIZE;
+
+        /** Where a subscription without a checkpoint starts: beginning (all history) or end (new events only). */
+        private StartFrom startFrom = StartFrom.BEGINNING;
+
+        /** Failed attempts on one event before the subscription stops at it. */
+        private int maxAttempts = dev.eventsource.subscription.Subscription.Builder.DEFAULT_MAX_ATTEMPTS;
+
+        /** Wait after a failed attempt, doubled after each further failure up to max-backoff. */
+        private Duration backoff = dev.eventsource.subscription.Subscription.Builder.DEFAULT_BACKOFF;
+
+        /** Longest wait between attempts. */
+        private Duration maxBackoff = dev.eventsource.subscription.Subscription.Builder.DEFAULT_MAX_BACKOFF;
+
+        /** How long an instance keeps the subscription without renewing, before another may take it over. */
+        private Duration leaseTime = dev.eventsource.subscription.Subscription.Builder.DEFAULT_LEASE_TIME;
+
+        /** @return whether the subscription runs */
+        public boolean isEnabled() {
+            return this.enabled;
+        }
+
+        /** @param enabled whether the subscription runs */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /** @return the poll interval */
+        public Duration getPollInterval() {
+            return this.pollInterval;
+        }
+
+        /** @param pollInterval the poll interval */
+        public void setPollInterval(Duration pollInterval) {
+            this.pollInterval = pollInterval;
+        }
+
+        /** @return the batch size */
+        public int getBatchSize() {
+            return this.batchSize;
+        }
+
+        /** @param batchSize the batch size */
+        public void setBatchSize(int batchSize) {
+            this.batchSize = batchSize;
+        }
+
+        /** @return where a new subscription starts */
+        public StartFrom getStartFrom() {
+            return this.startFrom;
+        }
+
+        /** @param startFrom where a new subscription starts */
+        public void setStartFrom(StartFrom startFrom) {
+            this.startFrom = startFrom;
+        }
+
+        /** @return the failed attempts before stopping */
+        public int getMaxAttempts() {
+            return this.maxAttempts;
+        }
+
+        /** @param maxAttempts the failed attempts before stopping */
+        public void setMaxAttempts(int maxAttempts) {
+            this.maxAttempts = maxAttempts;
+        }
+
+        /** @return the first backoff */
+        public Duration getBackoff() {
+            return this.backoff;
+        }
+
+        /** @param backoff the first backoff */
+        public void setBackoff(Duration backoff) {
+            this.backoff = backoff;
+        }
+
+        /** @return the longest backoff */
+        public Duration getMaxBackoff() {
+            return this.maxBackoff;
+        }
+
+        /** @param maxBackoff the longest backoff */
+        public void setMaxBackoff(Duration maxBackoff) {
+            this.maxBackoff = maxBackoff;
+        }
+
+        /** @return the lease time */
+        public Duration getLeaseTime() {
+            return this.leaseTime;
+        }
+
+        /** @param leaseTime the lease time */
+        public void setLeaseTime(Duration leaseTime) {
+            this.leaseTime = leaseTime;
         }
     }
 

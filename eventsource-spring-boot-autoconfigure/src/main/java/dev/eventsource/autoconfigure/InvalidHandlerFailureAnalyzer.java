@@ -18,6 +18,13 @@ class InvalidHandlerFailureAnalyzer extends AbstractFailureAnalyzer<InvalidHandl
                             + "Repository bean yourself with Repository.builder(type, factory).",
                     cause);
         }
+        if (cause.getMessage().contains("rojection")) {
+            return new FailureAnalysis(cause.getMessage() + ".",
+                    "Fix the projection: its @EventHandler methods are instance methods taking one event (a class"
+                            + " implementing dev.eventsource.Event), optionally followed by a StoredEvent, and"
+                            + " returning void, one per event type; each @Projection has its own name.",
+                    cause);
+        }
         return new FailureAnalysis(cause.getMessage() + ".",
                 "Fix the method: an @EventHandler is an instance method taking exactly one event (a class "
                         + "implementing dev.eventsource.Event) and returning void; a @CommandHandler takes one "

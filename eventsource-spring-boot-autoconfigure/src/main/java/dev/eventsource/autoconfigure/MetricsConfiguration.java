@@ -2,6 +2,8 @@ package dev.eventsource.autoconfigure;
 
 import dev.eventsource.RepositoryMetrics;
 import dev.eventsource.micrometer.MicrometerRepositoryMetrics;
+import dev.eventsource.micrometer.MicrometerSubscriptionMetrics;
+import dev.eventsource.subscription.SubscriptionMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -11,7 +13,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Micrometer metrics of every repository, when a {@link MeterRegistry} bean exists.
+ * Micrometer metrics of every repository and subscription, when a {@link MeterRegistry} bean exists.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass(MeterRegistry.class)
@@ -23,5 +25,11 @@ class MetricsConfiguration {
     @ConditionalOnMissingBean
     RepositoryMetrics eventSourceRepositoryMetrics(MeterRegistry registry) {
         return new MicrometerRepositoryMetrics(registry);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    SubscriptionMetrics eventSourceSubscriptionMetrics(MeterRegistry registry) {
+        return new MicrometerSubscriptionMetrics(registry);
     }
 }

@@ -167,6 +167,18 @@ public abstract class StoreContractTests {
         assertThat(versionsOf(page)).containsExactly(1L, 2L);
     }
 
+    @Test
+    @DisplayName("lastPosition is 0 when empty, then the position of the last record in the stream")
+    void lastPositionIsTheHeadOfTheStream() {
+        assertThat(store.lastPosition()).isZero();
+        saveVersions("order-1", 1, 2);
+        saveVersions("order-2", 1, 1);
+
+        List<Record> stream = store.readAll(0, EVERYTHING);
+        assertThat(store.lastPosition()).isEqualTo(stream.get(stream.size() - 1).position());
+        assertThat(store.readAll(store.lastPosition(), EVERYTHING)).isEmpty();
+    }
+
     // ---- range loads --------------------------------------------------------------------------------------
 
     @Test

@@ -70,6 +70,32 @@ abstract class SampleApiTests {
     }
 
     @Test
+    void listsPeopleFromTheProjectionWithinABoundedWait() {
+        String id = createPerson("Ada", "ada@example.com");
+        this.http.put("/people/" + id + "/name", "{\"name\":\"Ada Lovelace\"}");
+
+        // GET /people reads a projection: eventually consistent, so poll (bounded) instead of expecting it at once.
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        tools.jackson.databind.JsonNode listed = null;
+        while (System.nanoTime() < deadline) {
+            Http.Response list = this.http.get("/people");
+            assertThat(list.status()).isEqualTo(200);
+            for (tools.jackson.databind.JsonNode person : list.json()) {
+                if (person.get("id").asString().equals(id) && person.get("version").asLong() == 2) {
+                    listed = person;
+                }
+            }
+            if (listed != null) {
+                break;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
+        }
+
+        assertThat(listed).as("person %s at version 2 listed within 30 s", id).isNotNull();
+        assertThat(listed).isEqualTo(person(id, "Ada Lovelace", "ada@example.com", 2));
+    }
+
+    @Test
     void renamesAndChangesEmailAndShowsHistoryWithUsers() {
         Http.Response created = this.http.post("/people", "{\"name\":\"Ada\",\"email\":\"ada@example.com\"}",
                 "X-User", "alice");

@@ -38,20 +38,35 @@ public enum JdbcDialect {
                         CONSTRAINT %2$s PRIMARY KEY (position),
                         CONSTRAINT %3$s UNIQUE (aggregate_id, version)
                     )""".formatted(table, table.constraint("pk"), table.constraint("aggregate_version_uq"),
-                    format == PayloadFormat.JSON ? "JSONB" : "BYTEA"));
+                    format == PayloadFormat.JSON ? "JSONB" : "BYTEA"),
+                    checkpointTableDdl(table, ""));
         }
 
         @Override
         String lockSql(TableName table) {
-            return "SELECT pg_advisory_xact_lock(?)";
+            return "SELECT " + lockAndNotify(table);
         }
 
         @Override
         void lock(Connection connection, String lockSql, TableName table) throws SQLException {
             try (PreparedStatement statement = connection.prepareStatement(lockSql)) {
-                statement.setLong(1, table.advisoryLockKey());
                 statement.executeQuery().close();
             }
+        }
+
+        /**
+         * Takes the append lock and queues a notification on the table's channel, which PostgreSQL delivers to
+         * listening subscriptions at commit (never on rollback).
+         *
+         * <p>The lock key is the table's OID, resolved by the server as the INSERT resolves the table, so two stores
+         * that name one table differently ({@code public.events} and {@code events}) still take the same lock; a key
+         * hashed from the configured name would let their appends interleave out of commit order. The OID is
+         * shifted into a key space of its own, away from small application keys.
+         */
+        private static String lockAndNotify(TableName table) {
+            return ("pg_advisory_xact_lock((CAST(%1$d AS BIGINT) << 32) | CAST(CAST(CAST('%2$s' AS REGCLASS) AS OID)"
+                    + " AS BIGINT)) AS locked, pg_notify('%3$s', '') AS notified")
+                    .formatted(ADVISORY_KEY_SPACE, table.qualified(), table.notifyChannel());
         }
 
         @Override
@@ -65,10 +80,10 @@ public enum JdbcDialect {
             // are computed above the join); the version check's snapshot predates the lock wait, but a stale
             // check can only let through versions that already exist, which the unique key then refuses.
             return new LockedInsert("""
-                    WITH append_lock AS (SELECT pg_advisory_xact_lock(?) AS locked)
+                    WITH append_lock AS (SELECT %2$s)
                     INSERT INTO %1$s (aggregate_id, version, type, occurred_at, payload, metadata)
                     SELECT v.aggregate_id, v.version, v.type, v.occurred_at, v.payload, v.metadata
-                    FROM append_lock CROSS JOIN (VALUES\s""".formatted(table),
+                    FROM append_lock CROSS JOIN (VALUES\s""".formatted(table, lockAndNotify(table)),
                     "(?, CAST(? AS BIGINT), ?, CAST(? AS TIMESTAMPTZ), CAST(? AS %1$s), CAST(? AS JSONB))"
                             .formatted(format == PayloadFormat.JSON ? "JSONB" : "BYTEA"),
                     """
@@ -118,7 +133,8 @@ public enum JdbcDialect {
                             table.constraint("aggregate_version_uq"),
                             format == PayloadFormat.JSON ? "JSON" : "LONGBLOB", collation),
                     lockTableDdl(table, " ENGINE = InnoDB"),
-                    lockRowInsert(table));
+                    lockRowInsert(table),
+                    checkpointTableDdl(table, " ENGINE = InnoDB"));
         }
 
         @Override
@@ -151,7 +167,8 @@ public enum JdbcDialect {
                     )""".formatted(table, table.constraint("pk"), table.constraint("aggregate_version_uq"),
                             format == PayloadFormat.JSON ? "JSON" : "BLOB"),
                     lockTableDdl(table, ""),
-                    lockRowInsert(table));
+                    lockRowInsert(table),
+                    checkpointTableDdl(table, ""));
         }
 
         @Override
@@ -160,6 +177,9 @@ public enum JdbcDialect {
             return "? FORMAT JSON";
         }
     };
+
+    /** The high 32 bits of the PostgreSQL advisory lock keys of appends: "evsr". */
+    static final int ADVISORY_KEY_SPACE = 0x65767372;
 
     private final String platform;
 
@@ -250,8 +270,8 @@ public enum JdbcDialect {
 
     /**
      * An insert that takes the append lock, checks the current version and inserts the rows in one statement,
-     * so an append on an autocommit connection is one round trip. Parameters: the lock key, then the rows, then
-     * the aggregate id and the version it must be at.
+     * so an append on an autocommit connection is one round trip. Parameters: the rows, then the aggregate id and
+     * the version it must be at.
      *
      * @param prefix the text before the rows
      * @param row the placeholders of one row
@@ -282,5 +302,20 @@ public enum JdbcDialect {
         return """
                 INSERT INTO %1$s (id)
                 SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT id FROM %1$s WHERE id = 1)""".formatted(table.lockTable());
+    }
+
+    /**
+     * The checkpoints of subscriptions: the last position each has processed, and its lease (the instance that
+     * may process it, until when), used by {@link JdbcCheckpointStore}.
+     */
+    private static String checkpointTableDdl(TableName table, String options) {
+        return """
+                CREATE TABLE IF NOT EXISTS %1$s (
+                    subscription VARCHAR(255) NOT NULL,
+                    position     BIGINT       NOT NULL,
+                    lease_owner  VARCHAR(255),
+                    lease_until  BIGINT       NOT NULL,
+                    CONSTRAINT %2$s PRIMARY KEY (subscription)
+                )%3$s""".formatted(table.checkpointTable(), table.constraint("checkpoints_pk"), options);
     }
 }

@@ -99,6 +99,8 @@ public final class JdbcStore implements Store {
             ORDER BY version""";
     private static final String EXISTS = """
             SELECT version FROM %1$s WHERE aggregate_id = ? LIMIT 1""";
+    private static final String LAST_POSITION = """
+            SELECT COALESCE(MAX(position), 0) FROM %1$s""";
     private static final String READ_ALL = """
             SELECT position, aggregate_id, version, type, occurred_at, payload, metadata
             FROM %1$s
@@ -119,6 +121,7 @@ public final class JdbcStore implements Store {
     private final String loadSql;
     private final String existsSql;
     private final String readAllSql;
+    private final String lastPositionSql;
     private final String lockSql;
     private final JdbcDialect.LockedInsert lockedInsert;
     private final String[] lockedInsertBySize;
@@ -140,6 +143,7 @@ public final class JdbcStore implements Store {
         this.loadSql = LOAD.formatted(table);
         this.existsSql = EXISTS.formatted(table);
         this.readAllSql = READ_ALL.formatted(table);
+        this.lastPositionSql = LAST_POSITION.formatted(table);
         this.lockSql = dialect.lockSql(table);
         this.lockedInsert = dialect.lockedInsert(table, payloadFormat);
         this.lockedInsertBySize = new String[lockedInsert == null ? 0 : PREBUILT_INSERTS];
@@ -259,8 +263,7 @@ public final class JdbcStore implements Store {
         String sql = records.size() <= lockedInsertBySize.length ? lockedInsertBySize[records.size() - 1]
                 : lockedInsertSql(records.size());
         try (PreparedStatement insert = connection.prepareStatement(sql)) {
-            insert.setLong(1, table.advisoryLockKey());
-            int index = 2;
+            int index = 1;
             for (Record record : records) {
                 index = bind(insert, index, record);
             }
@@ -486,6 +489,59 @@ public final class JdbcStore implements Store {
         }
     }
 
+    @Override
+    public long lastPosition() {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(lastPositionSql);
+             ResultSet rows = statement.executeQuery()) {
+            rows.next();
+            return rows.getLong(1);
+        } catch (SQLException e) {
+            throw new JdbcStoreException("Reading the last position of table " + table + " failed: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Returns a checkpoint store in the table {@code <events table>_checkpoints} (created by {@link #createSchema()})
+     * on this store's DataSource, so that with a transaction-aware DataSource a checkpoint commits together with
+     * the read-model changes made in the same transaction.
+     *
+     * @return the checkpoint store of this events table
+     */
+    public JdbcCheckpointStore checkpointStore() {
+        return new JdbcCheckpointStore(dataSource, table);
+    }
+
+    /**
+     * Returns whether {@link #listenForAppends} wakes listeners early: on PostgreSQL every append sends a
+     * notification on the table's channel inside its transaction, so it is delivered at commit and never for a
+     * rollback. Other databases have no such mechanism; subscriptions poll there.
+     *
+     * @return whether appends by any process are announced
+     */
+    public boolean notifiesAppends() {
+        return dialect == JdbcDialect.POSTGRESQL;
+    }
+
+    /**
+     * Calls {@code onAppend} soon after any process commits an append to this table, on PostgreSQL (LISTEN on a
+     * connection held from the DataSource by a daemon thread, reconnecting after failures); elsewhere nothing
+     * happens. A notification is only a hint to read now: listeners must still read from their checkpoint, and
+     * the callback is also called after every (re)connection, since notifications sent while disconnected are
+     * lost.
+     *
+     * @param onAppend a quick, non-blocking action, such as waking a subscription
+     * @return what stops the listening and returns the connection
+     */
+    public AutoCloseable listenForAppends(Runnable onAppend) {
+        Objects.requireNonNull(onAppend, "onAppend");
+        if (!notifiesAppends()) {
+            return () -> { };
+        }
+        return PostgresAppendListener.start(dataSource, table, onAppend);
+    }
+
     private interface Read<T> {
         T apply(Connection connection) throws SQLException;
     }
@@ -550,7 +606,7 @@ public final class JdbcStore implements Store {
         }
     }
 
-    private static boolean isUniqueViolation(SQLException failure) {
+    static boolean isUniqueViolation(SQLException failure) {
         // Drivers chain the server's error through causes or getNextException; a few links suffice.
         Throwable link = failure;
         for (int depth = 0; link != null && depth < 8; depth++) {

@@ -59,19 +59,27 @@ record TableName(String qualified, String schema, String table) {
         return table + "_" + suffix;
     }
 
+    /** @return the table of subscription checkpoints and leases kept beside the events table */
+    String checkpointTable() {
+        return qualified + "_checkpoints";
+    }
+
     /**
-     * Derives the key of the PostgreSQL advisory lock that serialises appends to this table: stable across JVMs
-     * and releases, and different per table so two stores in one database do not wait for each other.
+     * Names the PostgreSQL notification channel of appends to this table: the lower-case qualified name, which is
+     * at most 104 characters, hashed down when it exceeds the 63 bytes a channel name may have.
      */
-    long advisoryLockKey() {
+    String notifyChannel() {
+        String name = qualified.toLowerCase(Locale.ROOT);
+        if (name.length() <= 63) {
+            return name;
+        }
         try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(
-                    ("dev.eventsource.store.jdbc:" + qualified.toLowerCase(Locale.ROOT)).getBytes(StandardCharsets.UTF_8));
-            long key = 0;
-            for (int i = 0; i < Long.BYTES; i++) {
-                key = (key << 8) | (hash[i] & 0xFF);
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8));
+            StringBuilder channel = new StringBuilder("eventsource_");
+            for (int i = 0; i < 16; i++) {
+                channel.append(String.format("%02x", hash[i]));
             }
-            return key;
+            return channel.toString();
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }

@@ -88,6 +88,16 @@ public final class MemoryStore implements Store {
         }
     }
 
+    @Override
+    public long lastPosition() {
+        lock.readLock().lock();
+        try {
+            return stream.size();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
     /**
      * Records hold their payload in a mutable array; copying on the way in and out keeps the stored history
      * immune to callers that reuse or change those arrays, as a database-backed store is.

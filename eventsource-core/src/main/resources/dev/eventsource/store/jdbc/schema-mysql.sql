@@ -1,6 +1,8 @@
 -- eventsource JDBC event store schema for MySQL 8.0.17+ (default table name, JSON payloads).
 -- Copy this script into a Flyway or Liquibase migration, or let JdbcStore.createSchema() run it (it runs
 -- the same statements for the configured table name and payload format). Every statement is idempotent.
+-- eventsource_events_checkpoints holds each subscription's checkpoint (last position processed) and lease
+-- (which instance processes it, until when, in epoch milliseconds).
 -- Columns: position is the global position (identity, in commit order because appends take a lock),
 -- aggregate_id and type hold at most 255 characters, occurred_at is UTC, microsecond precision,
 -- payload is for the JSON payload format (for PayloadFormat.BINARY use LONGBLOB instead).
@@ -26,3 +28,11 @@ CREATE TABLE IF NOT EXISTS eventsource_events_lock (
 
 INSERT INTO eventsource_events_lock (id)
 SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT id FROM eventsource_events_lock WHERE id = 1);
+
+CREATE TABLE IF NOT EXISTS eventsource_events_checkpoints (
+    subscription VARCHAR(255) NOT NULL,
+    position     BIGINT       NOT NULL,
+    lease_owner  VARCHAR(255),
+    lease_until  BIGINT       NOT NULL,
+    CONSTRAINT eventsource_events_checkpoints_pk PRIMARY KEY (subscription)
+) ENGINE = InnoDB;

@@ -46,10 +46,12 @@ class JdbcDialectTests {
     }
 
     @Test
-    void advisoryLockKeyIsStablePerTableAndDiffersBetweenTables() {
-        assertThat(TableName.of("events").advisoryLockKey()).isEqualTo(TableName.of("EVENTS").advisoryLockKey());
-        assertThat(TableName.of("events").advisoryLockKey()).isNotEqualTo(TableName.of("other").advisoryLockKey());
-        assertThat(TableName.of("a.events").advisoryLockKey()).isNotEqualTo(TableName.of("b.events").advisoryLockKey());
+    void notifyChannelIsTheLowerCaseNameOrAHashWithinSixtyThreeBytes() {
+        assertThat(TableName.of("App.Events").notifyChannel()).isEqualTo("app.events");
+        String longName = "s".repeat(63) + "." + "e".repeat(40);
+        assertThat(TableName.of(longName).notifyChannel()).hasSizeLessThanOrEqualTo(63).startsWith("eventsource_")
+                .isNotEqualTo(TableName.of("t".repeat(63) + "." + "e".repeat(40)).notifyChannel());
+        assertThat(TableName.of("events").checkpointTable()).isEqualTo("events_checkpoints");
     }
 
     @Test

@@ -328,6 +328,33 @@ abstract class JdbcStoreTestBase {
     }
 
     @Test
+    @DisplayName("two stores naming one table with and without its schema take the same append lock")
+    void sameTableUnderTwoNamesTakesOneLock() throws Exception {
+        String schema;
+        try (Connection connection = database.pooled().getConnection()) {
+            schema = dialect == JdbcDialect.MYSQL ? connection.getCatalog() : connection.getSchema();
+        }
+        JdbcStore qualified = JdbcStore.builder(database.pooled()).tableName(schema + "." + table).build();
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        try (Connection connection = database.unpooled().getConnection()) {
+            connection.setAutoCommit(false);
+            JdbcStore.builder(boundTo(connection)).tableName(table).build()
+                    .save("first", record("first", 1, "OrderPlaced"));
+
+            Future<?> second = other.submit(() -> qualified.save("second", record("second", 1, "OrderPlaced")));
+
+            assertThatThrownBy(() -> second.get(300, TimeUnit.MILLISECONDS))
+                    .as("an append through the schema-qualified name must wait for the first transaction")
+                    .isInstanceOf(java.util.concurrent.TimeoutException.class);
+            connection.commit();
+            second.get(1, TimeUnit.MINUTES);
+        } finally {
+            other.shutdownNow();
+        }
+        assertThat(store.readAll(0, 10)).extracting(Record::aggregateId).containsExactly("first", "second");
+    }
+
+    @Test
     @DisplayName("an autocommit append sends one statement on PostgreSQL, and lock, version read and insert elsewhere")
     void statementsPerAppend() {
         List<String> sent = new ArrayList<>();

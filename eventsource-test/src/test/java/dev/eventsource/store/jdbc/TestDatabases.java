@@ -146,6 +146,7 @@ final class TestDatabases {
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
             statement.execute("DROP TABLE IF EXISTS " + table);
             statement.execute("DROP TABLE IF EXISTS " + table + "_lock");
+            statement.execute("DROP TABLE IF EXISTS " + table + "_checkpoints");
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot drop " + table + ": " + e.getMessage(), e);
         }

@@ -5,6 +5,7 @@ import dev.eventsource.sample.person.PersonService;
 import jakarta.validation.Valid;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
+import dev.eventsource.sample.person.PeopleDirectory;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -18,18 +19,32 @@ import tools.jackson.databind.json.JsonMapper;
 import java.net.URI;
 import java.util.List;
 
-/** {@code /people}: create a person, read them, rename them, change their email, read their history. */
+/** {@code /people}: list everyone (eventually consistent), create a person, read them, rename them, change their email, read their history. */
 @RestController
 @RequestMapping("/people")
 class PeopleController {
 
     private final PersonService people;
 
+    private final PeopleDirectory directory;
+
     private final JsonMapper mapper;
 
-    PeopleController(PersonService people, JsonMapper mapper) {
+    PeopleController(PersonService people, PeopleDirectory directory, JsonMapper mapper) {
         this.people = people;
+        this.directory = directory;
         this.mapper = mapper;
+    }
+
+    /**
+     * Lists everyone from the read model kept by the "people" projection. Eventually consistent: a person created
+     * a moment ago may not be listed yet (see {@link PeopleDirectory}); {@code GET /people/{id}} is always current.
+     */
+    @GetMapping
+    List<PersonView> list() {
+        return this.directory.list().stream()
+            .map((entry) -> new PersonView(entry.id(), entry.name(), entry.email(), entry.version()))
+            .toList();
     }
 
     @PostMapping

@@ -1,0 +1,178 @@
+package dev.eventsource.store.jdbc;
+
+import dev.eventsource.subscription.CheckpointStore;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.function.LongSupplier;
+
+/**
+ * Checkpoints and leases of subscriptions in the table {@code <events table>_checkpoints}, created with the events
+ * table by {@link JdbcStore#createSchema()} and the shipped schema scripts; get one with
+ * {@link JdbcStore#checkpointStore()}. One row per subscription: its position, the lease owner, and the lease's
+ * end in epoch milliseconds.
+ *
+ * <p>The lease is taken and renewed by conditional UPDATEs, which every supported database evaluates against the
+ * latest committed row under its row lock, so two instances can never both take it. Every checkpoint advance is
+ * an UPDATE conditioned on the owner (fencing): after another instance took the lease, the old holder's advance
+ * changes nothing and its caller must roll back. When the DataSource joins the caller's transaction (Spring's
+ * {@code TransactionAwareDataSourceProxy}), {@link #advance} commits with the read-model changes of the batch, and
+ * holds the row locked until then, so no one takes the lease mid-commit.
+ *
+ * <p>Lease ends come from each instance's clock: keep the clocks of instances synchronised (NTP) well within the
+ * lease time. A skewed clock can only make an instance take an expired-looking lease early (a batch handled
+ * twice, as at-least-once delivery allows), never advance another owner's checkpoint.
+ */
+public final class JdbcCheckpointStore implements CheckpointStore {
+
+    private static final String SELECT = "SELECT position FROM %1$s WHERE subscription = ?";
+    private static final String INSERT = """
+            INSERT INTO %1$s (subscription, position, lease_owner, lease_until) VALUES (?, ?, ?, ?)""";
+    private static final String TAKE = """
+            UPDATE %1$s SET lease_owner = ?, lease_until = ?
+            WHERE subscription = ? AND (lease_owner IS NULL OR lease_owner = ? OR lease_until < ?)""";
+    private static final String ADVANCE = """
+            UPDATE %1$s SET position = ?, lease_until = ? WHERE subscription = ? AND lease_owner = ?""";
+    private static final String RENEW = """
+            UPDATE %1$s SET lease_until = ? WHERE subscription = ? AND lease_owner = ?""";
+    private static final String RELEASE = """
+            UPDATE %1$s SET lease_owner = NULL, lease_until = 0 WHERE subscription = ? AND lease_owner = ?""";
+
+    private final DataSource dataSource;
+    private final TableName table;
+    private final Clock clock;
+    private final String selectSql;
+    private final String insertSql;
+    private final String takeSql;
+    private final String advanceSql;
+    private final String renewSql;
+    private final String releaseSql;
+
+    JdbcCheckpointStore(DataSource dataSource, TableName events) {
+        this(dataSource, events, Clock.systemUTC());
+    }
+
+    JdbcCheckpointStore(DataSource dataSource, TableName events, Clock clock) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.table = events;
+        this.clock = clock;
+        String checkpoints = events.checkpointTable();
+        this.selectSql = SELECT.formatted(checkpoints);
+        this.insertSql = INSERT.formatted(checkpoints);
+        this.takeSql = TAKE.formatted(checkpoints);
+        this.advanceSql = ADVANCE.formatted(checkpoints);
+        this.renewSql = RENEW.formatted(checkpoints);
+        this.releaseSql = RELEASE.formatted(checkpoints);
+    }
+
+    /** @return the checkpoints table */
+    public String tableName() {
+        return table.checkpointTable();
+    }
+
+    @Override
+    public OptionalLong acquire(String subscription, String owner, Duration leaseTime, LongSupplier initialPosition) {
+        long now = clock.millis();
+        try (Connection connection = dataSource.getConnection()) {
+            if (take(connection, subscription, owner, now, leaseTime)) {
+                return select(connection, subscription);
+            }
+            if (select(connection, subscription).isPresent()) {
+                return OptionalLong.empty();
+            }
+            long initial = initialPosition.getAsLong();
+            try (PreparedStatement insert = connection.prepareStatement(insertSql)) {
+                insert.setString(1, subscription);
+                insert.setLong(2, initial);
+                insert.setString(3, owner);
+                insert.setLong(4, now + leaseTime.toMillis());
+                insert.executeUpdate();
+                return OptionalLong.of(initial);
+            } catch (SQLException e) {
+                if (JdbcStore.isUniqueViolation(e)) {
+                    // Another instance created it first, and holds its lease.
+                    return OptionalLong.empty();
+                }
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw failure("Taking the lease of subscription '" + subscription + "'", e);
+        }
+    }
+
+    private boolean take(Connection connection, String subscription, String owner, long now, Duration leaseTime)
+            throws SQLException {
+        try (PreparedStatement take = connection.prepareStatement(takeSql)) {
+            take.setString(1, owner);
+            take.setLong(2, now + leaseTime.toMillis());
+            take.setString(3, subscription);
+            take.setString(4, owner);
+            take.setLong(5, now);
+            return take.executeUpdate() == 1;
+        }
+    }
+
+    private OptionalLong select(Connection connection, String subscription) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(selectSql)) {
+            select.setString(1, subscription);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? OptionalLong.of(rows.getLong(1)) : OptionalLong.empty();
+            }
+        }
+    }
+
+    @Override
+    public boolean advance(String subscription, String owner, long position, Duration leaseTime) {
+        return update(advanceSql, "Storing the checkpoint " + position + " of subscription '" + subscription + "'",
+                position, clock.millis() + leaseTime.toMillis(), subscription, owner) == 1;
+    }
+
+    @Override
+    public boolean renew(String subscription, String owner, Duration leaseTime) {
+        return update(renewSql, "Renewing the lease of subscription '" + subscription + "'",
+                clock.millis() + leaseTime.toMillis(), subscription, owner) == 1;
+    }
+
+    @Override
+    public void release(String subscription, String owner) {
+        update(releaseSql, "Releasing the lease of subscription '" + subscription + "'", subscription, owner);
+    }
+
+    @Override
+    public OptionalLong position(String subscription) {
+        try (Connection connection = dataSource.getConnection()) {
+            return select(connection, subscription);
+        } catch (SQLException e) {
+            throw failure("Reading the checkpoint of subscription '" + subscription + "'", e);
+        }
+    }
+
+    private int update(String sql, String what, Object... parameters) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement update = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                update.setObject(i + 1, parameters[i]);
+            }
+            return update.executeUpdate();
+        } catch (SQLException e) {
+            throw failure(what, e);
+        }
+    }
+
+    private JdbcStoreException failure(String what, SQLException e) {
+        return new JdbcStoreException(what + " in table " + table.checkpointTable() + " failed: " + e.getMessage()
+                + " (the table is created by JdbcStore.createSchema() and the schema scripts)", e);
+    }
+
+    @Override
+    public String toString() {
+        return "JdbcCheckpointStore[" + table.checkpointTable() + "]";
+    }
+}

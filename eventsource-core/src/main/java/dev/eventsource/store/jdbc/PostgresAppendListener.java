@@ -1,0 +1,93 @@
+package dev.eventsource.store.jdbc;
+
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Listens on the PostgreSQL channel that appends to one events table notify, on a connection of its own held by a
+ * daemon thread, and runs a callback per burst of notifications. Loaded only for PostgreSQL, so the driver stays
+ * an optional dependency.
+ */
+final class PostgresAppendListener implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(PostgresAppendListener.class.getName());
+    private static final int WAIT_MILLIS = 500;
+    private static final long MAX_BACKOFF_MILLIS = 30_000;
+
+    private final DataSource dataSource;
+    private final TableName table;
+    private final Runnable onAppend;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    private PostgresAppendListener(DataSource dataSource, TableName table, Runnable onAppend) {
+        this.dataSource = dataSource;
+        this.table = table;
+        this.onAppend = onAppend;
+        this.thread = new Thread(this::run, "eventsource-listen-" + table.qualified());
+        this.thread.setDaemon(true);
+    }
+
+    static PostgresAppendListener start(DataSource dataSource, TableName table, Runnable onAppend) {
+        PostgresAppendListener listener = new PostgresAppendListener(dataSource, table, onAppend);
+        listener.thread.start();
+        return listener;
+    }
+
+    private void run() {
+        long backoff = 500;
+        while (running) {
+            try (Connection connection = dataSource.getConnection()) {
+                PGConnection postgres = connection.unwrap(PGConnection.class);
+                try (Statement listen = connection.createStatement()) {
+                    // The channel is the validated table name in lower case (letters, digits, _ and .), or a hash.
+                    listen.execute("LISTEN \"" + table.notifyChannel() + "\"");
+                }
+                backoff = 500;
+                // Notifications sent while this connection was down are lost: let listeners read once.
+                onAppend.run();
+                while (running) {
+                    PGNotification[] notifications = postgres.getNotifications(WAIT_MILLIS);
+                    if (notifications != null && notifications.length > 0) {
+                        onAppend.run();
+                    }
+                }
+            } catch (SQLException | RuntimeException e) {
+                if (!running) {
+                    return;
+                }
+                LOG.log(System.Logger.Level.WARNING, "Listening for appends to " + table + " failed ("
+                        + e.getMessage() + "); subscriptions keep polling; retrying in " + backoff + " ms");
+                sleep(backoff);
+                backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
+            }
+        }
+    }
+
+    private void sleep(long millis) {
+        try {
+            TimeUnit.MILLISECONDS.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    /** Stops listening; the connection goes back to the DataSource within about half a second. */
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(2 * WAIT_MILLIS + 1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,232 @@
+package dev.eventsource.autoconfigure;
+
+import dev.eventsource.Event;
+import dev.eventsource.InvalidHandlerException;
+import dev.eventsource.Observer;
+import dev.eventsource.Serializer;
+import dev.eventsource.Store;
+import dev.eventsource.StoredEvent;
+import dev.eventsource.annotation.Projection;
+import dev.eventsource.store.jdbc.JdbcStore;
+import dev.eventsource.subscription.BatchTransaction;
+import dev.eventsource.subscription.CheckpointStore;
+import dev.eventsource.subscription.ProjectionHandler;
+import dev.eventsource.subscription.Subscription;
+import dev.eventsource.subscription.SubscriptionMetrics;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.util.ClassUtils;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The application's projections: every bean annotated {@link Projection}, checked at start-up. Each projection
+ * that is not inline becomes a {@link Subscription} of the same name, configured by
+ * {@code eventsource.subscriptions.<name>.*}, started and stopped with the application context; inline projections
+ * are called by every repository right after its append, in the caller's thread and transaction.
+ *
+ * <p>As an {@link Observer} (called after the commit of each append) it wakes the subscriptions, so events
+ * appended by this instance are projected at once rather than at the next poll; on PostgreSQL the subscriptions are
+ * also woken by the database's notifications of appends by any instance.
+ */
+public final class EventSourceProjections implements SmartInitializingSingleton, SmartLifecycle, Observer {
+
+    private static final Log LOG = LogFactory.getLog(EventSourceProjections.class);
+    private static final boolean TRANSACTIONS_PRESENT = ClassUtils.isPresent(
+            "org.springframework.transaction.support.TransactionSynchronizationManager",
+            EventSourceProjections.class.getClassLoader());
+
+    private final ListableBeanFactory beans;
+    private final Store store;
+    private final Serializer serializer;
+    private final CheckpointStore checkpoints;
+    private final SubscriptionMetrics metrics;
+    private final BatchTransaction transaction;
+    private final EventSourceProperties properties;
+
+    private volatile Map<String, Subscription> subscriptions;
+    private volatile List<ProjectionHandler> inline;
+    private final Set<String> warnedWithoutTransaction = ConcurrentHashMap.newKeySet();
+    private volatile boolean running;
+    private AutoCloseable listening;
+
+    EventSourceProjections(ListableBeanFactory beans, Store store, Serializer serializer, CheckpointStore checkpoints,
+            SubscriptionMetrics metrics, BatchTransaction transaction, EventSourceProperties properties) {
+        this.beans = beans;
+        this.store = store;
+        this.serializer = serializer;
+        this.checkpoints = checkpoints;
+        this.metrics = metrics;
+        this.transaction = transaction;
+        this.properties = properties;
+    }
+
+    @Override
+    public void afterSingletonsInstantiated() {
+        initialize();
+    }
+
+    private synchronized void initialize() {
+        if (this.subscriptions != null) {
+            return;
+        }
+        Map<String, Subscription> built = new LinkedHashMap<>();
+        List<ProjectionHandler> inlineHandlers = new ArrayList<>();
+        Map<String, String> beanByName = new LinkedHashMap<>();
+        for (String beanName : this.beans.getBeanNamesForAnnotation(Projection.class)) {
+            Object bean = this.beans.getBean(beanName);
+            ProjectionHandler handler = ProjectionHandler.of(bean);
+            String previous = beanByName.putIfAbsent(handler.name(), beanName);
+            if (previous != null) {
+                throw new InvalidHandlerException("Two projections are named '" + handler.name() + "' (beans '"
+                        + previous + "' and '" + beanName + "'); give each @Projection its own name, since the"
+                        + " name keys its checkpoint");
+            }
+            this.serializer.bind(handler.eventTypes().toArray(Class<?>[]::new));
+            if (ProjectionHandler.findAnnotation(bean.getClass()).inline()) {
+                inlineHandlers.add(handler);
+                continue;
+            }
+            EventSourceProperties.Subscription settings = this.properties.subscription(handler.name());
+            if (!settings.isEnabled()) {
+                LOG.info("Subscription '" + handler.name() + "' is disabled (eventsource.subscriptions."
+                        + handler.name() + ".enabled=false)");
+                continue;
+            }
+            built.put(handler.name(), Subscription.builder(handler.name(), this.store, this.serializer, handler)
+                .checkpoints(this.checkpoints)
+                .metrics(this.metrics)
+                .transaction(this.transaction)
+                .pollInterval(settings.getPollInterval())
+                .batchSize(settings.getBatchSize())
+                .startFrom(settings.getStartFrom())
+                .maxAttempts(settings.getMaxAttempts())
+                .backoff(settings.getBackoff(), settings.getMaxBackoff())
+                .leaseTime(settings.getLeaseTime())
+                .build());
+        }
+        this.inline = List.copyOf(inlineHandlers);
+        this.subscriptions = Collections.unmodifiableMap(built);
+    }
+
+    /** @return the subscriptions of the enabled, non-inline projections, by name */
+    public Map<String, Subscription> subscriptions() {
+        initialize();
+        return this.subscriptions;
+    }
+
+    /**
+     * Returns one subscription.
+     *
+     * @param name the projection's name
+     * @return its subscription
+     * @throws IllegalArgumentException when there is no such enabled, non-inline projection
+     */
+    public Subscription subscription(String name) {
+        Subscription subscription = subscriptions().get(name);
+        if (subscription == null) {
+            throw new IllegalArgumentException("No subscription '" + name + "'; the subscriptions are "
+                    + subscriptions().keySet());
+        }
+        return subscription;
+    }
+
+    @Override
+    public void start() {
+        initialize();
+        for (Subscription subscription : this.subscriptions.values()) {
+            subscription.start();
+        }
+        if (!this.subscriptions.isEmpty() && this.store instanceof JdbcStore jdbc && jdbc.notifiesAppends()) {
+            this.listening = jdbc.listenForAppends(this::wakeAll);
+        }
+        this.running = true;
+    }
+
+    @Override
+    public void stop() {
+        this.running = false;
+        if (this.listening != null) {
+            try {
+                this.listening.close();
+            } catch (Exception e) {
+                LOG.warn("Stopping to listen for appends failed: " + e.getMessage(), e);
+            }
+            this.listening = null;
+        }
+        for (Subscription subscription : this.subscriptions.values()) {
+            subscription.wake();
+        }
+        for (Subscription subscription : this.subscriptions.values()) {
+            if (!subscription.stop(Duration.ofSeconds(30))) {
+                LOG.warn("Subscription '" + subscription.name() + "' did not finish its batch within 30 s; its"
+                        + " lease expires and another instance takes over");
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return this.running;
+    }
+
+    /** Wakes the subscriptions after an append by this application has committed. */
+    @Override
+    public void observe(Event event) {
+        wakeAll();
+    }
+
+    private void wakeAll() {
+        Map<String, Subscription> current = this.subscriptions;
+        if (current != null) {
+            for (Subscription subscription : current.values()) {
+                subscription.wake();
+            }
+        }
+    }
+
+    /**
+     * Calls the inline projections with an event just appended, in the caller's thread: inside a Spring-managed
+     * transaction, so that a failure rolls back the append with the read model.
+     */
+    void project(Event event) {
+        initialize();
+        for (ProjectionHandler handler : this.inline) {
+            if (!handler.handles(event.type())) {
+                continue;
+            }
+            if (TRANSACTIONS_PRESENT && !InTransaction.active() && this.warnedWithoutTransaction.add(handler.name())) {
+                LOG.warn("Inline projection '" + handler.name() + "' ran outside a transaction: the events were"
+                        + " already committed, so if the projection fails they stay stored while the read model"
+                        + " misses them. Call repositories from a @Transactional method (logged once)");
+            }
+            try {
+                handler.handle(new StoredEvent(event, Map.of(), 0));
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException("Inline projection '" + handler.name() + "' failed on event "
+                        + event.type() + " of aggregate '" + event.aggregateId() + "' version " + event.version()
+                        + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Kept apart so that this class loads without spring-tx. */
+    private static final class InTransaction {
+        static boolean active() {
+            return org.springframework.transaction.support.TransactionSynchronizationManager
+                .isActualTransactionActive();
+        }
+    }
+}
