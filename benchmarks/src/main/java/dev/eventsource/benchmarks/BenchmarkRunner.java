@@ -5,6 +5,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.NoBenchmarksException;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
@@ -25,7 +26,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs every scenario for every contender on one embedded PostgreSQL server and prints one table. Arguments:
  * {@code full} (default) or {@code quick} (a smoke run), {@code include=REGEX} to run only matching benchmarks,
- * {@code prof=NAME} to add a JMH profiler (for example {@code stack} or {@code jfr}).
+ * {@code contenders=ours,raw,...} to run only some contenders, {@code prof=NAME} to add a JMH profiler (for
+ * example {@code stack} or {@code jfr}).
  */
 public final class BenchmarkRunner {
 
@@ -48,17 +50,20 @@ public final class BenchmarkRunner {
         boolean quick = false;
         String include = ".*";
         List<String> profilers = new ArrayList<>();
+        List<String> contenders = List.of(Contender.OURS, Contender.RAW, Contender.RAW_NO_LOCK, Contender.AXON);
         // Maven passes -Dbench.args="quick include=..." as one argument.
         for (String arg : String.join(" ", args).trim().split("\\s+")) {
             if (arg.equals("quick")) {
                 quick = true;
             } else if (arg.startsWith("include=")) {
                 include = arg.substring("include=".length());
+            } else if (arg.startsWith("contenders=")) {
+                contenders = List.of(arg.substring("contenders=".length()).split(","));
             } else if (arg.startsWith("prof=")) {
                 profilers.add(arg.substring("prof=".length()));
             } else if (!arg.equals("full") && !arg.isBlank()) {
-                throw new IllegalArgumentException("Unknown argument '" + arg + "'; use full, quick, include=REGEX"
-                        + " or prof=NAME");
+                throw new IllegalArgumentException("Unknown argument '" + arg + "'; use full, quick, include=REGEX,"
+                        + " contenders=NAME,NAME or prof=NAME");
             }
         }
         Path out = Path.of("target");
@@ -72,10 +77,11 @@ public final class BenchmarkRunner {
             String loads = "EventStoreBenchmarks\\.(rehydrate|apply100)$";
             results.addAll(run(options(quick, url, profilers, out.resolve("jmh-appends.json"))
                     .include(both(include, appends))
-                    .param("contender", Contender.OURS, Contender.RAW, Contender.RAW_NO_LOCK, Contender.AXON)));
+                    .param("contender", contenders.toArray(new String[0]))));
             results.addAll(run(options(quick, url, profilers, out.resolve("jmh-loads.json"))
                     .include(both(include, loads))
-                    .param("contender", Contender.OURS, Contender.RAW, Contender.AXON)));
+                    .param("contender", contenders.stream()
+                            .filter(name -> !name.equals(Contender.RAW_NO_LOCK)).toArray(String[]::new))));
             results.addAll(run(new OptionsBuilder()
                     .include(both(include, "StartupBenchmarks"))
                     .forks(quick ? 2 : 6).warmupIterations(0).measurementIterations(1)
@@ -99,11 +105,9 @@ public final class BenchmarkRunner {
     private static List<RunResult> run(ChainedOptionsBuilder options) throws RunnerException {
         try {
             return new ArrayList<>(new Runner(options.build()).run());
-        } catch (RunnerException e) {
-            if (String.valueOf(e.getMessage()).contains("No matching benchmarks")) {
-                return List.of();
-            }
-            throw e;
+        } catch (NoBenchmarksException e) {
+            // include= filtered this group out
+            return List.of();
         }
     }
 
@@ -118,7 +122,12 @@ public final class BenchmarkRunner {
                 .jvmArgsAppend("-Xms1g", "-Xmx1g", "-D" + BenchDatabase.URL_PROPERTY + "=" + url)
                 .resultFormat(ResultFormatType.JSON).result(json.toString());
         for (String profiler : profilers) {
-            options.addProfiler(profiler);
+            int colon = profiler.indexOf(':');
+            if (colon < 0) {
+                options.addProfiler(profiler);
+            } else {
+                options.addProfiler(profiler.substring(0, colon), profiler.substring(colon + 1));
+            }
         }
         return options;
     }
