@@ -110,23 +110,27 @@ public class EventStoreBenchmarks {
         }
     }
 
+    /** One command creating an aggregate with one event, on one thread. */
     @Benchmark
     public void appendNew(Bench bench, NewIds ids) {
         bench.impl.open(ids.next(), 0);
     }
 
+    /** One command creating an aggregate with one event, on each of four threads. */
     @Benchmark
     @Threads(4)
     public void appendNew4Threads(Bench bench, NewIds ids) {
         bench.impl.open(ids.next(), 0);
     }
 
+    /** One command appending one event to an aggregate of 1 to 10 events, on one thread. */
     @Benchmark
     public void appendExisting(Bench bench, SmallAggregate aggregate) {
         bench.impl.deposit(aggregate.id, 1);
         aggregate.commands++;
     }
 
+    /** One command appending one event to an aggregate of 1 to 10 events, on each of four threads. */
     @Benchmark
     @Threads(4)
     public void appendExisting4Threads(Bench bench, SmallAggregate aggregate) {
@@ -134,16 +138,23 @@ public class EventStoreBenchmarks {
         aggregate.commands++;
     }
 
+    /** One command creating an aggregate with ten events. */
     @Benchmark
     public void appendBatch10(Bench bench, NewIds ids) {
         bench.impl.open(ids.next(), 9);
     }
 
+    /**
+     * Loads an aggregate of {@code events} events.
+     *
+     * @return its balance, so the load cannot be optimised away
+     */
     @Benchmark
     public long rehydrate(Bench bench, Seeded aggregate) {
         return bench.impl.balance(aggregate.id);
     }
 
+    /** One command (load, handle, append) on an aggregate of 100 to 109 events. */
     @Benchmark
     public void apply100(Bench bench, LargeAggregate aggregate) {
         bench.impl.deposit(aggregate.id, 1);

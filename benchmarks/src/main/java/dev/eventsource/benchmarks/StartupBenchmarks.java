@@ -32,6 +32,11 @@ public class StartupBenchmarks {
 
     private ConfigurableApplicationContext context;
 
+    /**
+     * Starts the application; it is closed after the measurement.
+     *
+     * @return the started context
+     */
     @Benchmark
     public Object start() {
         context = new SpringApplicationBuilder(app.equals("starter") ? StarterApp.class : BareApp.class)
