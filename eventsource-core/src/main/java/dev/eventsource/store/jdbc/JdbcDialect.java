@@ -3,6 +3,7 @@ package dev.eventsource.store.jdbc;
 import dev.eventsource.PayloadFormat;
 
 import javax.sql.DataSource;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,6 +13,7 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -99,6 +101,18 @@ public enum JdbcDialect {
         @Override
         Instant getInstant(ResultSet rows, int column) throws SQLException {
             return rows.getObject(column, OffsetDateTime.class).toInstant();
+        }
+
+        @Override
+        byte[] getJsonBytes(ResultSet rows, int column) throws SQLException {
+            // The driver hands out a jsonb value's UTF-8 text as received: no decoding into a String and encoding
+            // back per event. In binary transfer jsonb starts with its format version, 1, which JSON text never
+            // starts with.
+            byte[] bytes = rows.getBytes(column);
+            if (bytes != null && bytes.length > 0 && bytes[0] == 1) {
+                return Arrays.copyOfRange(bytes, 1, bytes.length);
+            }
+            return bytes;
         }
 
         @Override
@@ -266,6 +280,12 @@ public enum JdbcDialect {
 
     Instant getInstant(ResultSet rows, int column) throws SQLException {
         return rows.getObject(column, OffsetDateTime.class).toInstant();
+    }
+
+    /** @return the UTF-8 bytes of a JSON column's text, or null */
+    byte[] getJsonBytes(ResultSet rows, int column) throws SQLException {
+        String text = rows.getString(column);
+        return text == null ? null : text.getBytes(StandardCharsets.UTF_8);
     }
 
     /**

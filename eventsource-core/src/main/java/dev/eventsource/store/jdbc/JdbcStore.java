@@ -72,7 +72,7 @@ public final class JdbcStore implements Store {
     /** The default events table. */
     public static final String DEFAULT_TABLE_NAME = "eventsource_events";
 
-    /** The default number of rows a load fetches from the database at a time. */
+    /** The default number of rows {@link #readAll} fetches from the database at a time. */
     public static final int DEFAULT_FETCH_SIZE = 500;
 
     /** The longest aggregate id or type name the columns hold, in characters. */
@@ -430,25 +430,26 @@ public final class JdbcStore implements Store {
         Batches.validateRange(aggregateId, fromVersion, toVersion);
         long from = Math.max(1, fromVersion);
         long to = toVersion == 0 ? Long.MAX_VALUE : toVersion;
-        try {
-            List<Record> records = read(connection -> {
-                List<Record> found = new ArrayList<>();
-                try (PreparedStatement statement = connection.prepareStatement(loadSql)) {
-                    statement.setFetchSize(fetchSize);
-                    statement.setString(1, aggregateId);
-                    statement.setLong(2, from);
-                    statement.setLong(3, to);
-                    try (ResultSet rows = statement.executeQuery()) {
-                        while (rows.next()) {
-                            found.add(toRecord(rows, aggregateId, 2));
-                        }
+        // One statement, no transaction of its own and no fetch size, unlike readAll: a history is materialised
+        // whole anyway, so reading it in one round trip beats a cursor's round trips and a COMMIT (PostgreSQL
+        // streams by fetch size only inside a transaction).
+        try (Connection connection = dataSource.getConnection()) {
+            List<Record> records = new ArrayList<>();
+            try (PreparedStatement statement = connection.prepareStatement(loadSql)) {
+                statement.setString(1, aggregateId);
+                statement.setLong(2, from);
+                statement.setLong(3, to);
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        records.add(toRecord(rows, aggregateId, 2));
                     }
                 }
-                if (found.isEmpty() && !exists(connection, aggregateId)) {
-                    throw new AggregateNotFoundException(aggregateId);
-                }
-                return found;
-            });
+            }
+            // Versions start at 1 without gaps, so an empty range from 1 means no events at all; only a range
+            // starting later needs a second look.
+            if (records.isEmpty() && (from == 1 || !exists(connection, aggregateId))) {
+                throw new AggregateNotFoundException(aggregateId);
+            }
             return History.of(records);
         } catch (SQLException e) {
             throw new JdbcStoreException("Loading aggregate '" + aggregateId + "' (versions " + fromVersion + " to "
@@ -573,7 +574,7 @@ public final class JdbcStore implements Store {
         String type = rows.getString(versionColumn + 1);
         var at = dialect.getInstant(rows, versionColumn + 2);
         byte[] data = payloadFormat == PayloadFormat.JSON
-                ? rows.getString(versionColumn + 3).getBytes(StandardCharsets.UTF_8)
+                ? dialect.getJsonBytes(rows, versionColumn + 3)
                 : rows.getBytes(versionColumn + 3);
         String metadataJson = rows.getString(versionColumn + 4);
         Map<String, String> metadata;
@@ -695,7 +696,8 @@ public final class JdbcStore implements Store {
         }
 
         /**
-         * Sets how many rows a load fetches from the database at a time.
+         * Sets how many rows {@link JdbcStore#readAll} fetches from the database at a time (a load reads an
+         * aggregate's history in one round trip).
          *
          * @param fetchSize at least 1; default {@value JdbcStore#DEFAULT_FETCH_SIZE}
          * @return this builder

@@ -358,7 +358,31 @@ abstract class JdbcStoreTestBase {
     @DisplayName("an autocommit append sends one statement on PostgreSQL, and lock, version read and insert elsewhere")
     void statementsPerAppend() {
         List<String> sent = new ArrayList<>();
-        DataSource recording = (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(),
+        JdbcStore recorded = JdbcStore.builder(recording(sent)).dialect(dialect).tableName(table).build();
+
+        recorded.save("order-1", record("order-1", 1, "OrderPlaced"), record("order-1", 2, "OrderShipped"));
+
+        assertThat(sent).isEqualTo(dialect == JdbcDialect.POSTGRESQL ? List.of("WITH")
+                : List.of("SELECT", "SELECT", "INSERT", "COMMIT"));
+        assertThat(store.load("order-1")).hasSize(2);
+    }
+
+    @Test
+    @DisplayName("a load sends one statement and no COMMIT, for a stored aggregate and for a missing one")
+    void statementsPerLoad() {
+        store.save("order-1", record("order-1", 1, "OrderPlaced"), record("order-1", 2, "OrderShipped"));
+        List<String> sent = new ArrayList<>();
+        JdbcStore recorded = JdbcStore.builder(recording(sent)).dialect(dialect).tableName(table).build();
+
+        assertThat(recorded.load("order-1")).extracting(Record::version).containsExactly(1L, 2L);
+        assertThatThrownBy(() -> recorded.load("order-2")).isInstanceOf(AggregateNotFoundException.class);
+
+        assertThat(sent).isEqualTo(List.of("SELECT", "SELECT"));
+    }
+
+    /** A DataSource whose connections note each statement prepared (by its first word) and each COMMIT. */
+    private DataSource recording(List<String> sent) {
+        return (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
                     Object result = invoke(method, database.pooled(), args);
                     if (!(result instanceof Connection connection)) {
@@ -373,13 +397,6 @@ abstract class JdbcStoreTestBase {
                                 return invoke(m, connection, a);
                             });
                 });
-        JdbcStore recorded = JdbcStore.builder(recording).dialect(dialect).tableName(table).build();
-
-        recorded.save("order-1", record("order-1", 1, "OrderPlaced"), record("order-1", 2, "OrderShipped"));
-
-        assertThat(sent).isEqualTo(dialect == JdbcDialect.POSTGRESQL ? List.of("WITH")
-                : List.of("SELECT", "SELECT", "INSERT", "COMMIT"));
-        assertThat(store.load("order-1")).hasSize(2);
     }
 
     // ---- faults -----------------------------------------------------------------------------------------------

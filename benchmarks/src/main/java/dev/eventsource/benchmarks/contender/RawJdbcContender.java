@@ -1,0 +1,194 @@
+package dev.eventsource.benchmarks.contender;
+
+import dev.eventsource.Event;
+import dev.eventsource.benchmarks.model.AccountOpened;
+import dev.eventsource.benchmarks.model.Deposited;
+import dev.eventsource.benchmarks.model.Events;
+import dev.eventsource.store.jdbc.JdbcStore;
+import tools.jackson.databind.ObjectReader;
+import tools.jackson.databind.ObjectWriter;
+import tools.jackson.databind.json.JsonMapper;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The floor: what a careful developer writes by hand with no framework. Prepared statements with the SQL the
+ * JDBC store runs on PostgreSQL (the same select; the same single-statement insert under the same kind of
+ * advisory lock, or with {@code lock = false} a plain multi-row insert that only the unique key guards), Jackson
+ * for the payloads and a hand-written fold. Its table has the store's schema, under another name.
+ */
+final class RawJdbcContender implements Contender {
+
+    private static final String LOAD = """
+            SELECT position, version, type, occurred_at, payload, metadata
+            FROM %1$s
+            WHERE aggregate_id = ? AND version >= ? AND version <= ?
+            ORDER BY version""";
+    private static final String LOCKED_INSERT_PREFIX = """
+            WITH append_lock AS (SELECT pg_advisory_xact_lock(?) AS locked)
+            INSERT INTO %1$s (aggregate_id, version, type, occurred_at, payload, metadata)
+            SELECT v.aggregate_id, v.version, v.type, v.occurred_at, v.payload, v.metadata
+            FROM append_lock CROSS JOIN (VALUES\s""";
+    private static final String LOCKED_INSERT_ROW =
+            "(?, CAST(? AS BIGINT), ?, CAST(? AS TIMESTAMPTZ), CAST(? AS JSONB), CAST(? AS JSONB))";
+    private static final String LOCKED_INSERT_SUFFIX = """
+            ) AS v (aggregate_id, version, type, occurred_at, payload, metadata)
+            WHERE (SELECT COALESCE(MAX(version), 0) FROM %1$s WHERE aggregate_id = ?) = ?""";
+    private static final String PLAIN_INSERT_PREFIX = """
+            INSERT INTO %1$s (aggregate_id, version, type, occurred_at, payload, metadata)
+            VALUES\s""";
+    private static final String PLAIN_INSERT_ROW = "(?, ?, ?, ?, CAST(? AS JSONB), CAST(? AS JSONB))";
+    private static final long LOCK_KEY = 0x5241574A44424CL;
+
+    private final DataSource dataSource;
+    private final boolean lock;
+    private final String table;
+    private final String loadSql;
+    private final JsonMapper json = JsonMapper.builder().build();
+    private final ObjectReader openedReader = json.readerFor(AccountOpened.class);
+    private final ObjectReader depositedReader = json.readerFor(Deposited.class);
+    private final ObjectWriter openedWriter = json.writerFor(AccountOpened.class);
+    private final ObjectWriter depositedWriter = json.writerFor(Deposited.class);
+
+    RawJdbcContender(DataSource dataSource, boolean lock) {
+        this.dataSource = dataSource;
+        this.lock = lock;
+        this.table = lock ? "raw_events" : "raw_plain_events";
+        this.loadSql = LOAD.formatted(table);
+        // The store's own DDL, under another table name: the same columns, keys and indexes.
+        JdbcStore.builder(dataSource).tableName(table).build().createSchema();
+    }
+
+    /** The state a hand-written fold keeps. */
+    private static final class Account {
+        long version;
+        String owner;
+        long balance;
+    }
+
+    @Override
+    public void open(String aggregateId, int deposits) {
+        try (Connection connection = dataSource.getConnection()) {
+            Account account = load(connection, aggregateId);
+            if (account.owner != null) {
+                throw new IllegalStateException("Account " + aggregateId + " is already open");
+            }
+            Instant now = Instant.now();
+            List<Event> events = new ArrayList<>(1 + deposits);
+            events.add(new AccountOpened(aggregateId, 1, now, "owner-" + aggregateId));
+            for (int i = 0; i < deposits; i++) {
+                events.add(new Deposited(aggregateId, 2 + i, now, 1, Events.REFERENCE));
+            }
+            append(connection, aggregateId, 0, events);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void deposit(String aggregateId, long amount) {
+        try (Connection connection = dataSource.getConnection()) {
+            Account account = load(connection, aggregateId);
+            if (account.owner == null) {
+                throw new IllegalStateException("Account " + aggregateId + " is not open");
+            }
+            append(connection, aggregateId, account.version, List.of(
+                    new Deposited(aggregateId, account.version + 1, Instant.now(), amount, Events.REFERENCE)));
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public long balance(String aggregateId) {
+        try (Connection connection = dataSource.getConnection()) {
+            Account account = load(connection, aggregateId);
+            if (account.version == 0) {
+                throw new IllegalStateException("No account " + aggregateId);
+            }
+            return account.balance;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void seed(String aggregateId, int events) {
+        List<Event> history = Events.history(aggregateId, events);
+        try (Connection connection = dataSource.getConnection()) {
+            for (int from = 0; from < history.size(); from += 1000) {
+                append(connection, aggregateId, from, history.subList(from, Math.min(history.size(), from + 1000)));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Account load(Connection connection, String aggregateId) throws SQLException {
+        Account account = new Account();
+        try (PreparedStatement statement = connection.prepareStatement(loadSql)) {
+            statement.setString(1, aggregateId);
+            statement.setLong(2, 1);
+            statement.setLong(3, Long.MAX_VALUE);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    account.version = rows.getLong(2);
+                    switch (rows.getString(3)) {
+                        case "AccountOpened" -> account.owner =
+                                openedReader.<AccountOpened>readValue(rows.getString(5)).owner();
+                        case "Deposited" -> account.balance +=
+                                depositedReader.<Deposited>readValue(rows.getString(5)).amount();
+                        default -> throw new IllegalStateException("Unknown event type " + rows.getString(3));
+                    }
+                }
+            }
+        }
+        return account;
+    }
+
+    private void append(Connection connection, String aggregateId, long expectedVersion, List<Event> events)
+            throws SQLException {
+        String rows = String.join(", ", Collections.nCopies(events.size(), lock ? LOCKED_INSERT_ROW : PLAIN_INSERT_ROW));
+        String sql = lock ? LOCKED_INSERT_PREFIX.formatted(table) + rows + LOCKED_INSERT_SUFFIX.formatted(table)
+                : PLAIN_INSERT_PREFIX.formatted(table) + rows;
+        try (PreparedStatement insert = connection.prepareStatement(sql)) {
+            int index = 1;
+            if (lock) {
+                insert.setLong(index++, LOCK_KEY);
+            }
+            for (Event event : events) {
+                insert.setString(index++, aggregateId);
+                insert.setLong(index++, event.version());
+                insert.setString(index++, event.getClass().getSimpleName());
+                insert.setObject(index++, OffsetDateTime.ofInstant(event.at().truncatedTo(ChronoUnit.MICROS),
+                        ZoneOffset.UTC));
+                insert.setString(index++, event instanceof Deposited deposited
+                        ? depositedWriter.writeValueAsString(deposited)
+                        : openedWriter.writeValueAsString(event));
+                insert.setString(index++, "{}");
+            }
+            if (lock) {
+                insert.setString(index++, aggregateId);
+                insert.setLong(index, expectedVersion);
+            }
+            if (insert.executeUpdate() != events.size()) {
+                throw new IllegalStateException("Concurrency conflict on " + aggregateId + " at " + expectedVersion);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+    }
+}
