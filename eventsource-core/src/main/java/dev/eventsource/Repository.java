@@ -1,6 +1,7 @@
 package dev.eventsource;
 
 import dev.eventsource.internal.AggregateModel;
+import dev.eventsource.internal.Batches;
 import dev.eventsource.serializer.jackson.JacksonSerializer;
 import dev.eventsource.store.memory.MemoryStore;
 
@@ -113,7 +114,7 @@ public final class Repository<A extends Aggregate> {
      * @throws UnhandledEventException when the aggregate has no handler for a stored event
      */
     public A load(String aggregateId) {
-        requireId(aggregateId);
+        Batches.requireAggregateId(aggregateId);
         Loaded<A> current = loadCurrent(aggregateId);
         if (current == null) {
             throw new AggregateNotFoundException(aggregateId);
@@ -129,7 +130,7 @@ public final class Repository<A extends Aggregate> {
      * @throws AggregateNotFoundException when the aggregate has no events
      */
     public List<StoredEvent> history(String aggregateId) {
-        requireId(aggregateId);
+        Batches.requireAggregateId(aggregateId);
         History history = store.load(aggregateId, 0, 0);
         List<StoredEvent> events = new ArrayList<>(history.size());
         for (Record record : history) {
@@ -157,7 +158,7 @@ public final class Repository<A extends Aggregate> {
         if (command == null) {
             throw new IllegalArgumentException("Cannot apply a null command to " + type.getSimpleName());
         }
-        requireId(command.aggregateId());
+        Batches.requireAggregateId(command.aggregateId());
         long started = System.nanoTime();
         String outcome = RepositoryMetrics.OUTCOME_ERROR;
         try {
@@ -201,7 +202,7 @@ public final class Repository<A extends Aggregate> {
         if (first == null) {
             throw new InvalidEventException("Cannot save a null event (index 0) to " + type.getSimpleName());
         }
-        requireId(first.aggregateId());
+        Batches.requireAggregateId(first.aggregateId());
         append(first.aggregateId(), first.version() - 1, events);
     }
 
@@ -312,13 +313,6 @@ public final class Repository<A extends Aggregate> {
             return new Loaded<>(aggregate, history.version());
         } finally {
             metrics.loaded(type, replayed, System.nanoTime() - started);
-        }
-    }
-
-    private static void requireId(String aggregateId) {
-        if (aggregateId == null || aggregateId.isBlank()) {
-            throw new IllegalArgumentException("Aggregate id must not be null or blank, got "
-                    + (aggregateId == null ? "null" : "'" + aggregateId + "'"));
         }
     }
 

@@ -5,11 +5,24 @@ import dev.eventsource.Record;
 import java.util.List;
 
 /**
- * Argument checks every store makes before touching its storage, so all stores reject bad input alike.
+ * Argument checks every store (and the repository) makes before touching storage, so all reject bad input alike.
  */
 public final class Batches {
 
     private Batches() {
+    }
+
+    /**
+     * Checks an aggregate id: the one check behind the repository's and every store's arguments, so they reject a
+     * bad id with the same message.
+     *
+     * @throws IllegalArgumentException when the id is null or blank
+     */
+    public static void requireAggregateId(String aggregateId) {
+        if (aggregateId == null || aggregateId.isBlank()) {
+            throw new IllegalArgumentException("Aggregate id must not be null or blank, got "
+                    + (aggregateId == null ? "null" : "'" + aggregateId + "'"));
+        }
     }
 
     /**
@@ -19,10 +32,7 @@ public final class Batches {
      * @throws IllegalArgumentException naming the first problem found
      */
     public static void validate(String aggregateId, List<Record> records) {
-        if (aggregateId == null || aggregateId.isBlank()) {
-            throw new IllegalArgumentException("Aggregate id must not be null or blank, got "
-                    + (aggregateId == null ? "null" : "'" + aggregateId + "'"));
-        }
+        requireAggregateId(aggregateId);
         if (records == null) {
             throw new IllegalArgumentException("Records of aggregate '" + aggregateId + "' must not be null");
         }
@@ -50,10 +60,7 @@ public final class Batches {
      * @throws IllegalArgumentException when the id is blank or a bound is negative
      */
     public static void validateRange(String aggregateId, long fromVersion, long toVersion) {
-        if (aggregateId == null || aggregateId.isBlank()) {
-            throw new IllegalArgumentException("Aggregate id must not be null or blank, got "
-                    + (aggregateId == null ? "null" : "'" + aggregateId + "'"));
-        }
+        requireAggregateId(aggregateId);
         if (fromVersion < 0 || toVersion < 0) {
             throw new IllegalArgumentException("Version bounds must be 0 (open) or positive, got from "
                     + fromVersion + " to " + toVersion);

@@ -1,5 +1,6 @@
 /**
- * Micrometer instrumentation of repositories: {@link dev.eventsource.micrometer.MicrometerRepositoryMetrics}, with
- * its meter names in {@link dev.eventsource.micrometer.EventSourceMeters}. Needs {@code io.micrometer:micrometer-core}.
+ * Micrometer instrumentation of repositories ({@link dev.eventsource.micrometer.MicrometerRepositoryMetrics}) and
+ * subscriptions ({@link dev.eventsource.micrometer.MicrometerSubscriptionMetrics}), with their meter names in
+ * {@link dev.eventsource.micrometer.EventSourceMeters}. Needs {@code io.micrometer:micrometer-core}.
  */
 package dev.eventsource.micrometer;

@@ -305,9 +305,7 @@ public final class Subscription {
                     transientFailures++;
                     LOG.log(System.Logger.Level.WARNING, "Subscription '" + name + "' cannot read or checkpoint ("
                             + e.getMessage() + "); retrying in " + delay(transientFailures).toMillis() + " ms", e);
-                    if (holding) {
-                        holding = false; // re-read the checkpoint: a failed transaction may have rolled back
-                    }
+                    holding = false; // re-read the checkpoint: a failed transaction may have rolled back
                     sleep(delay(transientFailures));
                 }
             }

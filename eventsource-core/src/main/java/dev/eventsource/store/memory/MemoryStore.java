@@ -9,6 +9,7 @@ import dev.eventsource.internal.Batches;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,7 +83,7 @@ public final class MemoryStore implements Store {
         try {
             int from = (int) Math.min(stream.size(), afterPosition);
             int to = (int) Math.min(stream.size(), (long) from + limit);
-            return List.copyOf(copiesOf(stream.subList(from, to)));
+            return Collections.unmodifiableList(copiesOf(stream.subList(from, to)));
         } finally {
             lock.readLock().unlock();
         }
