@@ -161,12 +161,13 @@ public final class Repository<A extends Aggregate> {
         Batches.requireAggregateId(command.aggregateId());
         long started = System.nanoTime();
         String outcome = RepositoryMetrics.OUTCOME_ERROR;
+        Applied applied;
         try {
             for (int attempt = 0; ; attempt++) {
                 try {
-                    long version = applyOnce(command);
+                    applied = applyOnce(command);
                     outcome = RepositoryMetrics.OUTCOME_SUCCESS;
-                    return version;
+                    break;
                 } catch (ConcurrencyConflictException conflict) {
                     metrics.conflict(type);
                     if (attempt >= maxRetries) {
@@ -182,6 +183,9 @@ public final class Repository<A extends Aggregate> {
         } finally {
             metrics.applied(type, outcome, System.nanoTime() - started);
         }
+        // Outside the retry loop: the events are stored, so nothing an observer throws may re-run the command.
+        notifyObservers(applied.events);
+        return applied.version;
     }
 
     /**
@@ -203,7 +207,9 @@ public final class Repository<A extends Aggregate> {
             throw new InvalidEventException("Cannot save a null event (index 0) to " + type.getSimpleName());
         }
         Batches.requireAggregateId(first.aggregateId());
-        append(first.aggregateId(), first.version() - 1, events);
+        if (append(first.aggregateId(), first.version() - 1, events)) {
+            notifyObservers(events);
+        }
     }
 
     /**
@@ -215,7 +221,7 @@ public final class Repository<A extends Aggregate> {
         save(Arrays.asList(events));
     }
 
-    private long applyOnce(Command command) {
+    private Applied applyOnce(Command command) {
         String aggregateId = command.aggregateId();
         Loaded<A> current = loadCurrent(aggregateId);
         if (current == null) {
@@ -231,7 +237,7 @@ public final class Repository<A extends Aggregate> {
             // For a save() that is a harmless retry, but this command's events are not stored: a conflict.
             throw new ConcurrencyConflictException(aggregateId, current.version, version);
         }
-        return version;
+        return new Applied(version, events);
     }
 
     private List<? extends Event> handle(A aggregate, Command command) {
@@ -273,15 +279,15 @@ public final class Repository<A extends Aggregate> {
         long started = System.nanoTime();
         boolean appended = store.save(aggregateId, records);
         metrics.saved(type, records.size(), System.nanoTime() - started);
-        if (!appended) {
-            return false;
-        }
+        return appended;
+    }
+
+    private void notifyObservers(List<? extends Event> events) {
         for (Event event : events) {
             for (Observer observer : observers) {
                 observer.observe(event);
             }
         }
-        return true;
     }
 
     /**
@@ -317,6 +323,10 @@ public final class Repository<A extends Aggregate> {
     }
 
     private record Loaded<A>(A aggregate, long version) {
+    }
+
+    /** The outcome of one successful attempt of a command: the new version and the events appended. */
+    private record Applied(long version, List<? extends Event> events) {
     }
 
     /**

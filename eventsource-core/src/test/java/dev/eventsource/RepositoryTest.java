@@ -623,6 +623,28 @@ class RepositoryTest {
         }
 
         @Test
+        void anObserverThrowingAConflictDoesNotRunTheCommandAgain() {
+            // An observer runs after the append: even a ConcurrencyConflictException from it (say, from another
+            // repository it calls) must not send the command round the retry loop and append it twice.
+            ConcurrencyConflictException fromObserver = new ConcurrencyConflictException("other", 1, 2);
+            List<String> outcomes = new ArrayList<>();
+            Repository<Account> repository = Repository.builder(Account.class).store(store)
+                    .metrics(new RepositoryMetrics() {
+                        @Override
+                        public void applied(Class<?> aggregateType, String outcome, long nanos) {
+                            outcomes.add(outcome);
+                        }
+                    })
+                    .observers(event -> {
+                        throw fromObserver;
+                    }).build();
+
+            assertThatThrownBy(() -> repository.apply(new Open("acc-1", "Ada"))).isSameAs(fromObserver);
+            assertThat(store.load("acc-1")).hasSize(1);
+            assertThat(outcomes).containsExactly(RepositoryMetrics.OUTCOME_SUCCESS);
+        }
+
+        @Test
         void metadataIsStoredWithEveryEventAndComesBackThroughHistory() {
             AtomicInteger calls = new AtomicInteger();
             Repository<Account> repository = Repository.builder(Account.class).store(store)
