@@ -31,6 +31,9 @@ final class AggregateScanner {
 
     private static final String PROJECTION = Projection.class.getName();
 
+    /** Part of the message of a class with {@code @EventHandler} methods that is no aggregate, for its analyzer. */
+    static final String NOT_AN_AGGREGATE = "does not implement " + Aggregate.class.getName();
+
     private final ResourceLoader resourceLoader;
 
     AggregateScanner(ResourceLoader resourceLoader) {
@@ -88,9 +91,9 @@ final class AggregateScanner {
 
     private static Class<? extends Aggregate> asAggregate(Class<?> type) {
         if (!Aggregate.class.isAssignableFrom(type)) {
-            throw new InvalidHandlerException("Class " + type.getName() + " declares @EventHandler methods but does "
-                    + "not implement dev.eventsource.Aggregate; extend dev.eventsource.AggregateRoot, or remove the "
-                    + "@EventHandler annotations");
+            throw new InvalidHandlerException("Class " + type.getName() + " declares @EventHandler methods but "
+                    + NOT_AN_AGGREGATE + "; extend dev.eventsource.AggregateRoot, or remove the @EventHandler "
+                    + "annotations");
         }
         return type.asSubclass(Aggregate.class);
     }

@@ -14,6 +14,10 @@ class InvalidHandlerFailureAnalyzer extends MessageFailureAnalyzer<InvalidHandle
             return "Add a no-argument constructor to the aggregate (it may be private), or define the "
                     + "Repository bean yourself with Repository.builder(type, factory).";
         }
+        if (cause.getMessage().contains(AggregateScanner.NOT_AN_AGGREGATE)) {
+            return "Extend dev.eventsource.AggregateRoot if the class is an aggregate, annotate it @Projection if it "
+                    + "builds a read model from the event stream, or remove its @EventHandler annotations.";
+        }
         if (cause.getMessage().contains("rojection")) {
             return "Fix the projection: its @EventHandler methods are instance methods taking one event (a class"
                     + " implementing dev.eventsource.Event), optionally followed by a StoredEvent, and"

@@ -318,7 +318,9 @@ class EventSourceAutoConfigurationTests {
             .run((context) -> {
                 assertThat(context).hasFailed();
                 assertThat(FailureAnalysisAssert.analyze(context.getStartupFailure()))
-                    .contains("Tally declares @EventHandler methods but does not implement dev.eventsource.Aggregate");
+                    .contains("Tally declares @EventHandler methods but does not implement dev.eventsource.Aggregate")
+                    .contains("annotate it @Projection if it builds a read model")
+                    .doesNotContain("Fix the method");
             });
     }
 
