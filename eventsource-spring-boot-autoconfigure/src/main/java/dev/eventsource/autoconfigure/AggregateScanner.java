@@ -9,8 +9,10 @@ import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.context.annotation.ClassPathScanningCandidateComponentProvider;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.core.type.AnnotationMetadata;
+import org.springframework.core.type.filter.AssignableTypeFilter;
 import org.springframework.util.ClassUtils;
 
+import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -19,15 +21,18 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Finds aggregate classes: concrete top-level or static nested classes, not annotated {@code @Projection}, that
- * declare an {@code @EventHandler}
- * method. Candidates are recognised from their class files (ASM metadata); only the matches are loaded.
+ * Finds aggregate classes: concrete top-level or static nested classes that implement {@link Aggregate} and have
+ * {@code @EventHandler} methods, declared or inherited. Candidates are recognised from their class files (ASM
+ * metadata); only the matches are loaded.
  */
 final class AggregateScanner {
 
     private static final String EVENT_HANDLER = EventHandler.class.getName();
 
     private static final String PROJECTION = Projection.class.getName();
+
+    /** Part of the message of a class with {@code @EventHandler} methods that is no aggregate, for its analyzer. */
+    static final String NOT_AN_AGGREGATE = "does not implement " + Aggregate.class.getName();
 
     private final ResourceLoader resourceLoader;
 
@@ -50,7 +55,9 @@ final class AggregateScanner {
             }
         };
         provider.setResourceLoader(this.resourceLoader);
-        // A @Projection's @EventHandler methods build a read model, not an aggregate: EventSourceProjections takes it.
+        provider.addIncludeFilter(new AssignableTypeFilter(Aggregate.class));
+        // @EventHandler methods belong on aggregates and on projections (EventSourceProjections takes those); a
+        // class with them that is neither is a mistake, reported by asAggregate rather than silently ignored.
         provider.addIncludeFilter((reader, factory) -> reader.getAnnotationMetadata().hasAnnotatedMethods(EVENT_HANDLER)
                 && !reader.getAnnotationMetadata().hasAnnotation(PROJECTION));
         Set<String> classNames = new TreeSet<>();
@@ -62,16 +69,31 @@ final class AggregateScanner {
         ClassLoader classLoader = this.resourceLoader.getClassLoader();
         List<Class<? extends Aggregate>> aggregates = new ArrayList<>(classNames.size());
         for (String name : classNames) {
-            aggregates.add(asAggregate(ClassUtils.resolveClassName(name, classLoader)));
+            Class<? extends Aggregate> aggregate = asAggregate(ClassUtils.resolveClassName(name, classLoader));
+            if (hasEventHandlers(aggregate)) {
+                aggregates.add(aggregate);
+            }
         }
         return aggregates;
     }
 
+    /** Whether the class or a superclass declares an {@code @EventHandler} method, as the aggregate model reads them. */
+    private static boolean hasEventHandlers(Class<?> type) {
+        for (Class<?> current = type; current != null && current != Object.class; current = current.getSuperclass()) {
+            for (Method method : current.getDeclaredMethods()) {
+                if (method.isAnnotationPresent(EventHandler.class)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     private static Class<? extends Aggregate> asAggregate(Class<?> type) {
         if (!Aggregate.class.isAssignableFrom(type)) {
-            throw new InvalidHandlerException("Class " + type.getName() + " declares @EventHandler methods but does "
-                    + "not implement dev.eventsource.Aggregate; extend dev.eventsource.AggregateRoot, or remove the "
-                    + "@EventHandler annotations");
+            throw new InvalidHandlerException("Class " + type.getName() + " declares @EventHandler methods but "
+                    + NOT_AN_AGGREGATE + "; extend dev.eventsource.AggregateRoot, or remove the @EventHandler "
+                    + "annotations");
         }
         return type.asSubclass(Aggregate.class);
     }

@@ -49,10 +49,8 @@ public final class EventSourceAutoConfiguration {
             ObjectProvider<RepositoryMetrics> metrics, ObjectProvider<Observer> observers,
             ApplicationEventPublisher publisher, EventSourceProperties properties,
             ObjectProvider<RepositoryCustomizer> customizers, ObjectProvider<EventSourceProjections> projections) {
-        // Inline projections run first, in the caller's transaction; the dispatcher defers the rest to its commit.
-        Observer inline = (event) -> projections.ifAvailable((registry) -> registry.project(event));
         return new RepositoryFactory(store, serializer, metrics.getIfAvailable(() -> RepositoryMetrics.NONE),
-                inline, new ObserverDispatcher(observers, publisher), properties.getRepository().getMaxRetries(),
+                new ObserverDispatcher(projections, observers, publisher), properties.getRepository().getMaxRetries(),
                 customizers);
     }
 }

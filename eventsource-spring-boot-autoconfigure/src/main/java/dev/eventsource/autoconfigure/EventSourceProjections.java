@@ -18,7 +18,6 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.util.ClassUtils;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,9 +41,6 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class EventSourceProjections implements SmartInitializingSingleton, SmartLifecycle, Observer {
 
     private static final Log LOG = LogFactory.getLog(EventSourceProjections.class);
-    private static final boolean TRANSACTIONS_PRESENT = ClassUtils.isPresent(
-            "org.springframework.transaction.support.TransactionSynchronizationManager",
-            EventSourceProjections.class.getClassLoader());
 
     private final ListableBeanFactory beans;
     private final Store store;
@@ -200,12 +196,19 @@ public final class EventSourceProjections implements SmartInitializingSingleton,
      * transaction, so that a failure rolls back the append with the read model.
      */
     void project(Event event) {
-        initialize();
-        for (ProjectionHandler handler : this.inline) {
+        List<ProjectionHandler> handlers = this.inline;
+        if (handlers == null) {
+            // Only before afterSingletonsInstantiated: an append from a bean's initialization. Every later append
+            // reads the volatile list without taking initialize's lock.
+            initialize();
+            handlers = this.inline;
+        }
+        for (ProjectionHandler handler : handlers) {
             if (!handler.handles(event.type())) {
                 continue;
             }
-            if (TRANSACTIONS_PRESENT && !InTransaction.active() && this.warnedWithoutTransaction.add(handler.name())) {
+            if (SpringTransactions.AVAILABLE && !SpringTransactions.inTransaction()
+                    && this.warnedWithoutTransaction.add(handler.name())) {
                 LOG.warn("Inline projection '" + handler.name() + "' ran outside a transaction: the events were"
                         + " already committed, so if the projection fails they stay stored while the read model"
                         + " misses them. Call repositories from a @Transactional method (logged once)");
@@ -219,14 +222,6 @@ public final class EventSourceProjections implements SmartInitializingSingleton,
                         + event.type() + " of aggregate '" + event.aggregateId() + "' version " + event.version()
                         + ": " + e.getMessage(), e);
             }
-        }
-    }
-
-    /** Kept apart so that this class loads without spring-tx. */
-    private static final class InTransaction {
-        static boolean active() {
-            return org.springframework.transaction.support.TransactionSynchronizationManager
-                .isActualTransactionActive();
         }
     }
 }

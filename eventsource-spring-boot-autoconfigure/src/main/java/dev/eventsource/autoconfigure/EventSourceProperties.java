@@ -237,10 +237,10 @@ public class EventSourceProperties {
         }
     }
 
-    /** Micrometer metrics of the repositories. */
+    /** Micrometer metrics of the repositories and subscriptions. */
     public static class Metrics {
 
-        /** Whether to record repository metrics when a MeterRegistry is available. */
+        /** Whether to record repository and subscription metrics when a MeterRegistry is available. */
         private boolean enabled = true;
 
         /** @return whether metrics are recorded */

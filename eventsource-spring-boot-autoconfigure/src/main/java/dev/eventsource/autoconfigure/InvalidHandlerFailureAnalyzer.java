@@ -1,35 +1,31 @@
 package dev.eventsource.autoconfigure;
 
 import dev.eventsource.InvalidHandlerException;
-import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
-import org.springframework.boot.diagnostics.FailureAnalysis;
 
 /**
  * Explains an {@link InvalidHandlerException}: a malformed {@code @EventHandler} or {@code @CommandHandler}
  * method, or an aggregate that cannot be instantiated.
  */
-class InvalidHandlerFailureAnalyzer extends AbstractFailureAnalyzer<InvalidHandlerException> {
+class InvalidHandlerFailureAnalyzer extends MessageFailureAnalyzer<InvalidHandlerException> {
 
     @Override
-    protected FailureAnalysis analyze(Throwable rootFailure, InvalidHandlerException cause) {
+    String action(InvalidHandlerException cause) {
         if (hasCause(cause, NoSuchMethodException.class)) {
-            return new FailureAnalysis(cause.getMessage() + ".",
-                    "Add a no-argument constructor to the aggregate (it may be private), or define the "
-                            + "Repository bean yourself with Repository.builder(type, factory).",
-                    cause);
+            return "Add a no-argument constructor to the aggregate (it may be private), or define the "
+                    + "Repository bean yourself with Repository.builder(type, factory).";
+        }
+        if (cause.getMessage().contains(AggregateScanner.NOT_AN_AGGREGATE)) {
+            return "Extend dev.eventsource.AggregateRoot if the class is an aggregate, annotate it @Projection if it "
+                    + "builds a read model from the event stream, or remove its @EventHandler annotations.";
         }
         if (cause.getMessage().contains("rojection")) {
-            return new FailureAnalysis(cause.getMessage() + ".",
-                    "Fix the projection: its @EventHandler methods are instance methods taking one event (a class"
-                            + " implementing dev.eventsource.Event), optionally followed by a StoredEvent, and"
-                            + " returning void, one per event type; each @Projection has its own name.",
-                    cause);
+            return "Fix the projection: its @EventHandler methods are instance methods taking one event (a class"
+                    + " implementing dev.eventsource.Event), optionally followed by a StoredEvent, and"
+                    + " returning void, one per event type; each @Projection has its own name.";
         }
-        return new FailureAnalysis(cause.getMessage() + ".",
-                "Fix the method: an @EventHandler is an instance method taking exactly one event (a class "
-                        + "implementing dev.eventsource.Event) and returning void; a @CommandHandler takes one "
-                        + "command and returns the produced events.",
-                cause);
+        return "Fix the method: an @EventHandler is an instance method taking exactly one event (a class "
+                + "implementing dev.eventsource.Event) and returning void; a @CommandHandler takes one "
+                + "command and returns the produced events.";
     }
 
     private static boolean hasCause(Throwable failure, Class<? extends Throwable> type) {

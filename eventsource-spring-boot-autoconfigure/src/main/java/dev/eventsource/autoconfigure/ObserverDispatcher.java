@@ -4,54 +4,61 @@ import dev.eventsource.Event;
 import dev.eventsource.Observer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.util.ClassUtils;
 
 import java.util.List;
 
 /**
- * Hands each appended event to the context's {@link Observer} beans and publishes it as a Spring application
- * event; inside a Spring-managed transaction only once it committed, so no listener sees an event that was rolled
- * back.
+ * The one observer of every auto-configured repository. For each appended event it first runs the inline
+ * projections ({@link EventSourceProjections#project}), in the caller's thread and transaction; then it hands the
+ * event to the context's {@link Observer} beans and publishes it as a Spring application event, inside a
+ * Spring-managed transaction only once it committed, so no listener sees an event that was rolled back.
  */
 final class ObserverDispatcher implements Observer {
 
-    private static final boolean TRANSACTIONS_PRESENT = ClassUtils.isPresent(
-            "org.springframework.transaction.support.TransactionSynchronizationManager",
-            ObserverDispatcher.class.getClassLoader());
+    private final ObjectProvider<EventSourceProjections> projections;
 
     private final ObjectProvider<Observer> observers;
 
     private final ApplicationEventPublisher publisher;
 
-    /** Resolved on first use: an observer bean may itself depend on a repository. */
-    private volatile List<Observer> resolved;
+    /** Resolved on first use, not per event: a projection or observer bean may itself depend on a repository. */
+    private volatile Targets resolved;
 
-    ObserverDispatcher(ObjectProvider<Observer> observers, ApplicationEventPublisher publisher) {
+    ObserverDispatcher(ObjectProvider<EventSourceProjections> projections, ObjectProvider<Observer> observers,
+            ApplicationEventPublisher publisher) {
+        this.projections = projections;
         this.observers = observers;
         this.publisher = publisher;
     }
 
     @Override
     public void observe(Event event) {
-        if (TRANSACTIONS_PRESENT && AfterCommit.defer(() -> dispatch(event))) {
-            return;
+        Targets targets = targets();
+        if (targets.projections() != null) {
+            targets.projections().project(event);
         }
-        dispatch(event);
+        if (!SpringTransactions.deferToCommit(() -> dispatch(targets.observers(), event))) {
+            dispatch(targets.observers(), event);
+        }
     }
 
-    private void dispatch(Event event) {
-        for (Observer observer : observers()) {
+    private void dispatch(List<Observer> observers, Event event) {
+        for (Observer observer : observers) {
             observer.observe(event);
         }
         this.publisher.publishEvent(event);
     }
 
-    private List<Observer> observers() {
-        List<Observer> current = this.resolved;
+    private Targets targets() {
+        Targets current = this.resolved;
         if (current == null) {
-            current = this.observers.orderedStream().toList();
+            current = new Targets(this.projections.getIfAvailable(), this.observers.orderedStream().toList());
             this.resolved = current;
         }
         return current;
+    }
+
+    /** The inline projections (absent when the application replaced them) and the observer beans, in order. */
+    private record Targets(EventSourceProjections projections, List<Observer> observers) {
     }
 }

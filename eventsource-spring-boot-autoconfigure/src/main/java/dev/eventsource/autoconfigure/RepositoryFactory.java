@@ -20,20 +20,17 @@ final class RepositoryFactory {
 
     private final RepositoryMetrics metrics;
 
-    private final Observer inline;
-
     private final Observer observer;
 
     private final int maxRetries;
 
     private final ObjectProvider<RepositoryCustomizer> customizers;
 
-    RepositoryFactory(Store store, Serializer serializer, RepositoryMetrics metrics, Observer inline, Observer observer, int maxRetries,
+    RepositoryFactory(Store store, Serializer serializer, RepositoryMetrics metrics, Observer observer, int maxRetries,
             ObjectProvider<RepositoryCustomizer> customizers) {
         this.store = store;
         this.serializer = serializer;
         this.metrics = metrics;
-        this.inline = inline;
         this.observer = observer;
         this.maxRetries = maxRetries;
         this.customizers = customizers;
@@ -44,7 +41,7 @@ final class RepositoryFactory {
             .store(this.store)
             .serializer(this.serializer)
             .metrics(this.metrics)
-            .observers(this.inline, this.observer)
+            .observers(this.observer)
             .maxRetries(this.maxRetries);
         this.customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
         return builder.build();

@@ -12,6 +12,8 @@ import dev.eventsource.Serializer;
 import dev.eventsource.Store;
 import dev.eventsource.autoconfigure.app.Account;
 import dev.eventsource.autoconfigure.app.Person;
+import dev.eventsource.autoconfigure.inherited.Document;
+import dev.eventsource.autoconfigure.inherited.Invoice;
 import dev.eventsource.autoconfigure.other.Ticket;
 import dev.eventsource.micrometer.EventSourceMeters;
 import dev.eventsource.serializer.jackson.JacksonSerializer;
@@ -293,6 +295,32 @@ class EventSourceAutoConfigurationTests {
                 assertThat(context.getBeanNamesForType(ResolvableType.forClassWithGenerics(Repository.class, Ticket.class)))
                     .hasSize(1);
                 assertThat(context.getBeanNamesForType(Repository.class)).hasSize(1);
+            });
+    }
+
+    @Test
+    void registersRepositoryOfAggregateWhoseHandlersAreAllInherited() {
+        this.contextRunner.withPropertyValues("eventsource.scan.base-packages=dev.eventsource.autoconfigure.inherited")
+            .run((context) -> {
+                assertThat(context).hasNotFailed();
+                assertThat(context.getBeanNamesForType(Repository.class)).hasSize(1);
+                Repository<Invoice> invoices = context.<Repository<Invoice>>getBeanProvider(
+                        ResolvableType.forClassWithGenerics(Repository.class, Invoice.class)).getObject();
+                invoices.apply(new Document.Title("invoice-1", "March"));
+                assertThat(invoices.load("invoice-1").title()).isEqualTo("March");
+            });
+    }
+
+    @Test
+    void failsWhenAClassWithEventHandlersIsNeitherAggregateNorProjection() {
+        this.contextRunner
+            .withPropertyValues("eventsource.scan.base-packages=dev.eventsource.autoconfigure.broken.notaggregate")
+            .run((context) -> {
+                assertThat(context).hasFailed();
+                assertThat(FailureAnalysisAssert.analyze(context.getStartupFailure()))
+                    .contains("Tally declares @EventHandler methods but does not implement dev.eventsource.Aggregate")
+                    .contains("annotate it @Projection if it builds a read model")
+                    .doesNotContain("Fix the method");
             });
     }
 

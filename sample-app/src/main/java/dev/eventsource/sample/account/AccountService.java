@@ -1,6 +1,5 @@
 package dev.eventsource.sample.account;
 
-import dev.eventsource.AggregateNotFoundException;
 import dev.eventsource.Repository;
 import dev.eventsource.StoredEvent;
 import dev.eventsource.sample.UnknownAggregateException;
@@ -76,12 +75,7 @@ public class AccountService {
      * @throws UnknownAggregateException when there is no such account
      */
     public Account get(String id) {
-        try {
-            return this.accounts.load(id);
-        }
-        catch (AggregateNotFoundException notFound) {
-            throw new UnknownAggregateException(Account.KIND, id);
-        }
+        return UnknownAggregateException.orUnknown(Account.KIND, id, () -> this.accounts.load(id));
     }
 
     /**
@@ -92,11 +86,6 @@ public class AccountService {
      * @throws UnknownAggregateException when there is no such account
      */
     public List<StoredEvent> history(String id) {
-        try {
-            return this.accounts.history(id);
-        }
-        catch (AggregateNotFoundException notFound) {
-            throw new UnknownAggregateException(Account.KIND, id);
-        }
+        return UnknownAggregateException.orUnknown(Account.KIND, id, () -> this.accounts.history(id));
     }
 }

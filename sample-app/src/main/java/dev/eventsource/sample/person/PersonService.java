@@ -1,6 +1,5 @@
 package dev.eventsource.sample.person;
 
-import dev.eventsource.AggregateNotFoundException;
 import dev.eventsource.Command;
 import dev.eventsource.NoEventsProducedException;
 import dev.eventsource.Repository;
@@ -51,12 +50,7 @@ public class PersonService {
      * @throws UnknownAggregateException when there is no such person
      */
     public Person get(String id) {
-        try {
-            return this.people.load(id);
-        }
-        catch (AggregateNotFoundException notFound) {
-            throw new UnknownAggregateException(Person.KIND, id);
-        }
+        return UnknownAggregateException.orUnknown(Person.KIND, id, () -> this.people.load(id));
     }
 
     /**
@@ -95,12 +89,7 @@ public class PersonService {
      * @throws UnknownAggregateException when there is no such person
      */
     public List<StoredEvent> history(String id) {
-        try {
-            return this.people.history(id);
-        }
-        catch (AggregateNotFoundException notFound) {
-            throw new UnknownAggregateException(Person.KIND, id);
-        }
+        return UnknownAggregateException.orUnknown(Person.KIND, id, () -> this.people.history(id));
     }
 
     private Person change(Command command) {
