@@ -132,6 +132,10 @@ public final class Repository<A extends Aggregate> {
     public List<StoredEvent> history(String aggregateId) {
         Batches.requireAggregateId(aggregateId);
         History history = store.load(aggregateId, 0, 0);
+        if (history.isEmpty()) {
+            // A store may answer an unknown id with an empty history; keep the promise load() keeps.
+            throw new AggregateNotFoundException(aggregateId);
+        }
         List<StoredEvent> events = new ArrayList<>(history.size());
         for (Record record : history) {
             events.add(new StoredEvent(serializer.unmarshal(record), record.metadata(), record.position()));
@@ -196,6 +200,7 @@ public final class Repository<A extends Aggregate> {
      * @param events the events, in version order
      * @throws InvalidEventException when an event is null, the events name different aggregates, or their
      *     versions are not consecutive
+     * @throws IllegalArgumentException when the first event's aggregate id is null or blank
      * @throws ConcurrencyConflictException when the first version does not continue the stored history
      */
     public void save(List<? extends Event> events) {
