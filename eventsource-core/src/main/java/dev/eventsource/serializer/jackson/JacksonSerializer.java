@@ -33,6 +33,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code Optional.empty()}, 0). Everything else of the caller's mapper (modules, naming strategy, features)
  * applies. The payload's {@code aggregateId} and {@code version} must match the record's; a mismatch means the
  * data was corrupted or copied between aggregates and is a {@link SerializationException}.
+ *
+ * <p><b>Instants.</b> The stored form is Jackson's (ISO-8601 text such as {@code 2024-05-06T07:08:09.123Z}).
+ * Reading the canonical UTC form of it skips {@code DateTimeFormatter}, the largest single cost of reading an
+ * event; every other form, and every {@code Instant} deserializer or format the caller's mapper configures, is
+ * read by Jackson as before.
  */
 public final class JacksonSerializer implements Serializer {
 
@@ -55,7 +60,8 @@ public final class JacksonSerializer implements Serializer {
                     + (json ? "binary mapper (such as a CBORMapper), not a JSON one" : "JsonMapper") + ", got "
                     + mapper.tokenStreamFactory().getFormatName());
         }
-        this.mapper = mapper;
+        // A copy, so the caller's mapper is not changed; see CanonicalInstantDeserializer for what stays theirs.
+        this.mapper = CanonicalInstantDeserializer.install(mapper);
         this.format = format;
     }
 
