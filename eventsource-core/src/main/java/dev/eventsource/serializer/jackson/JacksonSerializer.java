@@ -41,7 +41,10 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class JacksonSerializer implements Serializer {
 
+    /** The caller's mapper, unchanged: it writes every payload, so stored bytes are exactly its output. */
     private final ObjectMapper mapper;
+    /** A copy of it that also reads canonical instants fast; see {@link CanonicalInstantDeserializer}. */
+    private final ObjectMapper readingMapper;
     private final PayloadFormat format;
     private final Map<String, Binding> byName = new ConcurrentHashMap<>();
     private final Map<Class<?>, Binding> byClass = new ConcurrentHashMap<>();
@@ -60,8 +63,8 @@ public final class JacksonSerializer implements Serializer {
                     + (json ? "binary mapper (such as a CBORMapper), not a JSON one" : "JsonMapper") + ", got "
                     + mapper.tokenStreamFactory().getFormatName());
         }
-        // A copy, so the caller's mapper is not changed; see CanonicalInstantDeserializer for what stays theirs.
-        this.mapper = CanonicalInstantDeserializer.install(mapper);
+        this.mapper = mapper;
+        this.readingMapper = CanonicalInstantDeserializer.install(mapper);
         this.format = format;
     }
 
@@ -135,7 +138,7 @@ public final class JacksonSerializer implements Serializer {
         }
         batch.forEach((name, type) -> {
             Binding binding = new Binding(name, type,
-                    mapper.readerFor(type).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES),
+                    readingMapper.readerFor(type).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES),
                     mapper.writerFor(type));
             byName.put(name, binding);
             byClass.put(type, binding);

@@ -151,6 +151,18 @@ class JacksonSerializerInstantTest {
     }
 
     @Test
+    void theStoredBytesAreExactlyWhatTheCallersMapperWrites() {
+        JsonMapper mapper = JsonMapper.builder().build();
+        Ticked event = new Ticked("t-1", 1, Instant.parse("2024-05-06T07:08:09.120Z"), Instant.EPOCH);
+
+        Record record = JacksonSerializer.json(mapper).bind(Ticked.class).marshal(event);
+
+        assertThat(record.data()).isEqualTo(mapper.writeValueAsBytes(event));
+        assertThat(new String(record.data(), StandardCharsets.UTF_8))
+                .contains("\"at\":\"2024-05-06T07:08:09.120Z\"").contains("\"due\":\"1970-01-01T00:00:00Z\"");
+    }
+
+    @Test
     void theCallersMapperIsNotChanged() {
         JsonMapper mapper = JsonMapper.builder().build();
 
