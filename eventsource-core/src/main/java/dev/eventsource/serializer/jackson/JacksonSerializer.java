@@ -33,10 +33,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code Optional.empty()}, 0). Everything else of the caller's mapper (modules, naming strategy, features)
  * applies. The payload's {@code aggregateId} and {@code version} must match the record's; a mismatch means the
  * data was corrupted or copied between aggregates and is a {@link SerializationException}.
+ *
+ * <p><b>Instants.</b> The stored form is Jackson's (ISO-8601 text such as {@code 2024-05-06T07:08:09.123Z}).
+ * Reading the canonical UTC form of it skips {@code DateTimeFormatter}, the largest single cost of reading an
+ * event; every other form, and every {@code Instant} deserializer or format the caller's mapper configures, is
+ * read by Jackson as before.
  */
 public final class JacksonSerializer implements Serializer {
 
+    /** The caller's mapper, unchanged: it writes every payload, so stored bytes are exactly its output. */
     private final ObjectMapper mapper;
+    /** A copy of it that also reads canonical instants fast; see {@link CanonicalInstantDeserializer}. */
+    private final ObjectMapper readingMapper;
     private final PayloadFormat format;
     private final Map<String, Binding> byName = new ConcurrentHashMap<>();
     private final Map<Class<?>, Binding> byClass = new ConcurrentHashMap<>();
@@ -56,6 +64,7 @@ public final class JacksonSerializer implements Serializer {
                     + mapper.tokenStreamFactory().getFormatName());
         }
         this.mapper = mapper;
+        this.readingMapper = CanonicalInstantDeserializer.install(mapper);
         this.format = format;
     }
 
@@ -129,7 +138,7 @@ public final class JacksonSerializer implements Serializer {
         }
         batch.forEach((name, type) -> {
             Binding binding = new Binding(name, type,
-                    mapper.readerFor(type).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES),
+                    readingMapper.readerFor(type).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES),
                     mapper.writerFor(type));
             byName.put(name, binding);
             byClass.put(type, binding);

@@ -50,6 +50,14 @@ public enum JdbcDialect {
         }
 
         @Override
+        String lockAndReadVersionSql(TableName table) {
+            // The advisory lock is a function in the select list, and PostgreSQL does not promise to evaluate it
+            // before a scalar subquery beside it; lock and read stay two statements (appends on an autocommit
+            // connection are one statement anyway).
+            return null;
+        }
+
+        @Override
         void lock(Connection connection, String lockSql, TableName table) throws SQLException {
             try (PreparedStatement statement = connection.prepareStatement(lockSql)) {
                 statement.executeQuery().close();
@@ -261,11 +269,26 @@ public enum JdbcDialect {
         try (PreparedStatement statement = connection.prepareStatement(lockSql);
              ResultSet rows = statement.executeQuery()) {
             if (!rows.next()) {
-                throw new JdbcStoreException("The lock table " + table.lockTable() + " has no row with id 1, so"
-                        + " appends to " + table + " cannot be serialised; run JdbcStore.createSchema() or the"
-                        + " schema script, which insert it");
+                throw missingLockRow(table);
             }
         }
+    }
+
+    /**
+     * Returns one statement that takes the append lock, as {@link #lock} does, and returns the current version of
+     * the aggregate named by its one parameter (NULL when it has none), saving a round trip per append.
+     *
+     * @return the statement, or null when the dialect must lock and read in two statements
+     */
+    String lockAndReadVersionSql(TableName table) {
+        return "SELECT (SELECT MAX(version) FROM " + table + " WHERE aggregate_id = ?) FROM " + table.lockTable()
+                + " WHERE id = 1 FOR UPDATE";
+    }
+
+    static JdbcStoreException missingLockRow(TableName table) {
+        return new JdbcStoreException("The lock table " + table.lockTable() + " has no row with id 1, so"
+                + " appends to " + table + " cannot be serialised; run JdbcStore.createSchema() or the"
+                + " schema script, which insert it");
     }
 
     /** @return the placeholder for a JSON text parameter */

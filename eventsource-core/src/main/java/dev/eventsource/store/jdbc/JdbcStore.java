@@ -123,6 +123,7 @@ public final class JdbcStore implements Store {
     private final String readAllSql;
     private final String lastPositionSql;
     private final String lockSql;
+    private final String lockAndReadVersionSql;
     private final JdbcDialect.LockedInsert lockedInsert;
     private final String[] lockedInsertBySize;
 
@@ -145,6 +146,7 @@ public final class JdbcStore implements Store {
         this.readAllSql = READ_ALL.formatted(table);
         this.lastPositionSql = LAST_POSITION.formatted(table);
         this.lockSql = dialect.lockSql(table);
+        this.lockAndReadVersionSql = dialect.lockAndReadVersionSql(table);
         this.lockedInsert = dialect.lockedInsert(table, payloadFormat);
         this.lockedInsertBySize = new String[lockedInsert == null ? 0 : PREBUILT_INSERTS];
         for (int rows = 1; rows <= lockedInsertBySize.length; rows++) {
@@ -219,16 +221,18 @@ public final class JdbcStore implements Store {
             }
             boolean appended;
             try {
-                appended = appendUnderLock(connection, aggregateId, records);
+                appended = appendUnderLock(connection, aggregateId, records, ownTransaction);
                 if (ownTransaction) {
-                    connection.commit();
+                    // Switching autocommit back on commits the open transaction (JDBC spec, Connection
+                    // #setAutoCommit): one round trip instead of a COMMIT and then the switch.
+                    connection.setAutoCommit(true);
                 }
-            } catch (DuplicateVersions duplicate) {
+            } catch (Refused refused) {
                 if (!ownTransaction) {
                     // The caller's transaction is aborted (PostgreSQL) or keeps an old snapshot, so the version
                     // read under the lock is the best knowledge: the store is at least at the first version.
                     throw new ConcurrencyConflictException(aggregateId, first - 1,
-                            Math.max(duplicate.versionSeen, first));
+                            Math.max(refused.versionSeen, first));
                 }
                 connection.rollback();
                 connection.setAutoCommit(true);
@@ -239,9 +243,6 @@ public final class JdbcStore implements Store {
                     restoreAutoCommit(connection, e);
                 }
                 throw e;
-            }
-            if (ownTransaction) {
-                connection.setAutoCommit(true);
             }
             return appended;
         } catch (SQLException e) {
@@ -300,12 +301,16 @@ public final class JdbcStore implements Store {
         throw new ConcurrencyConflictException(aggregateId, first - 1, current);
     }
 
-    /** A unique-key violation at insert: another writer stored these versions after this transaction's snapshot. */
-    private static final class DuplicateVersions extends Exception {
+    /**
+     * An append refused under the lock: its insert hit the unique key (another writer stored these versions after
+     * this transaction's snapshot), or, in the store's own transaction, the version read did not match. Either is
+     * decided afresh outside the transaction, or in the caller's transaction reported as a conflict.
+     */
+    private static final class Refused extends Exception {
         private final long versionSeen;
 
-        DuplicateVersions(long versionSeen, SQLException cause) {
-            super(cause.getMessage(), cause, false, false);
+        Refused(long versionSeen, SQLException cause) {
+            super(cause == null ? "version " + versionSeen : cause.getMessage(), cause, false, false);
             this.versionSeen = versionSeen;
         }
     }
@@ -316,16 +321,19 @@ public final class JdbcStore implements Store {
      *
      * @return true when inserted, false when the batch is already stored, identical
      * @throws ConcurrencyConflictException when the batch does not continue the stored history
-     * @throws DuplicateVersions when the insert hit the unique key
+     * @throws Refused when the insert hit the unique key, or in the store's own transaction when the version read
+     *     under the lock does not continue the history
      */
-    private boolean appendUnderLock(Connection connection, String aggregateId, List<Record> records)
-            throws SQLException, DuplicateVersions {
-        // Positions must follow commit order so readAll never skips a late commit: hold one lock per table from
-        // before the identity values are drawn until the transaction ends (see the class comment).
-        dialect.lock(connection, lockSql, table);
-        long current = currentVersion(connection, aggregateId);
+    private boolean appendUnderLock(Connection connection, String aggregateId, List<Record> records,
+                                    boolean ownTransaction) throws SQLException, Refused {
+        long current = lockAndReadVersion(connection, aggregateId);
         long first = records.get(0).version();
         if (first != current + 1) {
+            if (ownTransaction) {
+                // The version may come from a snapshot taken before the lock wait (when the lock and the read
+                // are one statement), so decide re-save or conflict with fresh reads, after the rollback.
+                throw new Refused(current, null);
+            }
             if (first <= current && isStored(connection, aggregateId, records)) {
                 return false;
             }
@@ -341,7 +349,7 @@ public final class JdbcStore implements Store {
                 insert.executeUpdate();
             } catch (SQLException e) {
                 if (isUniqueViolation(e)) {
-                    throw new DuplicateVersions(current, e);
+                    throw new Refused(current, e);
                 }
                 throw e;
             }
@@ -369,6 +377,30 @@ public final class JdbcStore implements Store {
         insert.setString(index + 5, record.metadata().isEmpty() ? EMPTY_METADATA
                 : JSON.writeValueAsString(record.metadata()));
         return index + 6;
+    }
+
+    /**
+     * Takes the lock that serialises appends to the table until the transaction ends (positions must follow
+     * commit order so readAll never skips a late commit; see the class comment), and reads the aggregate's
+     * version: one statement where the dialect can, else two. A version read stale by the lock wait is caught by
+     * the unique key at insert.
+     *
+     * @return the aggregate's current version, 0 when it has no events
+     */
+    private long lockAndReadVersion(Connection connection, String aggregateId) throws SQLException {
+        if (lockAndReadVersionSql == null) {
+            dialect.lock(connection, lockSql, table);
+            return currentVersion(connection, aggregateId);
+        }
+        try (PreparedStatement statement = connection.prepareStatement(lockAndReadVersionSql)) {
+            statement.setString(1, aggregateId);
+            try (ResultSet rows = statement.executeQuery()) {
+                if (!rows.next()) {
+                    throw JdbcDialect.missingLockRow(table);
+                }
+                return rows.getLong(1);
+            }
+        }
     }
 
     private long currentVersion(Connection connection, String aggregateId) throws SQLException {

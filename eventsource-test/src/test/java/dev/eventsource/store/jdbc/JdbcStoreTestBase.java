@@ -40,6 +40,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.LongStream;
@@ -355,7 +356,8 @@ abstract class JdbcStoreTestBase {
     }
 
     @Test
-    @DisplayName("an autocommit append sends one statement on PostgreSQL, and lock, version read and insert elsewhere")
+    @DisplayName("an autocommit append sends one statement on PostgreSQL; elsewhere lock with version read, insert,"
+            + " and the autocommit switches, the second of which commits")
     void statementsPerAppend() {
         List<String> sent = new ArrayList<>();
         JdbcStore recorded = JdbcStore.builder(recording(sent)).dialect(dialect).tableName(table).build();
@@ -363,7 +365,7 @@ abstract class JdbcStoreTestBase {
         recorded.save("order-1", record("order-1", 1, "OrderPlaced"), record("order-1", 2, "OrderShipped"));
 
         assertThat(sent).isEqualTo(dialect == JdbcDialect.POSTGRESQL ? List.of("WITH")
-                : List.of("SELECT", "SELECT", "INSERT", "COMMIT"));
+                : List.of("AUTOCOMMIT OFF", "SELECT", "INSERT", "AUTOCOMMIT ON"));
         assertThat(store.load("order-1")).hasSize(2);
     }
 
@@ -380,7 +382,10 @@ abstract class JdbcStoreTestBase {
         assertThat(sent).isEqualTo(List.of("SELECT", "SELECT"));
     }
 
-    /** A DataSource whose connections note each statement prepared (by its first word) and each COMMIT. */
+    /**
+     * A DataSource whose connections note each statement prepared (by its first word), each COMMIT and each
+     * switch of autocommit: every round trip a store's own code causes.
+     */
     private DataSource recording(List<String> sent) {
         return (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
@@ -390,9 +395,11 @@ abstract class JdbcStoreTestBase {
                     }
                     return Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
                             (p, m, a) -> {
-                                if (m.getName().equals("prepareStatement") || m.getName().equals("commit")) {
-                                    sent.add(m.getName().equals("commit") ? "COMMIT"
-                                            : ((String) a[0]).strip().split("\\s+")[0]);
+                                switch (m.getName()) {
+                                    case "prepareStatement" -> sent.add(((String) a[0]).strip().split("\\s+")[0]);
+                                    case "commit" -> sent.add("COMMIT");
+                                    case "setAutoCommit" -> sent.add((Boolean) a[0] ? "AUTOCOMMIT ON" : "AUTOCOMMIT OFF");
+                                    default -> { }
                                 }
                                 return invoke(m, connection, a);
                             });
@@ -588,6 +595,9 @@ abstract class JdbcStoreTestBase {
     private DataSource killingOnce(Fault fault) {
         DataSource real = database.unpooled();
         AtomicInteger handedOut = new AtomicInteger();
+        // Once: the store's clean-up after the failure (rollback, autocommit back on) must meet a dead session,
+        // not a second kill.
+        AtomicBoolean killed = new AtomicBoolean();
         return (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {DataSource.class},
                 (proxy, method, args) -> {
                     if (!method.getName().equals("getConnection")) {
@@ -602,8 +612,11 @@ abstract class JdbcStoreTestBase {
                             (p, m, a) -> {
                                 boolean insert = m.getName().equals("prepareStatement")
                                         && ((String) a[0]).contains("INSERT INTO " + table);
-                                if ((fault == Fault.AT_INSERT && insert)
-                                        || (fault == Fault.AT_COMMIT && m.getName().equals("commit"))) {
+                                // The store commits its own transaction by switching autocommit back on.
+                                boolean commit = m.getName().equals("commit")
+                                        || (m.getName().equals("setAutoCommit") && (Boolean) a[0]);
+                                if (((fault == Fault.AT_INSERT && insert) || (fault == Fault.AT_COMMIT && commit))
+                                        && killed.compareAndSet(false, true)) {
                                     kill(session);
                                 }
                                 return invoke(m, connection, a);
