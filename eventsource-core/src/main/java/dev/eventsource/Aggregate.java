@@ -1,5 +1,6 @@
 package dev.eventsource;
 
+import dev.eventsource.annotation.AggregateType;
 import dev.eventsource.annotation.EventHandler;
 import dev.eventsource.internal.AggregateModel;
 
@@ -9,6 +10,9 @@ import dev.eventsource.internal.AggregateModel;
  *
  * <p>Either annotate one method per event type with {@link EventHandler @EventHandler} and leave {@code on} as
  * it is, or override {@code on} yourself.
+ *
+ * <p>Its events are stored in a stream of its type, {@link #typeName(Class)}: an id read through the repository of
+ * another aggregate type is not found, and two aggregate types never share an id.
  */
 public interface Aggregate {
 
@@ -22,5 +26,40 @@ public interface Aggregate {
      */
     default void on(Event event) {
         AggregateModel.of(getClass()).applyEvent(this, event);
+    }
+
+    /**
+     * Returns the stable stream type name of an aggregate class: the value of {@link AggregateType @AggregateType}
+     * when present, else the simple class name.
+     *
+     * @param aggregateClass the aggregate class
+     * @return its type name, never blank
+     * @throws IllegalArgumentException when {@code @AggregateType} holds a blank name
+     */
+    static String typeName(Class<?> aggregateClass) {
+        return TypeNames.NAMES.get(aggregateClass);
+    }
+
+    /** Caches type names per class; the annotation is read once. */
+    final class TypeNames {
+        private static final ClassValue<String> NAMES = new ClassValue<>() {
+            @Override
+            protected String computeValue(Class<?> type) {
+                AggregateType annotation = type.getAnnotation(AggregateType.class);
+                if (annotation == null) {
+                    return type.getSimpleName();
+                }
+                String name = annotation.value();
+                if (name.isBlank()) {
+                    throw new IllegalArgumentException("@AggregateType on " + type.getName()
+                            + " has a blank name; give it a stable, non-blank name such as \"" + type.getSimpleName()
+                            + "\"");
+                }
+                return name;
+            }
+        };
+
+        private TypeNames() {
+        }
     }
 }

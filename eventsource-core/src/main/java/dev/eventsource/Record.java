@@ -9,16 +9,20 @@ import java.util.Objects;
  * A serialized event, as a store keeps it: the seed's {@code Record{Data, Version}} plus the columns a store
  * needs to index and show it.
  *
+ * @param aggregateType the type of the aggregate whose stream the event belongs to ({@link Aggregate#typeName});
+ *     null only before a repository (or the caller of {@link Store#save}) gives it one: stores refuse records
+ *     without it
  * @param aggregateId the aggregate the event belongs to
  * @param version the aggregate's version after the event, from 1
  * @param type the event's stable type name
  * @param at when the event happened
  * @param data the serialized event; see {@link Serializer#format()}
  * @param metadata free-form context stored beside the event (who made the change, a correlation id)
+ * @param commandId the id of the command that produced the event ({@link Command#commandId()}), or null
  * @param position the event's place in the global stream, assigned by the store; 0 until stored
  */
-public record Record(String aggregateId, long version, String type, Instant at, byte[] data,
-                     Map<String, String> metadata, long position) {
+public record Record(String aggregateType, String aggregateId, long version, String type, Instant at, byte[] data,
+                     Map<String, String> metadata, String commandId, long position) {
 
     /**
      * Validates and copies the record's parts.
@@ -28,6 +32,10 @@ public record Record(String aggregateId, long version, String type, Instant at, 
     public Record {
         if (aggregateId == null || aggregateId.isBlank()) {
             throw new IllegalArgumentException("Record needs a non-blank aggregateId, got " + quote(aggregateId));
+        }
+        if (aggregateType != null && aggregateType.isBlank()) {
+            throw new IllegalArgumentException("Record of aggregate '" + aggregateId
+                    + "' has a blank aggregate type; give it the aggregate's type name, or null before it has one");
         }
         if (version < 1) {
             throw new IllegalArgumentException("Record of aggregate '" + aggregateId
@@ -42,6 +50,10 @@ public record Record(String aggregateId, long version, String type, Instant at, 
         if (data == null) {
             throw new IllegalArgumentException("Record " + aggregateId + "@" + version + " has no data (null payload)");
         }
+        if (commandId != null && commandId.isBlank()) {
+            throw new IllegalArgumentException("Record " + aggregateId + "@" + version
+                    + " has a blank command id; use null for a command without an id");
+        }
         if (position < 0) {
             throw new IllegalArgumentException("Record " + aggregateId + "@" + version + " has negative position " + position);
         }
@@ -49,22 +61,43 @@ public record Record(String aggregateId, long version, String type, Instant at, 
     }
 
     /**
-     * Creates a record not yet stored, without metadata.
+     * Creates a record not yet stored and not yet given its aggregate type, without metadata: what a
+     * {@link Serializer} returns.
      *
-     * @return a record with position 0 and empty metadata
+     * @return a record with no aggregate type, no command id, position 0 and empty metadata
      */
     public static Record of(String aggregateId, long version, String type, Instant at, byte[] data) {
-        return new Record(aggregateId, version, type, at, data, Map.of(), 0);
+        return new Record(null, aggregateId, version, type, at, data, Map.of(), null, 0);
+    }
+
+    /**
+     * Creates a record not yet stored, in the stream of the given aggregate type, without metadata.
+     *
+     * @return a record with no command id, position 0 and empty metadata
+     */
+    public static Record of(String aggregateType, String aggregateId, long version, String type, Instant at,
+                            byte[] data) {
+        return new Record(aggregateType, aggregateId, version, type, at, data, Map.of(), null, 0);
+    }
+
+    /** @return a copy of this record in the stream of the given aggregate type */
+    public Record withAggregateType(String aggregateType) {
+        return new Record(aggregateType, aggregateId, version, type, at, data, metadata, commandId, position);
     }
 
     /** @return a copy of this record with the given metadata */
     public Record withMetadata(Map<String, String> metadata) {
-        return new Record(aggregateId, version, type, at, data, metadata, position);
+        return new Record(aggregateType, aggregateId, version, type, at, data, metadata, commandId, position);
+    }
+
+    /** @return a copy of this record produced by the command with the given id (null: none) */
+    public Record withCommandId(String commandId) {
+        return new Record(aggregateType, aggregateId, version, type, at, data, metadata, commandId, position);
     }
 
     /** @return a copy of this record with the given global position */
     public Record withPosition(long position) {
-        return new Record(aggregateId, version, type, at, data, metadata, position);
+        return new Record(aggregateType, aggregateId, version, type, at, data, metadata, commandId, position);
     }
 
     /**
@@ -77,22 +110,26 @@ public record Record(String aggregateId, long version, String type, Instant at, 
         return other instanceof Record that
                 && version == that.version
                 && position == that.position
+                && Objects.equals(aggregateType, that.aggregateType)
                 && aggregateId.equals(that.aggregateId)
                 && type.equals(that.type)
                 && at.equals(that.at)
                 && Arrays.equals(data, that.data)
-                && metadata.equals(that.metadata);
+                && metadata.equals(that.metadata)
+                && Objects.equals(commandId, that.commandId);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(aggregateId, version, type, at, Arrays.hashCode(data), metadata, position);
+        return Objects.hash(aggregateType, aggregateId, version, type, at, Arrays.hashCode(data), metadata, commandId,
+                position);
     }
 
     @Override
     public String toString() {
-        return "Record[" + aggregateId + "@" + version + " " + type + " at " + at + ", " + data.length
-                + " bytes, metadata " + metadata + ", position " + position + "]";
+        return "Record[" + (aggregateType == null ? "" : aggregateType + " ") + aggregateId + "@" + version + " "
+                + type + " at " + at + ", " + data.length + " bytes, metadata " + metadata
+                + (commandId == null ? "" : ", command " + commandId) + ", position " + position + "]";
     }
 
     private static String quote(String s) {

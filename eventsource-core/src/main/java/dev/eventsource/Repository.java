@@ -7,9 +7,11 @@ import dev.eventsource.store.memory.MemoryStore;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -23,7 +25,12 @@ import java.util.function.Supplier;
  *         .build();
  * long version = people.apply(new ChangeName(id, "Ada"));
  * Person person = people.load(id);
+ * CommandResult<Person> result = people.execute(new ChangeName(id, "Ada Lovelace")); // the aggregate after it
  * }</pre>
+ *
+ * <p>The aggregate's events form a stream of its type ({@link Aggregate#typeName(Class)}), stored with every
+ * event: an id whose stream belongs to another aggregate type is not found through this repository, and no command
+ * of this repository can append to it.
  *
  * <p>The event types of the aggregate's {@code @EventHandler} methods are bound to the serializer by
  * {@link Builder#build()}; bind others with {@link Builder#events(Class[])}.
@@ -33,6 +40,8 @@ import java.util.function.Supplier;
 public final class Repository<A extends Aggregate> {
 
     private final Class<A> type;
+    private final String typeName;
+    private final Set<String> eventTypeNames;
     private final Supplier<A> factory;
     private final Store store;
     private final Serializer serializer;
@@ -43,6 +52,8 @@ public final class Repository<A extends Aggregate> {
 
     private Repository(Builder<A> builder) {
         this.type = builder.type;
+        this.typeName = Aggregate.typeName(builder.type);
+        this.eventTypeNames = builder.eventTypeNames();
         this.factory = builder.factory;
         this.store = builder.store;
         this.serializer = builder.serializer;
@@ -85,6 +96,11 @@ public final class Repository<A extends Aggregate> {
         return type;
     }
 
+    /** @return the stream type stored with this aggregate's events; see {@link Aggregate#typeName(Class)} */
+    public String aggregateTypeName() {
+        return typeName;
+    }
+
     /** @return the store this repository appends to */
     public Store store() {
         return store;
@@ -109,7 +125,8 @@ public final class Repository<A extends Aggregate> {
      *
      * @param aggregateId the aggregate's id
      * @return the aggregate in its current state
-     * @throws AggregateNotFoundException when the aggregate has no events
+     * @throws AggregateNotFoundException when the aggregate has no events, or the id belongs to an aggregate of
+     *     another type
      * @throws UnknownEventTypeException when a stored event's type is not bound
      * @throws UnhandledEventException when the aggregate has no handler for a stored event
      */
@@ -117,7 +134,7 @@ public final class Repository<A extends Aggregate> {
         Batches.requireAggregateId(aggregateId);
         Loaded<A> current = loadCurrent(aggregateId);
         if (current == null) {
-            throw new AggregateNotFoundException(aggregateId);
+            throw new AggregateNotFoundException(typeName, aggregateId, null);
         }
         return current.aggregate;
     }
@@ -127,14 +144,24 @@ public final class Repository<A extends Aggregate> {
      *
      * @param aggregateId the aggregate's id
      * @return its events
-     * @throws AggregateNotFoundException when the aggregate has no events
+     * @throws AggregateNotFoundException when the aggregate has no events, or the id belongs to an aggregate of
+     *     another type
      */
     public List<StoredEvent> history(String aggregateId) {
         Batches.requireAggregateId(aggregateId);
-        History history = store.load(aggregateId, 0, 0);
+        History history;
+        try {
+            history = store.load(aggregateId, 0, 0);
+        } catch (AggregateNotFoundException notFound) {
+            throw aggregateId.equals(notFound.aggregateId())
+                    ? new AggregateNotFoundException(typeName, aggregateId, null) : notFound;
+        }
         if (history.isEmpty()) {
             // A store may answer an unknown id with an empty history; keep the promise load() keeps.
-            throw new AggregateNotFoundException(aggregateId);
+            throw new AggregateNotFoundException(typeName, aggregateId, null);
+        }
+        for (Record record : history) {
+            requireOwnStream(record);
         }
         List<StoredEvent> events = new ArrayList<>(history.size());
         for (Record record : history) {
@@ -146,7 +173,8 @@ public final class Repository<A extends Aggregate> {
     /**
      * Applies a command: loads the aggregate (or starts a new one when it has no events), lets it handle the
      * command, and appends the events produced. On a concurrency conflict the whole cycle runs again, up to the
-     * configured number of retries.
+     * configured number of retries. A command with an {@linkplain Command#commandId() id} already stored for the
+     * aggregate runs no handler and stores nothing; its original version is returned.
      *
      * @param command the command
      * @return the aggregate's version after the append
@@ -155,22 +183,47 @@ public final class Repository<A extends Aggregate> {
      * @throws InvalidEventException when a produced event is null, for another aggregate, or mis-versioned
      * @throws UnhandledCommandException when the aggregate has no handler for the command's class
      * @throws ConcurrencyConflictException when the conflicts outlast the retries
+     * @throws AggregateNotFoundException when the id belongs to an aggregate of another type
      * @throws UnknownEventTypeException when a stored event's type is not bound (load failures other than "no
      *     events yet" are never mistaken for a new aggregate)
      */
     public long apply(Command command) {
+        return execute(command).version();
+    }
+
+    /**
+     * Applies a command as {@link #apply(Command)} does and returns what a caller needs to answer without a second
+     * load: the aggregate after the command (its new events applied), its version and the events produced. The
+     * events are applied to the aggregate before they are appended, so an event the aggregate cannot apply is
+     * never stored.
+     *
+     * <p>A command with an {@linkplain Command#commandId() id} that is already stored with this aggregate's events
+     * handles nothing and stores nothing: the result is the original outcome, marked
+     * {@linkplain CommandResult#duplicate() duplicate}. Two copies of such a command racing each other append
+     * once: the second one's append conflicts, and its retry finds the id.
+     *
+     * @param command the command
+     * @return the aggregate after the command, its version and the command's events
+     * @throws IllegalArgumentException when the command is null or its aggregate id is null or blank
+     * @throws NoEventsProducedException when the handler produced no events
+     * @throws InvalidEventException when a produced event is null, for another aggregate, or mis-versioned
+     * @throws UnhandledCommandException when the aggregate has no handler for the command's class
+     * @throws ConcurrencyConflictException when the conflicts outlast the retries
+     * @throws AggregateNotFoundException when the id belongs to an aggregate of another type
+     */
+    public CommandResult<A> execute(Command command) {
         if (command == null) {
             throw new IllegalArgumentException("Cannot apply a null command to " + type.getSimpleName());
         }
         Batches.requireAggregateId(command.aggregateId());
         long started = System.nanoTime();
         String outcome = RepositoryMetrics.OUTCOME_ERROR;
-        Applied applied;
+        CommandResult<A> result;
         try {
             for (int attempt = 0; ; attempt++) {
                 try {
-                    applied = applyOnce(command);
-                    outcome = RepositoryMetrics.OUTCOME_SUCCESS;
+                    result = applyOnce(command);
+                    outcome = result.duplicate() ? RepositoryMetrics.OUTCOME_DUPLICATE : RepositoryMetrics.OUTCOME_SUCCESS;
                     break;
                 } catch (ConcurrencyConflictException conflict) {
                     metrics.conflict(type);
@@ -187,9 +240,11 @@ public final class Repository<A extends Aggregate> {
         } finally {
             metrics.applied(type, outcome, System.nanoTime() - started);
         }
-        // Outside the retry loop: the events are stored, so nothing an observer throws may re-run the command.
-        notifyObservers(applied.events);
-        return applied.version;
+        if (!result.duplicate()) {
+            // Outside the retry loop: the events are stored, so nothing an observer throws may re-run the command.
+            notifyObservers(result.events());
+        }
+        return result;
     }
 
     /**
@@ -212,7 +267,7 @@ public final class Repository<A extends Aggregate> {
             throw new InvalidEventException("Cannot save a null event (index 0) to " + type.getSimpleName());
         }
         Batches.requireAggregateId(first.aggregateId());
-        if (append(first.aggregateId(), first.version() - 1, events)) {
+        if (store(first.aggregateId(), toRecords(first.aggregateId(), first.version() - 1, events, null))) {
             notifyObservers(events);
         }
     }
@@ -226,23 +281,68 @@ public final class Repository<A extends Aggregate> {
         save(Arrays.asList(events));
     }
 
-    private Applied applyOnce(Command command) {
+    private CommandResult<A> applyOnce(Command command) {
         String aggregateId = command.aggregateId();
+        String commandId = command.commandId();
         Loaded<A> current = loadCurrent(aggregateId);
         if (current == null) {
-            current = new Loaded<>(newAggregate(), 0);
+            current = new Loaded<>(newAggregate(), 0, History.empty());
+        } else if (commandId != null) {
+            CommandResult<A> original = findOutcome(current.history, commandId);
+            if (original != null) {
+                return original;
+            }
         }
         List<? extends Event> events = handle(current.aggregate, command);
         if (events == null || events.isEmpty()) {
             throw new NoEventsProducedException(aggregateId, command.getClass().getSimpleName());
         }
+        List<Record> records = toRecords(aggregateId, current.version, events, commandId);
+        // Applied before the append: an event the aggregate cannot apply would break every later load.
+        for (Event event : events) {
+            current.aggregate.on(event);
+        }
         long version = current.version + events.size();
-        if (!append(aggregateId, current.version, events)) {
+        if (!store(aggregateId, records)) {
             // The store found these exact events already stored: another command produced identical events first.
             // For a save() that is a harmless retry, but this command's events are not stored: a conflict.
             throw new ConcurrencyConflictException(aggregateId, current.version, version);
         }
-        return new Applied(version, events);
+        return new CommandResult<>(current.aggregate, version, List.copyOf(events), false);
+    }
+
+    /**
+     * Finds the events a command with this id appended before, and rebuilds the outcome it had: the aggregate
+     * right after those events. Runs only when the id is found, on the history already loaded.
+     *
+     * @return the original outcome, or null when no stored event carries the id
+     */
+    private CommandResult<A> findOutcome(History history, String commandId) {
+        int first = -1;
+        int last = -1;
+        for (int i = 0; i < history.size(); i++) {
+            if (commandId.equals(history.get(i).commandId())) {
+                if (first < 0) {
+                    first = i;
+                }
+                last = i;
+            } else if (first >= 0) {
+                break;
+            }
+        }
+        if (first < 0) {
+            return null;
+        }
+        A aggregate = newAggregate();
+        List<Event> events = new ArrayList<>(last - first + 1);
+        for (int i = 0; i <= last; i++) {
+            Event event = serializer.unmarshal(history.get(i));
+            aggregate.on(event);
+            if (i >= first) {
+                events.add(event);
+            }
+        }
+        return new CommandResult<>(aggregate, history.get(last).version(), events, true);
     }
 
     private List<? extends Event> handle(A aggregate, Command command) {
@@ -252,8 +352,12 @@ public final class Repository<A extends Aggregate> {
         return AggregateModel.of(aggregate.getClass()).handleCommand(aggregate, command);
     }
 
-    /** Returns whether the events were appended, false when identical events were already stored. */
-    private boolean append(String aggregateId, long currentVersion, List<? extends Event> events) {
+    /**
+     * Checks and serializes events that continue an aggregate's history, into records of this repository's stream
+     * type carrying the metadata and the command id.
+     */
+    private List<Record> toRecords(String aggregateId, long currentVersion, List<? extends Event> events,
+                                   String commandId) {
         Map<String, String> meta = metadata.get();
         List<Record> records = new ArrayList<>(events.size());
         long expected = currentVersion;
@@ -279,12 +383,34 @@ public final class Repository<A extends Aggregate> {
                         + " of aggregate '" + aggregateId + "' has no time (at() is null); nothing was stored");
             }
             Record record = serializer.marshal(event);
-            records.add(meta.isEmpty() ? record : record.withMetadata(meta));
+            records.add(new Record(typeName, record.aggregateId(), record.version(), record.type(), record.at(),
+                    record.data(), meta.isEmpty() ? record.metadata() : meta, commandId, 0));
         }
+        return records;
+    }
+
+    /** Returns whether the records were appended, false when identical records were already stored. */
+    private boolean store(String aggregateId, List<Record> records) {
         long started = System.nanoTime();
         boolean appended = store.save(aggregateId, records);
         metrics.saved(type, records.size(), System.nanoTime() - started);
         return appended;
+    }
+
+    /**
+     * Checks that a stored record belongs to this repository's stream type. A record stored before streams had
+     * types (no aggregate type) belongs to it when this aggregate handles the record's event type (or when its
+     * event types are unknown: an aggregate that implements {@code on} itself and binds no events).
+     *
+     * @throws AggregateNotFoundException when the record belongs to a stream of another aggregate type
+     */
+    private void requireOwnStream(Record record) {
+        String stored = record.aggregateType();
+        if (stored == null ? !eventTypeNames.isEmpty() && !eventTypeNames.contains(record.type())
+                : !stored.equals(typeName)) {
+            throw new AggregateNotFoundException(typeName, record.aggregateId(),
+                    stored == null ? "(untyped stream with event " + record.type() + ")" : stored);
+        }
     }
 
     private void notifyObservers(List<? extends Event> events) {
@@ -318,20 +444,17 @@ public final class Repository<A extends Aggregate> {
             }
             A aggregate = newAggregate();
             for (Record record : history) {
+                requireOwnStream(record);
                 aggregate.on(serializer.unmarshal(record));
                 replayed++;
             }
-            return new Loaded<>(aggregate, history.version());
+            return new Loaded<>(aggregate, history.version(), history);
         } finally {
             metrics.loaded(type, replayed, System.nanoTime() - started);
         }
     }
 
-    private record Loaded<A>(A aggregate, long version) {
-    }
-
-    /** The outcome of one successful attempt of a command: the new version and the events appended. */
-    private record Applied(long version, List<? extends Event> events) {
+    private record Loaded<A>(A aggregate, long version, History history) {
     }
 
     /**
@@ -440,6 +563,18 @@ public final class Repository<A extends Aggregate> {
             serializer.bind(AggregateModel.of(type).eventTypes().toArray(new Class<?>[0]));
             serializer.bind(events.toArray(new Class<?>[0]));
             return new Repository<>(this);
+        }
+
+        /** @return the type names of the events this aggregate handles or was given, empty when unknown */
+        private Set<String> eventTypeNames() {
+            Set<String> names = new HashSet<>();
+            for (Class<?> eventType : AggregateModel.of(type).eventTypes()) {
+                names.add(Event.typeName(eventType));
+            }
+            for (Class<?> eventType : events) {
+                names.add(Event.typeName(eventType));
+            }
+            return Set.copyOf(names);
         }
     }
 }

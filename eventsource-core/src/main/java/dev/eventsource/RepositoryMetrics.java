@@ -13,6 +13,12 @@ public interface RepositoryMetrics {
     /** Outcome of {@link #applied}: events were appended. */
     String OUTCOME_SUCCESS = "success";
 
+    /**
+     * Outcome of {@link #applied}: the command's id was already stored for the aggregate, so the original outcome
+     * was returned and nothing ran.
+     */
+    String OUTCOME_DUPLICATE = "duplicate";
+
     /** Outcome of {@link #applied}: the command produced no events. */
     String OUTCOME_NO_EVENTS = "no-events";
 

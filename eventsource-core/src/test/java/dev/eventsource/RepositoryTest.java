@@ -167,7 +167,8 @@ class RepositoryTest {
                 } catch (AggregateNotFoundException none) {
                     current = 0;
                 }
-                delegate.save(aggregateId, serializer.marshal(new Deposited(aggregateId, current + 1, AT, 1000)));
+                delegate.save(aggregateId, serializer.marshal(new Deposited(aggregateId, current + 1, AT, 1000))
+                        .withAggregateType("Account"));
             }
             return delegate.save(aggregateId, records);
         }
@@ -434,7 +435,7 @@ class RepositoryTest {
         @Test
         void aStoredEventOfAnUnknownTypeIsPropagated() {
             accounts.apply(new Open("acc-1", "Ada"));
-            store.save("acc-1", Record.of("acc-1", 2, "Mystery", AT, "{}".getBytes(StandardCharsets.UTF_8)));
+            store.save("acc-1", Record.of("Account", "acc-1", 2, "Mystery", AT, "{}".getBytes(StandardCharsets.UTF_8)));
 
             assertThatThrownBy(() -> accounts.apply(new Deposit("acc-1", 5)))
                     .isInstanceOf(UnknownEventTypeException.class)
@@ -447,7 +448,7 @@ class RepositoryTest {
 
         @Test
         void aCorruptStoredPayloadIsPropagated() {
-            store.save("acc-1", Record.of("acc-1", 1, "Opened", AT, "{\"owner\":".getBytes(StandardCharsets.UTF_8)));
+            store.save("acc-1", Record.of("Account", "acc-1", 1, "Opened", AT, "{\"owner\":".getBytes(StandardCharsets.UTF_8)));
 
             assertThatThrownBy(() -> accounts.apply(new Deposit("acc-1", 5)))
                     .isInstanceOf(SerializationException.class)
@@ -458,7 +459,7 @@ class RepositoryTest {
         @Test
         void aNotFoundForAnotherAggregateDuringReplayIsPropagated() {
             Repository<Gossip> gossip = Repository.builder(Gossip.class).store(store).build();
-            store.save("g-1", gossip.serializer().marshal(new Mentioned("g-1", 1, AT, "nobody")));
+            store.save("g-1", gossip.serializer().marshal(new Mentioned("g-1", 1, AT, "nobody")).withAggregateType("Gossip"));
 
             assertThatThrownBy(() -> gossip.apply(new Open("g-1", "x")))
                     .isInstanceOf(AggregateNotFoundException.class)

@@ -1,5 +1,6 @@
 package dev.eventsource.internal;
 
+import dev.eventsource.AggregateNotFoundException;
 import dev.eventsource.Record;
 
 import java.util.List;
@@ -27,7 +28,7 @@ public final class Batches {
 
     /**
      * Checks a batch for {@link dev.eventsource.Store#save}: a non-blank id, no null record, every record of
-     * that aggregate, versions consecutive.
+     * that aggregate and of one aggregate type, versions consecutive.
      *
      * @throws IllegalArgumentException naming the first problem found
      */
@@ -46,12 +47,35 @@ public final class Batches {
                 throw new IllegalArgumentException("Record at index " + i + " belongs to aggregate '"
                         + record.aggregateId() + "', not '" + aggregateId + "'; nothing was stored");
             }
+            if (record.aggregateType() == null) {
+                throw new IllegalArgumentException("Record at index " + i + " of aggregate '" + aggregateId
+                        + "' has no aggregate type; give it the type of the aggregate's stream"
+                        + " (Record.withAggregateType); nothing was stored");
+            }
+            if (i > 0 && !record.aggregateType().equals(records.get(0).aggregateType())) {
+                throw new IllegalArgumentException("Records of aggregate '" + aggregateId + "' name two aggregate types, '"
+                        + records.get(0).aggregateType() + "' and '" + record.aggregateType()
+                        + "'; a stream has one type; nothing was stored");
+            }
             if (i > 0 && record.version() != records.get(i - 1).version() + 1) {
                 throw new IllegalArgumentException("Records of aggregate '" + aggregateId
                         + "' must have consecutive versions, but version " + records.get(i - 1).version()
                         + " is followed by " + record.version() + "; nothing was stored");
             }
         }
+    }
+
+    /**
+     * Returns the error a store raises when a batch names another aggregate type than the stream stored under its
+     * id: ids are unique across aggregate types.
+     *
+     * @param records the refused batch, validated
+     * @param storedType the type of the stream already stored
+     * @return the exception to throw
+     */
+    public static AggregateNotFoundException wrongStreamType(List<Record> records, String storedType) {
+        Record first = records.get(0);
+        return new AggregateNotFoundException(first.aggregateType(), first.aggregateId(), storedType);
     }
 
     /**

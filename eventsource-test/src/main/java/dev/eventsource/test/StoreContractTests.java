@@ -60,6 +60,8 @@ public abstract class StoreContractTests {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Instant BASE_TIME = Instant.parse("2024-03-05T10:15:30.123456Z");
     private static final String TYPE = "ContractTested";
+    /** The aggregate type of the streams the tests write. */
+    private static final String STREAM = "Order";
     private static final int EVERYTHING = 100_000;
     private static final int WRITERS = 8;
     private static final int APPENDS_PER_WRITER = 25;
@@ -104,7 +106,7 @@ public abstract class StoreContractTests {
     @DisplayName("a saved record loads back with its id, version, type, time, payload and metadata")
     void roundTripKeepsEveryField() {
         Instant at = Instant.parse("2023-07-14T22:59:58.654321Z");
-        Record saved = Record.of("order-1", 1, "OrderPlaced", at,
+        Record saved = Record.of(STREAM, "order-1", 1, "OrderPlaced", at,
                         json("{\"customer\": \"Zoë 😀\", \"lines\": [{\"sku\": \"A-1\", \"qty\": 2}], \"total\": 12.5}"))
                 .withMetadata(Map.of("user", "ada", "correlation-id", "c-42", "note", "naïve \"quoted\""));
 
@@ -119,7 +121,19 @@ public abstract class StoreContractTests {
         assertThat(loaded.at()).isEqualTo(at);
         assertSamePayload(saved.data(), loaded.data());
         assertThat(loaded.metadata()).isEqualTo(saved.metadata());
+        assertThat(loaded.aggregateType()).isEqualTo(STREAM);
+        assertThat(loaded.commandId()).isNull();
         assertThat(history.version()).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("the id of the command that produced a batch is stored with each of its records")
+    void commandIdRoundTrips() {
+        store.save("order-1", record("order-1", 1).withCommandId("cmd-1"), record("order-1", 2).withCommandId("cmd-1"));
+        store.save("order-1", record("order-1", 3));
+
+        assertThat(store.load("order-1")).extracting(Record::commandId).containsExactly("cmd-1", "cmd-1", null);
+        assertThat(store.readAll(0, EVERYTHING)).extracting(Record::commandId).containsExactly("cmd-1", "cmd-1", null);
     }
 
     @Test
@@ -128,8 +142,8 @@ public abstract class StoreContractTests {
         Instant winter = Instant.parse("2021-01-01T00:00:00.000001Z");
         Instant recent = Instant.now().truncatedTo(ChronoUnit.MICROS);
         store.save("order-1",
-                Record.of("order-1", 1, TYPE, winter, json("{\"n\": 1}")),
-                Record.of("order-1", 2, TYPE, recent, json("{\"n\": 2}")));
+                Record.of(STREAM, "order-1", 1, TYPE, winter, json("{\"n\": 1}")),
+                Record.of(STREAM, "order-1", 2, TYPE, recent, json("{\"n\": 2}")));
 
         History history = store.load("order-1");
 
@@ -141,7 +155,7 @@ public abstract class StoreContractTests {
     @DisplayName("the store keeps its own copy of a payload: changing the saved or a loaded byte array changes nothing")
     void payloadsAreCopied() {
         byte[] saved = json("{\"n\": 1}");
-        store.save("order-1", Record.of("order-1", 1, TYPE, BASE_TIME, saved));
+        store.save("order-1", Record.of(STREAM, "order-1", 1, TYPE, BASE_TIME, saved));
         Arrays.fill(saved, (byte) ' ');
 
         Arrays.fill(store.load("order-1").get(0).data(), (byte) ' ');
@@ -149,7 +163,7 @@ public abstract class StoreContractTests {
 
         assertSamePayload(json("{\"n\": 1}"), store.load("order-1").get(0).data());
         assertSamePayload(json("{\"n\": 1}"), store.readAll(0, EVERYTHING).get(0).data());
-        store.save("order-1", Record.of("order-1", 1, TYPE, BASE_TIME, json("{\"n\": 1}")));
+        store.save("order-1", Record.of(STREAM, "order-1", 1, TYPE, BASE_TIME, json("{\"n\": 1}")));
         assertThat(store.readAll(0, EVERYTHING)).as("re-save of the original payload is still idempotent").hasSize(1);
     }
 
@@ -339,10 +353,10 @@ public abstract class StoreContractTests {
     @Test
     @DisplayName("re-saving a stored version under a different type is a conflict")
     void resaveWithDifferentTypeConflicts() {
-        store.save("order-1", Record.of("order-1", 1, "OrderPlaced", BASE_TIME, json("{\"n\": 1}")));
+        store.save("order-1", Record.of(STREAM, "order-1", 1, "OrderPlaced", BASE_TIME, json("{\"n\": 1}")));
 
         assertThatThrownBy(() -> store.save("order-1",
-                Record.of("order-1", 1, "OrderCancelled", BASE_TIME, json("{\"n\": 1}"))))
+                Record.of(STREAM, "order-1", 1, "OrderCancelled", BASE_TIME, json("{\"n\": 1}"))))
                 .isInstanceOf(ConcurrencyConflictException.class);
         assertThat(store.load("order-1")).extracting(Record::type).containsExactly("OrderPlaced");
     }
@@ -543,6 +557,48 @@ public abstract class StoreContractTests {
         assertThatIllegalArgumentException().isThrownBy(() -> store.readAll(0, -5));
     }
 
+    // ---- typed streams -----------------------------------------------------------------------------------
+
+    @Test
+    @DisplayName("every record loads with the aggregate type of its stream, in loads and in the global stream")
+    void streamsKeepTheirAggregateType() {
+        store.save("order-1", record("order-1", 1));
+        store.save("cust-1", Record.of("Customer", "cust-1", 1, TYPE, BASE_TIME, json("{\"n\": 1}")));
+
+        assertThat(store.load("order-1")).extracting(Record::aggregateType).containsExactly(STREAM);
+        assertThat(store.load("cust-1")).extracting(Record::aggregateType).containsExactly("Customer");
+        assertThat(store.readAll(0, EVERYTHING)).extracting(Record::aggregateType).containsExactly(STREAM, "Customer");
+    }
+
+    @Test
+    @DisplayName("appending to an id stored under another aggregate type is not-found for that type, nothing stored")
+    void anIdBelongsToOneAggregateType() {
+        saveVersions("order-1", 1, 2);
+
+        AggregateNotFoundException notFound = catchThrowableOfType(AggregateNotFoundException.class,
+                () -> store.save("order-1", Record.of("Customer", "order-1", 3, TYPE, BASE_TIME, json("{\"n\": 3}"))));
+
+        assertThat(notFound).as("an append of another aggregate type must be refused as not found").isNotNull();
+        assertThat(notFound.aggregateType()).isEqualTo("Customer");
+        assertThat(notFound.aggregateId()).isEqualTo("order-1");
+        assertThat(notFound.storedType()).isEqualTo(STREAM);
+        assertThat(store.load("order-1")).hasSize(2).extracting(Record::aggregateType).containsOnly(STREAM);
+        assertThat(store.readAll(0, EVERYTHING)).hasSize(2);
+    }
+
+    @Test
+    @DisplayName("a record without an aggregate type, or a batch of two types, is refused and nothing stored")
+    void recordsNeedOneAggregateType() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> store.save("order-1", Record.of("order-1", 1, TYPE, BASE_TIME, json("{}"))))
+                .withMessageContaining("aggregate type");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> store.save("order-1", record("order-1", 1),
+                        Record.of("Customer", "order-1", 2, TYPE, BASE_TIME, json("{}"))))
+                .withMessageContaining("two aggregate types");
+        assertThatThrownBy(() -> store.load("order-1")).isInstanceOf(AggregateNotFoundException.class);
+    }
+
     // ---- identifiers and bad input ------------------------------------------------------------------------
 
     @Test
@@ -626,7 +682,7 @@ public abstract class StoreContractTests {
     }
 
     private static Record record(String aggregateId, long version, String payload) {
-        return Record.of(aggregateId, version, TYPE, BASE_TIME.plusSeconds(version), json(payload));
+        return Record.of(STREAM, aggregateId, version, TYPE, BASE_TIME.plusSeconds(version), json(payload));
     }
 
     private static String payloadFor(String aggregateId, long version) {

@@ -30,13 +30,15 @@ public enum JdbcDialect {
         List<String> schema(TableName table, PayloadFormat format, boolean mariaDb) {
             return List.of("""
                     CREATE TABLE IF NOT EXISTS %1$s (
-                        position     BIGINT GENERATED ALWAYS AS IDENTITY,
-                        aggregate_id VARCHAR(255)             NOT NULL,
-                        version      BIGINT                   NOT NULL,
-                        type         VARCHAR(255)             NOT NULL,
-                        occurred_at  TIMESTAMP WITH TIME ZONE NOT NULL,
-                        payload      %4$-24s NOT NULL,
-                        metadata     JSONB                    NOT NULL,
+                        position       BIGINT GENERATED ALWAYS AS IDENTITY,
+                        aggregate_type VARCHAR(255)             NOT NULL,
+                        aggregate_id   VARCHAR(255)             NOT NULL,
+                        version        BIGINT                   NOT NULL,
+                        type           VARCHAR(255)             NOT NULL,
+                        occurred_at    TIMESTAMP WITH TIME ZONE NOT NULL,
+                        payload        %4$-24s NOT NULL,
+                        metadata       JSONB                    NOT NULL,
+                        command_id     VARCHAR(255),
                         CONSTRAINT %2$s PRIMARY KEY (position),
                         CONSTRAINT %3$s UNIQUE (aggregate_id, version)
                     )""".formatted(table, table.constraint("pk"), table.constraint("aggregate_version_uq"),
@@ -91,14 +93,19 @@ public enum JdbcDialect {
             // check can only let through versions that already exist, which the unique key then refuses.
             return new LockedInsert("""
                     WITH append_lock AS (SELECT %2$s)
-                    INSERT INTO %1$s (aggregate_id, version, type, occurred_at, payload, metadata)
-                    SELECT v.aggregate_id, v.version, v.type, v.occurred_at, v.payload, v.metadata
+                    INSERT INTO %1$s (aggregate_id, version, type, occurred_at, payload, metadata, aggregate_type,
+                        command_id)
+                    SELECT v.aggregate_id, v.version, v.type, v.occurred_at, v.payload, v.metadata, v.aggregate_type,
+                        v.command_id
                     FROM append_lock CROSS JOIN (VALUES\s""".formatted(table, lockAndNotify(table)),
-                    "(?, CAST(? AS BIGINT), ?, CAST(? AS TIMESTAMPTZ), CAST(? AS %1$s), CAST(? AS JSONB))"
+                    ("(?, CAST(? AS BIGINT), ?, CAST(? AS TIMESTAMPTZ), CAST(? AS %1$s), CAST(? AS JSONB),"
+                            + " CAST(? AS VARCHAR), CAST(? AS VARCHAR))")
                             .formatted(format == PayloadFormat.JSON ? "JSONB" : "BYTEA"),
                     """
-                    ) AS v (aggregate_id, version, type, occurred_at, payload, metadata)
-                    WHERE (SELECT COALESCE(MAX(version), 0) FROM %1$s WHERE aggregate_id = ?) = ?""".formatted(table));
+                    ) AS v (aggregate_id, version, type, occurred_at, payload, metadata, aggregate_type, command_id)
+                    WHERE (SELECT COALESCE(MAX(version), 0) FROM %1$s WHERE aggregate_id = ?) = ?
+                    AND NOT EXISTS (SELECT 1 FROM %1$s WHERE aggregate_id = ? AND version = ?
+                        AND aggregate_type <> '' AND aggregate_type <> ?)""".formatted(table));
         }
 
         @Override
@@ -142,13 +149,15 @@ public enum JdbcDialect {
             String collation = mariaDb ? "utf8mb4_nopad_bin" : "utf8mb4_0900_bin";
             return List.of("""
                     CREATE TABLE IF NOT EXISTS %1$s (
-                        position     BIGINT       NOT NULL AUTO_INCREMENT,
-                        aggregate_id VARCHAR(255) CHARACTER SET utf8mb4 COLLATE %5$s NOT NULL,
-                        version      BIGINT       NOT NULL,
-                        type         VARCHAR(255) CHARACTER SET utf8mb4 COLLATE %5$s NOT NULL,
-                        occurred_at  DATETIME(6)  NOT NULL,
-                        payload      %4$-12s NOT NULL,
-                        metadata     JSON         NOT NULL,
+                        position       BIGINT       NOT NULL AUTO_INCREMENT,
+                        aggregate_type VARCHAR(255) CHARACTER SET utf8mb4 COLLATE %5$s NOT NULL,
+                        aggregate_id   VARCHAR(255) CHARACTER SET utf8mb4 COLLATE %5$s NOT NULL,
+                        version        BIGINT       NOT NULL,
+                        type           VARCHAR(255) CHARACTER SET utf8mb4 COLLATE %5$s NOT NULL,
+                        occurred_at    DATETIME(6)  NOT NULL,
+                        payload        %4$-12s NOT NULL,
+                        metadata       JSON         NOT NULL,
+                        command_id     VARCHAR(255) CHARACTER SET utf8mb4 COLLATE %5$s,
                         CONSTRAINT %2$s PRIMARY KEY (position),
                         CONSTRAINT %3$s UNIQUE (aggregate_id, version)
                     ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4""".formatted(table, table.constraint("pk"),
@@ -177,13 +186,15 @@ public enum JdbcDialect {
         List<String> schema(TableName table, PayloadFormat format, boolean mariaDb) {
             return List.of("""
                     CREATE TABLE IF NOT EXISTS %1$s (
-                        position     BIGINT GENERATED ALWAYS AS IDENTITY,
-                        aggregate_id VARCHAR(255)                NOT NULL,
-                        version      BIGINT                      NOT NULL,
-                        type         VARCHAR(255)                NOT NULL,
-                        occurred_at  TIMESTAMP(6) WITH TIME ZONE NOT NULL,
-                        payload      %4$-27s NOT NULL,
-                        metadata     JSON                        NOT NULL,
+                        position       BIGINT GENERATED ALWAYS AS IDENTITY,
+                        aggregate_type VARCHAR(255)                NOT NULL,
+                        aggregate_id   VARCHAR(255)                NOT NULL,
+                        version        BIGINT                      NOT NULL,
+                        type           VARCHAR(255)                NOT NULL,
+                        occurred_at    TIMESTAMP(6) WITH TIME ZONE NOT NULL,
+                        payload        %4$-27s NOT NULL,
+                        metadata       JSON                        NOT NULL,
+                        command_id     VARCHAR(255),
                         CONSTRAINT %2$s PRIMARY KEY (position),
                         CONSTRAINT %3$s UNIQUE (aggregate_id, version)
                     )""".formatted(table, table.constraint("pk"), table.constraint("aggregate_version_uq"),
@@ -276,12 +287,14 @@ public enum JdbcDialect {
 
     /**
      * Returns one statement that takes the append lock, as {@link #lock} does, and returns the current version of
-     * the aggregate named by its one parameter (NULL when it has none), saving a round trip per append.
+     * the aggregate and the type of its stream (NULL when it has none; both parameters are the aggregate id),
+     * saving a round trip per append.
      *
      * @return the statement, or null when the dialect must lock and read in two statements
      */
     String lockAndReadVersionSql(TableName table) {
-        return "SELECT (SELECT MAX(version) FROM " + table + " WHERE aggregate_id = ?) FROM " + table.lockTable()
+        return "SELECT (SELECT MAX(version) FROM " + table + " WHERE aggregate_id = ?), (SELECT aggregate_type FROM "
+                + table + " WHERE aggregate_id = ? ORDER BY version DESC LIMIT 1) FROM " + table.lockTable()
                 + " WHERE id = 1 FOR UPDATE";
     }
 
@@ -312,9 +325,9 @@ public enum JdbcDialect {
     }
 
     /**
-     * An insert that takes the append lock, checks the current version and inserts the rows in one statement,
-     * so an append on an autocommit connection is one round trip. Parameters: the rows, then the aggregate id and
-     * the version it must be at.
+     * An insert that takes the append lock, checks the current version and the stream's type and inserts the rows
+     * in one statement, so an append on an autocommit connection is one round trip. Parameters: the rows, then the
+     * aggregate id and the version it must be at, twice, then the aggregate type.
      *
      * @param prefix the text before the rows
      * @param row the placeholders of one row

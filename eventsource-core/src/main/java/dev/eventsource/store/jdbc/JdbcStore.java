@@ -84,16 +84,16 @@ public final class JdbcStore implements Store {
     };
 
     private static final String INSERT = """
-            INSERT INTO %1$s (aggregate_id, version, type, occurred_at, payload, metadata)
+            INSERT INTO %1$s (aggregate_id, version, type, occurred_at, payload, metadata, aggregate_type, command_id)
             VALUES\s""";
-    private static final String INSERT_ROW = "(?, ?, ?, ?, %1$s, %2$s)";
-    /** Keeps a statement's parameters (six per row) far below every driver's limit (PostgreSQL: 32,767). */
+    private static final String INSERT_ROW = "(?, ?, ?, ?, %1$s, %2$s, ?, ?)";
+    /** Keeps a statement's parameters (eight per row) far below every driver's limit (PostgreSQL: 32,767). */
     private static final int MAX_ROWS_PER_INSERT = 1000;
     private static final int PREBUILT_INSERTS = 16;
-    private static final String CURRENT_VERSION = """
-            SELECT MAX(version) FROM %1$s WHERE aggregate_id = ?""";
+    private static final String HEAD = """
+            SELECT version, aggregate_type FROM %1$s WHERE aggregate_id = ? ORDER BY version DESC LIMIT 1""";
     private static final String LOAD = """
-            SELECT position, version, type, occurred_at, payload, metadata
+            SELECT position, version, type, occurred_at, payload, metadata, aggregate_type, command_id
             FROM %1$s
             WHERE aggregate_id = ? AND version >= ? AND version <= ?
             ORDER BY version""";
@@ -102,7 +102,7 @@ public final class JdbcStore implements Store {
     private static final String LAST_POSITION = """
             SELECT COALESCE(MAX(position), 0) FROM %1$s""";
     private static final String READ_ALL = """
-            SELECT position, aggregate_id, version, type, occurred_at, payload, metadata
+            SELECT position, aggregate_id, version, type, occurred_at, payload, metadata, aggregate_type, command_id
             FROM %1$s
             WHERE position > ?
             ORDER BY position
@@ -117,7 +117,7 @@ public final class JdbcStore implements Store {
     private final String insertPrefix;
     private final String insertRow;
     private final String[] insertSqlBySize;
-    private final String currentVersionSql;
+    private final String headSql;
     private final String loadSql;
     private final String existsSql;
     private final String readAllSql;
@@ -140,7 +140,7 @@ public final class JdbcStore implements Store {
         for (int rows = 1; rows <= PREBUILT_INSERTS; rows++) {
             insertSqlBySize[rows - 1] = insertPrefix + String.join(", ", Collections.nCopies(rows, insertRow));
         }
-        this.currentVersionSql = CURRENT_VERSION.formatted(table);
+        this.headSql = HEAD.formatted(table);
         this.loadSql = LOAD.formatted(table);
         this.existsSql = EXISTS.formatted(table);
         this.readAllSql = READ_ALL.formatted(table);
@@ -270,6 +270,9 @@ public final class JdbcStore implements Store {
             }
             insert.setString(index, aggregateId);
             insert.setLong(index + 1, records.get(0).version() - 1);
+            insert.setString(index + 2, aggregateId);
+            insert.setLong(index + 3, records.get(0).version() - 1);
+            insert.setString(index + 4, records.get(0).aggregateType());
             return insert.executeUpdate() == records.size();
         } catch (SQLException e) {
             if (isUniqueViolation(e)) {
@@ -285,16 +288,19 @@ public final class JdbcStore implements Store {
     }
 
     /**
-     * Decides, outside any transaction, what a refused append was: a re-save of stored events (success) or a
-     * conflict with the version now stored.
+     * Decides, outside any transaction, what a refused append was: a re-save of stored events (success), an id of
+     * another aggregate type, or a conflict with the version now stored.
      *
      * @return false: the batch is already stored, identical, so nothing was appended
      * @throws ConcurrencyConflictException unless the batch is already stored, identical
+     * @throws AggregateNotFoundException when the id is a stream of another aggregate type
      */
     private boolean resolveRefusedAppend(Connection connection, String aggregateId, List<Record> records)
             throws SQLException {
         long first = records.get(0).version();
-        long current = currentVersion(connection, aggregateId);
+        Head head = head(connection, aggregateId);
+        head.requireType(records);
+        long current = head.version;
         if (first <= current && isStored(connection, aggregateId, records)) {
             return false;
         }
@@ -326,7 +332,9 @@ public final class JdbcStore implements Store {
      */
     private boolean appendUnderLock(Connection connection, String aggregateId, List<Record> records,
                                     boolean ownTransaction) throws SQLException, Refused {
-        long current = lockAndReadVersion(connection, aggregateId);
+        Head head = lockAndReadHead(connection, aggregateId);
+        head.requireType(records);
+        long current = head.version;
         long first = records.get(0).version();
         if (first != current + 1) {
             if (ownTransaction) {
@@ -376,39 +384,55 @@ public final class JdbcStore implements Store {
         }
         insert.setString(index + 5, record.metadata().isEmpty() ? EMPTY_METADATA
                 : JSON.writeValueAsString(record.metadata()));
-        return index + 6;
+        insert.setString(index + 6, record.aggregateType());
+        insert.setString(index + 7, record.commandId());
+        return index + 8;
     }
 
     /**
      * Takes the lock that serialises appends to the table until the transaction ends (positions must follow
      * commit order so readAll never skips a late commit; see the class comment), and reads the aggregate's
-     * version: one statement where the dialect can, else two. A version read stale by the lock wait is caught by
-     * the unique key at insert.
+     * version and stream type: one statement where the dialect can, else two. A version read stale by the lock
+     * wait is caught by the unique key at insert.
      *
-     * @return the aggregate's current version, 0 when it has no events
+     * @return the aggregate's current version (0 when it has no events) and stream type
      */
-    private long lockAndReadVersion(Connection connection, String aggregateId) throws SQLException {
+    private Head lockAndReadHead(Connection connection, String aggregateId) throws SQLException {
         if (lockAndReadVersionSql == null) {
             dialect.lock(connection, lockSql, table);
-            return currentVersion(connection, aggregateId);
+            return head(connection, aggregateId);
         }
         try (PreparedStatement statement = connection.prepareStatement(lockAndReadVersionSql)) {
             statement.setString(1, aggregateId);
+            statement.setString(2, aggregateId);
             try (ResultSet rows = statement.executeQuery()) {
                 if (!rows.next()) {
                     throw JdbcDialect.missingLockRow(table);
                 }
-                return rows.getLong(1);
+                return new Head(rows.getLong(1), rows.getString(2));
             }
         }
     }
 
-    private long currentVersion(Connection connection, String aggregateId) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(currentVersionSql)) {
+    private Head head(Connection connection, String aggregateId) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(headSql)) {
             statement.setString(1, aggregateId);
             try (ResultSet rows = statement.executeQuery()) {
-                rows.next();
-                return rows.getLong(1);
+                return rows.next() ? new Head(rows.getLong(1), rows.getString(2)) : new Head(0, null);
+            }
+        }
+    }
+
+    /**
+     * The latest stored version of an aggregate and the type of its stream: null when it has no events, or empty
+     * for a stream stored before streams had types (any aggregate type may continue it).
+     */
+    private record Head(long version, String type) {
+
+        /** @throws AggregateNotFoundException when the stream belongs to another aggregate type */
+        void requireType(List<Record> records) {
+            if (version > 0 && type != null && !type.isEmpty() && !type.equals(records.get(0).aggregateType())) {
+                throw Batches.wrongStreamType(records, type);
             }
         }
     }
@@ -599,7 +623,10 @@ public final class JdbcStore implements Store {
         }
     }
 
-    /** Maps a row whose columns from {@code versionColumn} are version, type, occurred_at, payload, metadata. */
+    /**
+     * Maps a row whose columns from {@code versionColumn} are version, type, occurred_at, payload, metadata,
+     * aggregate_type, command_id.
+     */
     private Record toRecord(ResultSet rows, String aggregateId, int versionColumn) throws SQLException {
         long position = rows.getLong(1);
         long version = rows.getLong(versionColumn);
@@ -617,7 +644,10 @@ public final class JdbcStore implements Store {
             throw new JdbcStoreException("The metadata of event " + aggregateId + "@" + version + " in table " + table
                     + " is not a JSON object of strings: " + e.getOriginalMessage(), e);
         }
-        return new Record(aggregateId, version, type, at, data, metadata, position);
+        String aggregateType = rows.getString(versionColumn + 5);
+        // An empty type marks a row stored before streams had types (see the v2 migration script).
+        return new Record(aggregateType == null || aggregateType.isEmpty() ? null : aggregateType, aggregateId, version,
+                type, at, data, metadata, rows.getString(versionColumn + 6), position);
     }
 
     private static void checkLengths(String aggregateId, List<Record> records) {
@@ -629,6 +659,9 @@ public final class JdbcStore implements Store {
                     + "; nothing was stored");
         }
         for (Record record : records) {
+            checkLength(record.aggregateType(), "Aggregate type", aggregateId, record,
+                    "give the aggregate a shorter @AggregateType name");
+            checkLength(record.commandId(), "Command id", aggregateId, record, "use a shorter command id");
             String type = record.type();
             if (type.length() > MAX_ID_LENGTH) {
                 throw new IllegalArgumentException("Event type '" + type.substring(0, 40) + "...' of '"
@@ -636,6 +669,15 @@ public final class JdbcStore implements Store {
                         + " characters; the JDBC store keeps at most " + MAX_ID_LENGTH
                         + "; give the event a shorter @EventType name; nothing was stored");
             }
+        }
+    }
+
+    private static void checkLength(String value, String what, String aggregateId, Record record, String action) {
+        if (value != null && value.length() > MAX_ID_LENGTH) {
+            throw new IllegalArgumentException(what + " '" + value.substring(0, 40) + "...' of '" + aggregateId
+                    + "' version " + record.version() + " has " + value.length()
+                    + " characters; the JDBC store keeps at most " + MAX_ID_LENGTH + "; " + action
+                    + "; nothing was stored");
         }
     }
 

@@ -18,8 +18,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * A thread-safe store in memory, for tests and prototypes: everything is lost when the process ends. Keeps the
- * same rules as every store: atomic batches, conflicts, idempotent re-saves, and a global stream whose positions
- * follow commit order (appends are serialised by one lock).
+ * same rules as every store: typed streams, atomic batches, conflicts, idempotent re-saves, and a global stream
+ * whose positions follow commit order (appends are serialised by one lock).
  */
 public final class MemoryStore implements Store {
 
@@ -38,6 +38,9 @@ public final class MemoryStore implements Store {
             List<Record> history = aggregates.get(aggregateId);
             long current = history == null ? 0 : history.size();
             long first = records.get(0).version();
+            if (history != null && !history.get(0).aggregateType().equals(records.get(0).aggregateType())) {
+                throw Batches.wrongStreamType(records, history.get(0).aggregateType());
+            }
             if (first != current + 1) {
                 if (history != null && isStored(history, records)) {
                     return false;
@@ -104,8 +107,8 @@ public final class MemoryStore implements Store {
      * immune to callers that reuse or change those arrays, as a database-backed store is.
      */
     private static Record copyOf(Record record, long position) {
-        return new Record(record.aggregateId(), record.version(), record.type(), record.at(), record.data().clone(),
-                record.metadata(), position);
+        return new Record(record.aggregateType(), record.aggregateId(), record.version(), record.type(), record.at(),
+                record.data().clone(), record.metadata(), record.commandId(), position);
     }
 
     private static List<Record> copiesOf(List<Record> records) {

@@ -4,18 +4,22 @@
 -- eventsource_events_checkpoints holds each subscription's checkpoint (last position processed) and lease
 -- (which instance processes it, until when, in epoch milliseconds).
 -- Columns: position is the global position (identity, in commit order because appends take a lock),
--- aggregate_id and type hold at most 255 characters, occurred_at is UTC, microsecond precision,
+-- aggregate_type is the stream's aggregate type (every event of an aggregate id has the same one), command_id
+-- the id of the command that produced the event (null when it had none);
+-- aggregate_type, aggregate_id, type and command_id hold at most 255 characters, occurred_at is UTC, microsecond precision,
 -- payload is for the JSON payload format (for PayloadFormat.BINARY use BLOB instead).
 -- Appends serialise on a row lock of eventsource_events_lock, whose single row (id 1) must exist.
 
 CREATE TABLE IF NOT EXISTS eventsource_events (
     position     BIGINT GENERATED ALWAYS AS IDENTITY,
+    aggregate_type VARCHAR(255) NOT NULL,
     aggregate_id VARCHAR(255)                NOT NULL,
     version      BIGINT                      NOT NULL,
     type         VARCHAR(255)                NOT NULL,
     occurred_at  TIMESTAMP(6) WITH TIME ZONE NOT NULL,
     payload      JSON                        NOT NULL,
     metadata     JSON                        NOT NULL,
+    command_id   VARCHAR(255),
     CONSTRAINT eventsource_events_pk PRIMARY KEY (position),
     CONSTRAINT eventsource_events_aggregate_version_uq UNIQUE (aggregate_id, version)
 );

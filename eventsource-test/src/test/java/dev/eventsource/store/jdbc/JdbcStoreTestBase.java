@@ -163,7 +163,7 @@ abstract class JdbcStoreTestBase {
                 .payloadFormat(PayloadFormat.BINARY).build();
         binary.createSchema();
         byte[] bytes = {(byte) 0xFF, 0, (byte) 0xA1, 0x7B, 0x22, (byte) 0x80};
-        Record saved = Record.of("blob-1", 1, "Scanned", AT, bytes);
+        Record saved = Record.of("Blob", "blob-1", 1, "Scanned", AT, bytes);
 
         binary.save("blob-1", saved);
         binary.save("blob-1", saved);
@@ -171,7 +171,7 @@ abstract class JdbcStoreTestBase {
         History history = binary.load("blob-1");
         assertThat(history).hasSize(1);
         assertThat(history.get(0).data()).containsExactly(bytes);
-        assertThatThrownBy(() -> binary.save("blob-1", Record.of("blob-1", 1, "Scanned", AT, new byte[] {1})))
+        assertThatThrownBy(() -> binary.save("blob-1", Record.of("Blob", "blob-1", 1, "Scanned", AT, new byte[] {1})))
                 .isInstanceOf(ConcurrencyConflictException.class);
     }
 
@@ -231,7 +231,7 @@ abstract class JdbcStoreTestBase {
     @Test
     @DisplayName("a payload that is not JSON in a JSON table is a clear store error, and nothing is stored")
     void invalidJsonPayloadIsRefused() {
-        Record notJson = Record.of("order-1", 1, "OrderPlaced", AT, "not json {".getBytes(StandardCharsets.UTF_8));
+        Record notJson = Record.of("Order", "order-1", 1, "OrderPlaced", AT, "not json {".getBytes(StandardCharsets.UTF_8));
 
         assertThatThrownBy(() -> store.save("order-1", notJson))
                 .isInstanceOf(JdbcStoreException.class)
@@ -554,7 +554,7 @@ abstract class JdbcStoreTestBase {
     }
 
     private static Record record(String aggregateId, long version, String type) {
-        return Record.of(aggregateId, version, type, AT, ("{\"v\": " + version + "}").getBytes(StandardCharsets.UTF_8));
+        return Record.of("Order", aggregateId, version, type, AT, ("{\"v\": " + version + "}").getBytes(StandardCharsets.UTF_8));
     }
 
     private interface Writer {

@@ -142,7 +142,7 @@ abstract class SubscriptionTestBase {
                         int size = 1 + random.nextInt(3);
                         List<Record> records = new ArrayList<>();
                         for (int v = 1; v <= size; v++) {
-                            records.add(serializer.marshal(new Happened(id, v, Instant.now(), w, n)));
+                            records.add(serializer.marshal(new Happened(id, v, Instant.now(), w, n)).withAggregateType("Thing"));
                         }
                         boolean rollback = random.nextInt(5) == 0;
                         long delay = random.nextLong(2_000_000);
@@ -275,7 +275,7 @@ abstract class SubscriptionTestBase {
     @DisplayName("events of types the handler does not want are passed over, and the checkpoint moves past them")
     void passesOverUnwantedTypes() {
         append("a", 1);
-        store.save("b", serializer.marshal(new Other("b", 1, Instant.now())));
+        store.save("b", serializer.marshal(new Other("b", 1, Instant.now())).withAggregateType("Thing"));
         append("c", 1);
         List<String> handled = new CopyOnWriteArrayList<>();
         Subscription subscription = start(builder("typed", new SubscriptionHandler() {
@@ -371,7 +371,7 @@ abstract class SubscriptionTestBase {
     private void append(String aggregateId, int events) {
         List<Record> records = new ArrayList<>();
         for (int v = 1; v <= events; v++) {
-            records.add(serializer.marshal(new Happened(aggregateId, v, Instant.now(), 0, v)));
+            records.add(serializer.marshal(new Happened(aggregateId, v, Instant.now(), 0, v)).withAggregateType("Thing"));
         }
         store.save(aggregateId, records);
     }

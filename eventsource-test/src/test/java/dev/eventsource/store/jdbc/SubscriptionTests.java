@@ -42,7 +42,8 @@ class SubscriptionTests {
                 // Another instance's store: only the database can tell this subscription about the append.
                 JdbcStore other = JdbcStore.builder(TestDatabases.postgres()).tableName(jdbc.tableName()).build();
                 // The listener may connect after this append; it wakes its listeners once when it connects.
-                other.save("elsewhere", serializer.marshal(new Happened("elsewhere", 1, Instant.now(), 0, 0)));
+                other.save("elsewhere", serializer.marshal(new Happened("elsewhere", 1, Instant.now(), 0, 0))
+                        .withAggregateType("Thing"));
 
                 awaitTrue("the append is handled", () -> handled.contains("elsewhere"));
             } finally {

@@ -1,0 +1,129 @@
+package dev.eventsource.store.jdbc;
+
+import dev.eventsource.AggregateNotFoundException;
+import dev.eventsource.Record;
+import dev.eventsource.Repository;
+import dev.eventsource.store.jdbc.TypedStreamsAndCommandIdsTests.Account;
+import dev.eventsource.store.jdbc.TypedStreamsAndCommandIdsTests.Open;
+import dev.eventsource.store.jdbc.TypedStreamsAndCommandIdsTests.Person;
+import dev.eventsource.store.jdbc.TypedStreamsAndCommandIdsTests.Rename;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/**
+ * The shipped {@code migrate-v2-<platform>.sql} scripts on a table created by the first version's schema script
+ * (kept in the test resources under {@code v1/}): the rows stored before typed streams stay readable by the
+ * aggregate whose events they hold, new events carry the type, and an aggregate of another type finds nothing.
+ */
+class SchemaMigrationTests {
+
+    abstract static class OnDatabase {
+        private final JdbcDialect dialect;
+        private final String platform;
+        private TestDatabases.Database database;
+        private String table;
+
+        OnDatabase(JdbcDialect dialect, String platform) {
+            this.dialect = dialect;
+            this.platform = platform;
+        }
+
+        @AfterEach
+        void dropTable() {
+            if (database != null) {
+                TestDatabases.drop(database.pooled(), table);
+            }
+        }
+
+        @Test
+        @DisplayName("a v1 table migrated by the shipped script keeps its events readable and takes typed appends")
+        void migratesAFirstVersionTable() throws Exception {
+            database = TestDatabases.get(dialect);
+            table = TestDatabases.uniqueTable("legacy");
+            run(resource("v1/schema-" + platform + ".sql"));
+            execute("INSERT INTO " + table + " (aggregate_id, version, type, occurred_at, payload, metadata) VALUES "
+                    + "('p-1', 1, 'Registered', CURRENT_TIMESTAMP, " + json("{\"aggregateId\":\"p-1\",\"version\":1,"
+                    + "\"at\":\"2025-01-01T00:00:00Z\",\"name\":\"Ada\"}") + ", " + json("{}") + ")");
+
+            String migration = resource("migrate-v2-" + platform + ".sql");
+            run(migration);
+            if (dialect != JdbcDialect.MYSQL || platform.equals("mariadb")) {
+                run(migration); // idempotent where the database has ADD COLUMN IF NOT EXISTS
+            }
+            JdbcStore store = JdbcStore.builder(database.pooled()).tableName(table).build();
+            store.createSchema(); // the v2 layout is complete: nothing to create, nothing fails
+
+            assertThat(store.load("p-1")).singleElement().extracting(Record::aggregateType).isNull();
+            Repository<Person> people = Repository.builder(Person.class).store(store).build();
+            Repository<Account> accounts = Repository.builder(Account.class).store(store).build();
+            assertThat(people.load("p-1").name()).isEqualTo("Ada");
+            assertThat(people.apply(new Rename("p-1", "Ada Lovelace"))).isEqualTo(2);
+            assertThat(people.load("p-1").name()).isEqualTo("Ada Lovelace");
+            assertThat(store.load("p-1")).extracting(Record::aggregateType).containsExactly(null, "Person");
+
+            assertThat(catchThrowableOfType(AggregateNotFoundException.class, () -> accounts.load("p-1"))).isNotNull();
+            assertThat(catchThrowableOfType(AggregateNotFoundException.class,
+                    () -> accounts.apply(new Open("p-1", "Eve")))).isNotNull();
+            assertThat(store.load("p-1")).hasSize(2);
+        }
+
+        private String json(String text) {
+            String literal = "'" + text + "'";
+            return dialect == JdbcDialect.H2 ? literal + " FORMAT JSON" : literal;
+        }
+
+        private String resource(String name) throws Exception {
+            try (InputStream in = JdbcStore.class.getResourceAsStream(name)) {
+                assertThat(in).as("script %s", name).isNotNull();
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("eventsource_events", table);
+            }
+        }
+
+        private void run(String script) {
+            for (String statement : JdbcStoreTestBase.statements(script)) {
+                execute(statement);
+            }
+        }
+
+        private void execute(String sql) {
+            try (Connection connection = database.pooled().getConnection();
+                 Statement statement = connection.createStatement()) {
+                statement.execute(sql);
+            } catch (SQLException e) {
+                throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Nested
+    class OnPostgres extends OnDatabase {
+        OnPostgres() {
+            super(JdbcDialect.POSTGRESQL, "postgresql");
+        }
+    }
+
+    @Nested
+    class OnMariaDb extends OnDatabase {
+        OnMariaDb() {
+            super(JdbcDialect.MYSQL, "mariadb");
+        }
+    }
+
+    @Nested
+    class OnH2 extends OnDatabase {
+        OnH2() {
+            super(JdbcDialect.H2, "h2");
+        }
+    }
+}
