@@ -10,6 +10,10 @@ import java.util.List;
  *   <li>{@link #save} appends exactly the next versions of the aggregate, as one atomic batch; anything else is a
  *       {@link ConcurrencyConflictException}. Saving a batch that is already stored, identical, succeeds and
  *       changes nothing (a retry after an ambiguous commit).</li>
+ *   <li>Streams are typed: every record names the {@linkplain Record#aggregateType() aggregate type} of its
+ *       stream, all records of an aggregate id have the same one, and an append of another type to an existing id
+ *       is an {@link AggregateNotFoundException} for that type (ids are unique across aggregate types). Records
+ *       load with their aggregate type and {@linkplain Record#commandId() command id}.</li>
  *   <li>{@link #load} of an aggregate without events throws {@link AggregateNotFoundException}.</li>
  *   <li>Each stored record gets a global position, increasing in commit order, so that {@link #readAll} after a
  *       position never misses a record that commits later.</li>
@@ -25,8 +29,9 @@ public interface Store {
      * @return {@code true} when the records were appended; {@code false} when exactly these records (same
      *     versions, types and payloads) were already stored, so nothing changed (a retried save)
      * @throws ConcurrencyConflictException when the first version is not the stored version plus one
-     * @throws IllegalArgumentException when the id is blank, a record is null, belongs to another aggregate, or
-     *     the versions are not consecutive
+     * @throws AggregateNotFoundException when the id is a stream of another aggregate type
+     * @throws IllegalArgumentException when the id is blank, a record is null, belongs to another aggregate, has
+     *     no aggregate type or another one than the others, or the versions are not consecutive
      */
     boolean save(String aggregateId, List<Record> records);
 

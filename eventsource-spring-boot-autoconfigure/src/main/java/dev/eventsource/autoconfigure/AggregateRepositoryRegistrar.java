@@ -1,6 +1,7 @@
 package dev.eventsource.autoconfigure;
 
 import dev.eventsource.Aggregate;
+import dev.eventsource.DuplicateAggregateTypeException;
 import dev.eventsource.Repository;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -17,7 +18,9 @@ import org.springframework.core.ResolvableType;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Registers one {@code Repository<A>} bean per aggregate class found by {@link AggregateScanner}, typed with its
@@ -53,6 +56,7 @@ final class AggregateRepositoryRegistrar implements BeanDefinitionRegistryPostPr
             logger.debug("Found " + aggregates.size() + " aggregates in " + packages + " in "
                     + (System.nanoTime() - started) / 1_000_000 + " ms");
         }
+        requireDistinctTypeNames(aggregates);
         for (Class<? extends Aggregate> aggregate : aggregates) {
             ResolvableType repositoryType = ResolvableType.forClassWithGenerics(Repository.class, aggregate);
             if (isDefined((ListableBeanFactory) registry, repositoryType)) {
@@ -63,6 +67,17 @@ final class AggregateRepositoryRegistrar implements BeanDefinitionRegistryPostPr
             BeanFactory beanFactory = (BeanFactory) registry;
             definition.setInstanceSupplier(() -> beanFactory.getBean(RepositoryFactory.class).create(aggregate));
             registry.registerBeanDefinition(beanName(aggregate), definition);
+        }
+    }
+
+    /** Two aggregates of one name would read each other's streams as their own. */
+    private static void requireDistinctTypeNames(List<Class<? extends Aggregate>> aggregates) {
+        Map<String, Class<?>> byName = new HashMap<>();
+        for (Class<? extends Aggregate> aggregate : aggregates) {
+            Class<?> other = byName.putIfAbsent(Aggregate.typeName(aggregate), aggregate);
+            if (other != null) {
+                throw new DuplicateAggregateTypeException(Aggregate.typeName(aggregate), other, aggregate);
+            }
         }
     }
 

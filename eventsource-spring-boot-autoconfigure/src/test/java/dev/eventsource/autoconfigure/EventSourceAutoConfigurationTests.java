@@ -373,6 +373,17 @@ class EventSourceAutoConfigurationTests {
     }
 
     @Test
+    void failsWithAnalyzedMessageWhenTwoAggregatesShareATypeName() {
+        this.contextRunner.withPropertyValues("eventsource.scan.base-packages=dev.eventsource.autoconfigure.broken.twins")
+            .run((context) -> {
+                assertThat(context).hasFailed();
+                assertThat(FailureAnalysisAssert.analyze(context.getStartupFailure()))
+                    .contains("Aggregate type name 'Ledger' is used by two classes")
+                    .contains("Give one of them another stream type name with @AggregateType");
+            });
+    }
+
+    @Test
     void failsWithAnalyzedMessageOnMalformedEventHandler() {
         this.contextRunner.withPropertyValues("eventsource.scan.base-packages=dev.eventsource.autoconfigure.broken.handler")
             .run((context) -> {
