@@ -181,6 +181,27 @@ abstract class SampleApiTests {
         assertThat(storedEvents()).isEqualTo(before);
     }
 
+    @Test
+    void answersIdsOfTheOtherKindWith404AndStoresNothing() {
+        String person = createPerson("Ada", "ada@example.com");
+        Http.Response opened = this.http.post("/accounts", "{\"owner\":\"Ada\"}");
+        assertThat(opened.status()).as(opened.body()).isEqualTo(201);
+        String account = opened.json().get("id").asString();
+        int before = storedEvents();
+
+        assertProblem(this.http.get("/people/" + account), 404, "No person with id '" + account + "'");
+        assertProblem(this.http.get("/people/" + account + "/events"), 404, account);
+        assertProblem(this.http.put("/people/" + account + "/name", "{\"name\":\"Eve\"}"), 404, account);
+        assertProblem(this.http.put("/people/" + account + "/email", "{\"email\":\"e@b.org\"}"), 404, account);
+        assertProblem(this.http.get("/accounts/" + person), 404, "No account with id '" + person + "'");
+        assertProblem(this.http.get("/accounts/" + person + "/events"), 404, person);
+        assertProblem(this.http.post("/accounts/" + person + "/deposits", "{\"amount\":10}"), 404, person);
+        assertProblem(this.http.post("/accounts/" + person + "/withdrawals", "{\"amount\":10}"), 404, person);
+        assertThat(storedEvents()).isEqualTo(before);
+        assertThat(this.http.get("/people/" + person).status()).isEqualTo(200);
+        assertThat(this.http.get("/accounts/" + account).status()).isEqualTo(200);
+    }
+
     @ParameterizedTest(name = "POST /people {0} -> 400 naming {1}")
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
         "{\"name\":\"\",\"email\":\"ada@example.com\"}                  | 'name' must not be blank",

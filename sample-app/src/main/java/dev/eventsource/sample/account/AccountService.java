@@ -1,5 +1,6 @@
 package dev.eventsource.sample.account;
 
+import dev.eventsource.Command;
 import dev.eventsource.Repository;
 import dev.eventsource.StoredEvent;
 import dev.eventsource.sample.UnknownAggregateException;
@@ -35,9 +36,7 @@ public class AccountService {
      * @return the new account
      */
     public Account open(String owner) {
-        String id = this.ids.next();
-        this.accounts.apply(new Account.OpenAccount(id, owner));
-        return get(id);
+        return this.accounts.execute(new Account.OpenAccount(this.ids.next(), owner)).aggregate();
     }
 
     /**
@@ -49,8 +48,7 @@ public class AccountService {
      * @throws UnknownAggregateException when there is no such account
      */
     public Account deposit(String id, BigDecimal amount) {
-        this.accounts.apply(new Account.Deposit(id, amount));
-        return get(id);
+        return execute(new Account.Deposit(id, amount));
     }
 
     /**
@@ -63,8 +61,7 @@ public class AccountService {
      * @throws InsufficientFundsException when the balance is lower than the amount
      */
     public Account withdraw(String id, BigDecimal amount) {
-        this.accounts.apply(new Account.Withdraw(id, amount));
-        return get(id);
+        return execute(new Account.Withdraw(id, amount));
     }
 
     /**
@@ -76,6 +73,15 @@ public class AccountService {
      */
     public Account get(String id) {
         return UnknownAggregateException.orUnknown(Account.KIND, id, () -> this.accounts.load(id));
+    }
+
+    /**
+     * Applies a command and answers with the account right after it, as the repository returns it: a write that
+     * committed is never answered from a second read that could fail.
+     */
+    private Account execute(Command command) {
+        return UnknownAggregateException.orUnknown(Account.KIND, command.aggregateId(),
+                () -> this.accounts.execute(command).aggregate());
     }
 
     /**

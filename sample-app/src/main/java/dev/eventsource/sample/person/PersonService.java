@@ -37,9 +37,7 @@ public class PersonService {
      * @return the new person
      */
     public Person create(String name, String email) {
-        String id = this.ids.next();
-        this.people.apply(new Person.CreatePerson(id, name, email));
-        return get(id);
+        return this.people.execute(new Person.CreatePerson(this.ids.next(), name, email)).aggregate();
     }
 
     /**
@@ -94,13 +92,14 @@ public class PersonService {
 
     private Person change(Command command) {
         try {
-            this.people.apply(command);
+            // The answer is the person right after the change, as the repository returns it: a write that committed
+            // is never answered from a second read that could fail.
+            return UnknownAggregateException.orUnknown(Person.KIND, command.aggregateId(),
+                    () -> this.people.execute(command).aggregate());
         }
         catch (NoEventsProducedException unchanged) {
-            // Setting the value a person already has is a successful no-op, not an error.
+            // Setting the value a person already has is a successful no-op, not an error: nothing was written.
+            return get(command.aggregateId());
         }
-        // Read after the change: under concurrent changes this may already include a later one, which is the
-        // current state the client gets to see (with its version).
-        return get(command.aggregateId());
     }
 }
