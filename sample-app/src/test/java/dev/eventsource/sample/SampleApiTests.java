@@ -5,6 +5,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -200,6 +201,75 @@ abstract class SampleApiTests {
         assertThat(storedEvents()).isEqualTo(before);
         assertThat(this.http.get("/people/" + person).status()).isEqualTo(200);
         assertThat(this.http.get("/accounts/" + account).status()).isEqualTo(200);
+    }
+
+    @Test
+    void retriedRequestsWithAnIdempotencyKeyAreAnsweredOnceAndStoreNothingNew() {
+        String key = UUID.randomUUID().toString();
+        Http.Response created = this.http.post("/people", "{\"name\":\"Ada\",\"email\":\"ada@example.com\"}",
+                "Idempotency-Key", key);
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        int afterCreate = storedEvents();
+        // The same request again, its body spaced and ordered differently: the same answer, nothing stored.
+        Http.Response retried = this.http.post("/people", "{ \"email\": \"ada@example.com\", \"name\": \"Ada\" }",
+                "Idempotency-Key", key);
+        assertThat(retried.status()).isEqualTo(201);
+        assertThat(retried.header("Location")).isEqualTo(created.header("Location"));
+        assertThat(retried.body()).isEqualTo(created.body());
+        assertThat(storedEvents()).isEqualTo(afterCreate);
+
+        Http.Response opened = this.http.post("/accounts", "{\"owner\":\"Ada\"}");
+        String account = opened.json().get("id").asString();
+        String pay = UUID.randomUUID().toString();
+        Http.Response deposit = this.http.post("/accounts/" + account + "/deposits", "{\"amount\":10}",
+                "Idempotency-Key", pay);
+        Http.Response again = this.http.post("/accounts/" + account + "/deposits", "{\"amount\":10}",
+                "Idempotency-Key", pay);
+        assertThat(deposit.status()).isEqualTo(200);
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.body()).isEqualTo(deposit.body()).isEqualTo(account(account, "10.00", 2));
+        assertThat(this.http.get("/accounts/" + account).body()).isEqualTo(account(account, "10.00", 2));
+        int afterDeposit = storedEvents();
+
+        // The same key with another request: refused, nothing stored.
+        assertProblem(this.http.post("/accounts/" + account + "/deposits", "{\"amount\":20}", "Idempotency-Key", pay),
+                422, "was already used with another request");
+        assertProblem(this.http.post("/people", "{\"name\":\"Eve\",\"email\":\"eve@example.com\"}",
+                "Idempotency-Key", key), 422, "was already used with another request");
+        assertThat(storedEvents()).isEqualTo(afterDeposit);
+        assertThat(this.http.get("/accounts/" + account).body()).isEqualTo(account(account, "10.00", 2));
+    }
+
+    @Test
+    void racingCopiesOfAKeyedDepositPayOnce() throws Exception {
+        String account = this.http.post("/accounts", "{\"owner\":\"Ada\"}").json().get("id").asString();
+        String key = UUID.randomUUID().toString();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<Http.Response>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                answers.add(pool.submit(() -> this.http.post("/accounts/" + account + "/deposits", "{\"amount\":5}",
+                        "Idempotency-Key", key)));
+            }
+            for (java.util.concurrent.Future<Http.Response> answer : answers) {
+                Http.Response response = answer.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(response.status()).as(response.body()).isEqualTo(200);
+                assertThat(response.body()).isEqualTo(account(account, "5.00", 2));
+            }
+        }
+        finally {
+            pool.shutdownNow();
+        }
+        assertThat(this.http.get("/accounts/" + account + "/events").json()).hasSize(2);
+    }
+
+    @ParameterizedTest(name = "Idempotency-Key `{0}` -> 400")
+    @ValueSource(strings = { "", "has space", "0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789" })
+    void refusesUnusableIdempotencyKeys(String key) {
+        int before = storedEvents();
+        assertProblem(this.http.post("/accounts", "{\"owner\":\"Ada\"}", "Idempotency-Key", key), 400,
+                "Idempotency-Key");
+        assertThat(storedEvents()).isEqualTo(before);
     }
 
     @ParameterizedTest(name = "POST /people {0} -> 400 naming {1}")

@@ -94,8 +94,9 @@ public class Account extends AggregateRoot {
      *
      * @param aggregateId the new account's id
      * @param owner who owns it
+     * @param commandId the request's idempotency key, or {@code null}
      */
-    public record OpenAccount(String aggregateId, String owner) implements Command {
+    public record OpenAccount(String aggregateId, String owner, String commandId) implements Command {
     }
 
     /**
@@ -103,8 +104,9 @@ public class Account extends AggregateRoot {
      *
      * @param aggregateId the account's id
      * @param amount a positive amount with at most two decimals
+     * @param commandId the request's idempotency key, or {@code null}
      */
-    public record Deposit(String aggregateId, BigDecimal amount) implements Command {
+    public record Deposit(String aggregateId, BigDecimal amount, String commandId) implements Command {
     }
 
     /**
@@ -112,8 +114,9 @@ public class Account extends AggregateRoot {
      *
      * @param aggregateId the account's id
      * @param amount a positive amount with at most two decimals
+     * @param commandId the request's idempotency key, or {@code null}
      */
-    public record Withdraw(String aggregateId, BigDecimal amount) implements Command {
+    public record Withdraw(String aggregateId, BigDecimal amount, String commandId) implements Command {
     }
 
     /**

@@ -1,9 +1,11 @@
 package dev.eventsource.sample.account;
 
 import dev.eventsource.Command;
+import dev.eventsource.CommandResult;
 import dev.eventsource.Repository;
 import dev.eventsource.StoredEvent;
 import dev.eventsource.sample.UnknownAggregateException;
+import dev.eventsource.sample.idempotency.IdempotencyKey;
 import dev.eventsource.sample.idgen.TimeOrderedIds;
 import org.springframework.stereotype.Service;
 
@@ -33,10 +35,12 @@ public class AccountService {
      * Opens an account with a new id and a zero balance.
      *
      * @param owner who owns it
-     * @return the new account
+     * @param key the request's idempotency key, or {@code null}
+     * @return the new account (for a retried key, the account the first request opened)
      */
-    public Account open(String owner) {
-        return this.accounts.execute(new Account.OpenAccount(this.ids.next(), owner)).aggregate();
+    public Account open(String owner, IdempotencyKey key) {
+        String id = (key != null) ? key.aggregateId(Account.KIND) : this.ids.next();
+        return answer(this.accounts.execute(new Account.OpenAccount(id, owner, commandId(key))), key);
     }
 
     /**
@@ -44,11 +48,13 @@ public class AccountService {
      *
      * @param id the account's id
      * @param amount a positive amount with at most two decimals
+     * @param key the request's idempotency key, or {@code null}: a retried deposit or withdrawal with the same key
+     *     is answered from the store and moves no money
      * @return the account after the deposit
      * @throws UnknownAggregateException when there is no such account
      */
-    public Account deposit(String id, BigDecimal amount) {
-        return execute(new Account.Deposit(id, amount));
+    public Account deposit(String id, BigDecimal amount, IdempotencyKey key) {
+        return execute(new Account.Deposit(id, amount, commandId(key)), key);
     }
 
     /**
@@ -56,12 +62,14 @@ public class AccountService {
      *
      * @param id the account's id
      * @param amount a positive amount with at most two decimals
+     * @param key the request's idempotency key, or {@code null}: a retried deposit or withdrawal with the same key
+     *     is answered from the store and moves no money
      * @return the account after the withdrawal
      * @throws UnknownAggregateException when there is no such account
      * @throws InsufficientFundsException when the balance is lower than the amount
      */
-    public Account withdraw(String id, BigDecimal amount) {
-        return execute(new Account.Withdraw(id, amount));
+    public Account withdraw(String id, BigDecimal amount, IdempotencyKey key) {
+        return execute(new Account.Withdraw(id, amount, commandId(key)), key);
     }
 
     /**
@@ -79,9 +87,20 @@ public class AccountService {
      * Applies a command and answers with the account right after it, as the repository returns it: a write that
      * committed is never answered from a second read that could fail.
      */
-    private Account execute(Command command) {
+    private Account execute(Command command, IdempotencyKey key) {
         return UnknownAggregateException.orUnknown(Account.KIND, command.aggregateId(),
-                () -> this.accounts.execute(command).aggregate());
+                () -> answer(this.accounts.execute(command), key));
+    }
+
+    private Account answer(CommandResult<Account> result, IdempotencyKey key) {
+        if (result.duplicate()) {
+            key.requireSameRequest(this.accounts.history(result.aggregate().id()), result.version());
+        }
+        return result.aggregate();
+    }
+
+    private static String commandId(IdempotencyKey key) {
+        return (key != null) ? key.key() : null;
     }
 
     /**

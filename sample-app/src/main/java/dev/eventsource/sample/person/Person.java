@@ -89,8 +89,9 @@ public class Person extends AggregateRoot {
      * @param aggregateId the new person's id
      * @param name their name
      * @param email their email address
+     * @param commandId the request's idempotency key, or {@code null}
      */
-    public record CreatePerson(String aggregateId, String name, String email) implements Command {
+    public record CreatePerson(String aggregateId, String name, String email, String commandId) implements Command {
     }
 
     /**
@@ -99,8 +100,10 @@ public class Person extends AggregateRoot {
      * @param aggregateId the person's id
      * @param name the new name
      * @param expectedVersion the version the change is based on, or {@code null} to change whatever the version
+     * @param commandId the request's idempotency key, or {@code null}
      */
-    public record ChangeName(String aggregateId, String name, Long expectedVersion) implements Command {
+    public record ChangeName(String aggregateId, String name, Long expectedVersion, String commandId)
+            implements Command {
     }
 
     /**
@@ -109,8 +112,10 @@ public class Person extends AggregateRoot {
      * @param aggregateId the person's id
      * @param email the new address
      * @param expectedVersion the version the change is based on, or {@code null} to change whatever the version
+     * @param commandId the request's idempotency key, or {@code null}
      */
-    public record ChangeEmail(String aggregateId, String email, Long expectedVersion) implements Command {
+    public record ChangeEmail(String aggregateId, String email, Long expectedVersion, String commandId)
+            implements Command {
     }
 
     /**

@@ -1,10 +1,12 @@
 package dev.eventsource.sample.person;
 
 import dev.eventsource.Command;
+import dev.eventsource.CommandResult;
 import dev.eventsource.NoEventsProducedException;
 import dev.eventsource.Repository;
 import dev.eventsource.StoredEvent;
 import dev.eventsource.sample.UnknownAggregateException;
+import dev.eventsource.sample.idempotency.IdempotencyKey;
 import dev.eventsource.sample.idgen.TimeOrderedIds;
 import org.springframework.stereotype.Service;
 
@@ -34,10 +36,12 @@ public class PersonService {
      *
      * @param name their name
      * @param email their email address
-     * @return the new person
+     * @param key the request's idempotency key, or {@code null}
+     * @return the new person (for a retried key, the person the first request created)
      */
-    public Person create(String name, String email) {
-        return this.people.execute(new Person.CreatePerson(this.ids.next(), name, email)).aggregate();
+    public Person create(String name, String email, IdempotencyKey key) {
+        String id = (key != null) ? key.aggregateId(Person.KIND) : this.ids.next();
+        return answer(this.people.execute(new Person.CreatePerson(id, name, email, commandId(key))), key);
     }
 
     /**
@@ -57,12 +61,13 @@ public class PersonService {
      * @param id the person's id
      * @param name the new name
      * @param expectedVersion the version the change is based on, or {@code null}
+     * @param key the request's idempotency key, or {@code null}
      * @return the person after the change (unchanged when the name was already this one)
      * @throws UnknownAggregateException when there is no such person
      * @throws dev.eventsource.sample.StaleVersionException when the person is no longer at the expected version
      */
-    public Person rename(String id, String name, Long expectedVersion) {
-        return change(new Person.ChangeName(id, name, expectedVersion));
+    public Person rename(String id, String name, Long expectedVersion, IdempotencyKey key) {
+        return change(new Person.ChangeName(id, name, expectedVersion, commandId(key)), key);
     }
 
     /**
@@ -71,12 +76,13 @@ public class PersonService {
      * @param id the person's id
      * @param email the new address
      * @param expectedVersion the version the change is based on, or {@code null}
+     * @param key the request's idempotency key, or {@code null}
      * @return the person after the change (unchanged when the address was already this one)
      * @throws UnknownAggregateException when there is no such person
      * @throws dev.eventsource.sample.StaleVersionException when the person is no longer at the expected version
      */
-    public Person changeEmail(String id, String email, Long expectedVersion) {
-        return change(new Person.ChangeEmail(id, email, expectedVersion));
+    public Person changeEmail(String id, String email, Long expectedVersion, IdempotencyKey key) {
+        return change(new Person.ChangeEmail(id, email, expectedVersion, commandId(key)), key);
     }
 
     /**
@@ -90,12 +96,23 @@ public class PersonService {
         return UnknownAggregateException.orUnknown(Person.KIND, id, () -> this.people.history(id));
     }
 
-    private Person change(Command command) {
+    private Person answer(CommandResult<Person> result, IdempotencyKey key) {
+        if (result.duplicate()) {
+            key.requireSameRequest(this.people.history(result.aggregate().id()), result.version());
+        }
+        return result.aggregate();
+    }
+
+    private static String commandId(IdempotencyKey key) {
+        return (key != null) ? key.key() : null;
+    }
+
+    private Person change(Command command, IdempotencyKey key) {
         try {
             // The answer is the person right after the change, as the repository returns it: a write that committed
             // is never answered from a second read that could fail.
             return UnknownAggregateException.orUnknown(Person.KIND, command.aggregateId(),
-                    () -> this.people.execute(command).aggregate());
+                    () -> answer(this.people.execute(command), key));
         }
         catch (NoEventsProducedException unchanged) {
             // Setting the value a person already has is a successful no-op, not an error: nothing was written.

@@ -4,9 +4,14 @@ import dev.eventsource.autoconfigure.RepositoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import dev.eventsource.sample.idempotency.IdempotencyKey;
+
 import java.util.Map;
 
-/** Stores the current user with every event that any repository appends, under the metadata key {@value #USER}. */
+/**
+ * Stores the current user with every event that any repository appends, under the metadata key {@value #USER}, and
+ * the fingerprint of a request that carries an idempotency key.
+ */
 @Configuration(proxyBeanMethods = false)
 public class SessionConfiguration {
 
@@ -15,6 +20,10 @@ public class SessionConfiguration {
 
     @Bean
     RepositoryCustomizer currentUserMetadata() {
-        return (builder) -> builder.metadata(() -> Map.of(USER, CurrentUser.name()));
+        return (builder) -> builder.metadata(() -> {
+            IdempotencyKey key = IdempotencyKey.current();
+            return (key != null) ? Map.of(USER, CurrentUser.name(), IdempotencyKey.METADATA, key.fingerprint())
+                    : Map.of(USER, CurrentUser.name());
+        });
     }
 }

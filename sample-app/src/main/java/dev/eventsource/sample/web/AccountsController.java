@@ -2,12 +2,15 @@ package dev.eventsource.sample.web;
 
 import dev.eventsource.sample.account.Account;
 import dev.eventsource.sample.account.AccountService;
+import dev.eventsource.sample.idempotency.IdempotencyKey;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.json.JsonMapper;
@@ -30,8 +33,9 @@ class AccountsController {
     }
 
     @PostMapping
-    ResponseEntity<AccountView> open(@Valid @RequestBody AccountRequests.Open request) {
-        Account account = this.accounts.open(request.owner());
+    ResponseEntity<AccountView> open(@Valid @RequestBody AccountRequests.Open request,
+            @RequestHeader(name = IdempotencyKey.HEADER, required = false) String key, HttpServletRequest http) {
+        Account account = this.accounts.open(request.owner(), Keys.of(key, http, request, this.mapper));
         return ResponseEntity.created(URI.create("/accounts/" + account.id()))
             .eTag(IfMatch.etag(account.version()))
             .body(AccountView.of(account));
@@ -43,13 +47,15 @@ class AccountsController {
     }
 
     @PostMapping("/{id}/deposits")
-    ResponseEntity<AccountView> deposit(@PathVariable String id, @Valid @RequestBody AccountRequests.Amount request) {
-        return ok(this.accounts.deposit(id, request.amount()));
+    ResponseEntity<AccountView> deposit(@PathVariable String id, @Valid @RequestBody AccountRequests.Amount request,
+            @RequestHeader(name = IdempotencyKey.HEADER, required = false) String key, HttpServletRequest http) {
+        return ok(this.accounts.deposit(id, request.amount(), Keys.of(key, http, request, this.mapper)));
     }
 
     @PostMapping("/{id}/withdrawals")
-    ResponseEntity<AccountView> withdraw(@PathVariable String id, @Valid @RequestBody AccountRequests.Amount request) {
-        return ok(this.accounts.withdraw(id, request.amount()));
+    ResponseEntity<AccountView> withdraw(@PathVariable String id, @Valid @RequestBody AccountRequests.Amount request,
+            @RequestHeader(name = IdempotencyKey.HEADER, required = false) String key, HttpServletRequest http) {
+        return ok(this.accounts.withdraw(id, request.amount(), Keys.of(key, http, request, this.mapper)));
     }
 
     @GetMapping("/{id}/events")

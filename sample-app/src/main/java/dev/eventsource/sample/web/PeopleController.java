@@ -2,6 +2,8 @@ package dev.eventsource.sample.web;
 
 import dev.eventsource.sample.person.Person;
 import dev.eventsource.sample.person.PersonService;
+import dev.eventsource.sample.idempotency.IdempotencyKey;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
@@ -48,8 +50,9 @@ class PeopleController {
     }
 
     @PostMapping
-    ResponseEntity<PersonView> create(@Valid @RequestBody PersonRequests.Create request) {
-        Person person = this.people.create(request.name(), request.email());
+    ResponseEntity<PersonView> create(@Valid @RequestBody PersonRequests.Create request,
+            @RequestHeader(name = IdempotencyKey.HEADER, required = false) String key, HttpServletRequest http) {
+        Person person = this.people.create(request.name(), request.email(), Keys.of(key, http, request, this.mapper));
         return ResponseEntity.created(URI.create("/people/" + person.id()))
             .eTag(IfMatch.etag(person.version()))
             .body(PersonView.of(person));
@@ -62,15 +65,19 @@ class PeopleController {
 
     @PutMapping("/{id}/name")
     ResponseEntity<PersonView> rename(@PathVariable String id, @Valid @RequestBody PersonRequests.Rename request,
-            @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-        return ok(this.people.rename(id, request.name(), IfMatch.expectedVersion(ifMatch)));
+            @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+            @RequestHeader(name = IdempotencyKey.HEADER, required = false) String key, HttpServletRequest http) {
+        return ok(this.people.rename(id, request.name(), IfMatch.expectedVersion(ifMatch),
+                Keys.of(key, http, request, this.mapper)));
     }
 
     @PutMapping("/{id}/email")
     ResponseEntity<PersonView> changeEmail(@PathVariable String id,
             @Valid @RequestBody PersonRequests.ChangeEmail request,
-            @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-        return ok(this.people.changeEmail(id, request.email(), IfMatch.expectedVersion(ifMatch)));
+            @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+            @RequestHeader(name = IdempotencyKey.HEADER, required = false) String key, HttpServletRequest http) {
+        return ok(this.people.changeEmail(id, request.email(), IfMatch.expectedVersion(ifMatch),
+                Keys.of(key, http, request, this.mapper)));
     }
 
     @GetMapping("/{id}/events")

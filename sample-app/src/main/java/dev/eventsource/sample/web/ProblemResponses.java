@@ -1,6 +1,8 @@
 package dev.eventsource.sample.web;
 
+import dev.eventsource.AggregateNotFoundException;
 import dev.eventsource.ConcurrencyConflictException;
+import dev.eventsource.sample.idempotency.IdempotencyKey;
 import dev.eventsource.sample.StaleVersionException;
 import dev.eventsource.sample.UnknownAggregateException;
 import dev.eventsource.sample.account.InsufficientFundsException;
@@ -25,6 +27,7 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -58,7 +61,22 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
         return ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_CONTENT, exception.getMessage());
     }
 
-    @ExceptionHandler({ IfMatch.InvalidIfMatchException.class, CurrentUser.InvalidUserException.class })
+    @ExceptionHandler(AggregateNotFoundException.class)
+    ProblemDetail notFound(AggregateNotFoundException exception) {
+        // An id of the other kind: the same answer as an unknown id, without saying what the id belongs to.
+        String kind = (exception.aggregateType() != null) ? exception.aggregateType().toLowerCase(Locale.ROOT)
+                : "aggregate";
+        return ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND,
+                "No " + kind + " with id '" + exception.aggregateId() + "'");
+    }
+
+    @ExceptionHandler(IdempotencyKey.IdempotencyKeyReusedException.class)
+    ProblemDetail keyReused(IdempotencyKey.IdempotencyKeyReusedException exception) {
+        return ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_CONTENT, exception.getMessage());
+    }
+
+    @ExceptionHandler({ IfMatch.InvalidIfMatchException.class, CurrentUser.InvalidUserException.class,
+            IdempotencyKey.InvalidIdempotencyKeyException.class })
     ProblemDetail badHeader(RuntimeException exception) {
         return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, exception.getMessage());
     }
