@@ -543,7 +543,7 @@ public final class JdbcStore implements Store {
      * @return the checkpoint store of this events table
      */
     public JdbcCheckpointStore checkpointStore() {
-        return new JdbcCheckpointStore(dataSource, table);
+        return new JdbcCheckpointStore(dataSource, table, dialect);
     }
 
     /**
