@@ -699,7 +699,11 @@ public final class Subscription {
         }
 
         /**
-         * Sets the token naming this instance in the lease; by default the process id and a random UUID.
+         * Sets the token naming this instance in the lease; by default the process id and a random UUID, new at
+         * every start. It must be unique among live instances: two processes with one owner would both hold the
+         * lease. That is why a restarted process does not simply reclaim its old lease under a fixed identity (an
+         * old process that is only paused, or a second copy deployed with the same identity, would then run the
+         * subscription too); it waits for the lease to run out instead, which the short lease keeps to seconds.
          *
          * @return this builder
          */
