@@ -122,12 +122,6 @@ class ProjectionsTests {
 
     @Test
     void leasePropertiesConfigureEachSubscriptionAndAreChecked() {
-        ConfigurableApplicationContext defaults = run();
-        Subscription byDefault = defaults.getBean(EventSourceProjections.class).subscription("person-names");
-        assertThat(byDefault.leaseTime()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(byDefault.renewInterval()).isEqualTo(Duration.ofSeconds(1));
-        defaults.close();
-
         ConfigurableApplicationContext context = run("eventsource.subscriptions.person-names.lease-time=3s",
                 "eventsource.subscriptions.person-names.renew-interval=500ms");
         Subscription subscription = context.getBean(EventSourceProjections.class).subscription("person-names");
