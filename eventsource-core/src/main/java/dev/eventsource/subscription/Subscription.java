@@ -102,9 +102,11 @@ public final class Subscription {
     // The lease, shared by the processing thread (takes, drops and releases it) and the renewer thread.
     private final Object lease = new Object();
     private volatile boolean holding;
-    private long leaseTerm;           // guarded by lease: counts acquisitions, so a late renewal of an old term is ignored
-    private long leaseConfirmedNanos; // guarded by lease: when the last successful acquire or renewal was sent
-    private String leaseDoubt;        // guarded by lease: why the holder must stop before its next batch, or null
+    // Guarded by lease: acquisitions so far (a late renewal result of an earlier term is ignored), when the last
+    // successful acquire or renewal was sent, and why the holder must stop before its next batch (or null).
+    private long leaseTerm;
+    private long leaseConfirmedNanos;
+    private String leaseDoubt;
     private Thread renewer;
 
     private Subscription(Builder builder) {

@@ -152,7 +152,7 @@ final class TestDatabases {
                 h2();
                 if (h2Server == null) {
                     try {
-                        h2Server = Server.createTcpServer("-tcpPort", "0").start();
+                        h2Server = Server.createTcpServer("-tcpPort", "0", "-tcpDaemon").start();
                     } catch (SQLException e) {
                         throw new IllegalStateException("Cannot start an H2 TCP server for the tests", e);
                     }
