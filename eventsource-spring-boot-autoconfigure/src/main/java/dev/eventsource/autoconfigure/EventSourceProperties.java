@@ -279,8 +279,8 @@ public class EventSourceProperties {
         private Duration maxBackoff = dev.eventsource.subscription.Subscription.Builder.DEFAULT_MAX_BACKOFF;
 
         /**
-         * How long an instance keeps the subscription without renewing, before another may take it over: about how
-         * long the subscription pauses after the instance running it crashes. Timed by the database's clock.
+         * How long an instance keeps the subscription without renewing before another may take it over (by the
+         * database's clock with the JDBC store), about how long the subscription pauses after that instance crashes.
          */
         private Duration leaseTime = dev.eventsource.subscription.Subscription.Builder.DEFAULT_LEASE_TIME;
 
