@@ -10,6 +10,9 @@ import java.util.function.LongSupplier;
  * instance that lost its lease, because it paused longer than the lease time and another took over, cannot move
  * the checkpoint of the new holder.
  *
+ * <p>Lease times are measured by one clock for every instance: the database's for the JDBC store (so clock skew
+ * between instances cannot make two holders), the process's for the memory store.
+ *
  * <p>Implementations: {@link dev.eventsource.store.memory.MemoryCheckpointStore} (one process) and
  * {@link dev.eventsource.store.jdbc.JdbcCheckpointStore} (a table beside the events table, shared by every instance
  * on the database).

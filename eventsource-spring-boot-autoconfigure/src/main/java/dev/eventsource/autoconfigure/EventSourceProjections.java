@@ -109,6 +109,7 @@ public final class EventSourceProjections implements SmartInitializingSingleton,
                 .maxAttempts(settings.getMaxAttempts())
                 .backoff(settings.getBackoff(), settings.getMaxBackoff())
                 .leaseTime(settings.getLeaseTime())
+                .renewInterval(settings.getRenewInterval())
                 .build());
         }
         this.inline = List.copyOf(inlineHandlers);

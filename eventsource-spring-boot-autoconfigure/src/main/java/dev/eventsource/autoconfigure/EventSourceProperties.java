@@ -33,8 +33,8 @@ public class EventSourceProperties {
 
     /**
      * Settings of each subscription (each non-inline projection), by its name: enabled (true), poll-interval (1s),
-     * batch-size (100), start-from (beginning or end), max-attempts (5), backoff (200ms), max-backoff (30s) and
-     * lease-time (30s), for example eventsource.subscriptions.people.poll-interval=500ms.
+     * batch-size (100), start-from (beginning or end), max-attempts (5), backoff (200ms), max-backoff (30s),
+     * lease-time (5s) and renew-interval (1s), for example eventsource.subscriptions.people.poll-interval=500ms.
      */
     private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
 
@@ -278,8 +278,14 @@ public class EventSourceProperties {
         /** Longest wait between attempts. */
         private Duration maxBackoff = dev.eventsource.subscription.Subscription.Builder.DEFAULT_MAX_BACKOFF;
 
-        /** How long an instance keeps the subscription without renewing, before another may take it over. */
+        /**
+         * How long an instance keeps the subscription without renewing before another may take it over (by the
+         * database's clock with the JDBC store), about how long the subscription pauses after that instance crashes.
+         */
         private Duration leaseTime = dev.eventsource.subscription.Subscription.Builder.DEFAULT_LEASE_TIME;
+
+        /** How often the instance running the subscription renews its lease; at most half the lease time. */
+        private Duration renewInterval = dev.eventsource.subscription.Subscription.Builder.DEFAULT_RENEW_INTERVAL;
 
         /** @return whether the subscription runs */
         public boolean isEnabled() {
@@ -359,6 +365,16 @@ public class EventSourceProperties {
         /** @param leaseTime the lease time */
         public void setLeaseTime(Duration leaseTime) {
             this.leaseTime = leaseTime;
+        }
+
+        /** @return the renew interval */
+        public Duration getRenewInterval() {
+            return this.renewInterval;
+        }
+
+        /** @param renewInterval the renew interval */
+        public void setRenewInterval(Duration renewInterval) {
+            this.renewInterval = renewInterval;
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.eventsource.autoconfigure;
 
 import dev.eventsource.Repository;
+import dev.eventsource.subscription.Subscription;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -42,6 +43,13 @@ class ConfigurationMetadataTests {
                 "eventsource.subscriptions");
         assertThat(properties.values()).allSatisfy((property) -> assertThat(property.path("description").asString())
             .as(property.path("name").asString()).isNotBlank());
+    }
+
+    @Test
+    void describesTheLeaseDefaultsOfSubscriptions() throws IOException {
+        assertThat(eventSourceProperties().get("eventsource.subscriptions").path("description").asString())
+            .contains("lease-time (" + Subscription.Builder.DEFAULT_LEASE_TIME.toSeconds() + "s)")
+            .contains("renew-interval (" + Subscription.Builder.DEFAULT_RENEW_INTERVAL.toSeconds() + "s)");
     }
 
     @Test

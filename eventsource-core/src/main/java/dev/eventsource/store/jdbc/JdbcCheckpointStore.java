@@ -7,7 +7,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -26,28 +25,32 @@ import java.util.function.LongSupplier;
  * {@code TransactionAwareDataSourceProxy}), {@link #advance} commits with the read-model changes of the batch, and
  * holds the row locked until then, so no one takes the lease mid-commit.
  *
- * <p>Lease ends come from each instance's clock: keep the clocks of instances synchronised (NTP) well within the
- * lease time. A skewed clock can only make an instance take an expired-looking lease early (a batch handled
- * twice, as at-least-once delivery allows), never advance another owner's checkpoint.
+ * <p>Lease ends are timed by the database's clock, never an instance's: every statement computes "now" in SQL
+ * ({@code clock_timestamp()} on PostgreSQL, {@code UTC_TIMESTAMP(6)} on MySQL and MariaDB, {@code CURRENT_TIMESTAMP}
+ * on H2), so instances whose clocks disagree still agree on when a lease ends, and clock skew between them cannot
+ * make two holders. (With a primary and replicas, point every instance at the primary, as for appends.)
  */
 public final class JdbcCheckpointStore implements CheckpointStore {
 
     private static final String SELECT = "SELECT position FROM %1$s WHERE subscription = ?";
+    // %2$s is the database's current time in epoch milliseconds; see databaseMillis.
     private static final String INSERT = """
-            INSERT INTO %1$s (subscription, position, lease_owner, lease_until) VALUES (?, ?, ?, ?)""";
+            INSERT INTO %1$s (subscription, position, lease_owner, lease_until) VALUES (?, ?, ?, %2$s + ?)""";
     private static final String TAKE = """
-            UPDATE %1$s SET lease_owner = ?, lease_until = ?
-            WHERE subscription = ? AND (lease_owner IS NULL OR lease_owner = ? OR lease_until < ?)""";
+            UPDATE %1$s SET lease_owner = ?, lease_until = %2$s + ?
+            WHERE subscription = ? AND (lease_owner IS NULL OR lease_owner = ? OR lease_until < %2$s)""";
+    // GREATEST: inside a batch transaction H2's clock reads the transaction's start, which must not pull back the
+    // end a renewal set meanwhile.
     private static final String ADVANCE = """
-            UPDATE %1$s SET position = ?, lease_until = ? WHERE subscription = ? AND lease_owner = ?""";
+            UPDATE %1$s SET position = ?, lease_until = GREATEST(lease_until, %2$s + ?)
+            WHERE subscription = ? AND lease_owner = ?""";
     private static final String RENEW = """
-            UPDATE %1$s SET lease_until = ? WHERE subscription = ? AND lease_owner = ?""";
+            UPDATE %1$s SET lease_until = %2$s + ? WHERE subscription = ? AND lease_owner = ?""";
     private static final String RELEASE = """
             UPDATE %1$s SET lease_owner = NULL, lease_until = 0 WHERE subscription = ? AND lease_owner = ?""";
 
     private final DataSource dataSource;
     private final TableName table;
-    private final Clock clock;
     private final String selectSql;
     private final String insertSql;
     private final String takeSql;
@@ -55,21 +58,29 @@ public final class JdbcCheckpointStore implements CheckpointStore {
     private final String renewSql;
     private final String releaseSql;
 
-    JdbcCheckpointStore(DataSource dataSource, TableName events) {
-        this(dataSource, events, Clock.systemUTC());
-    }
-
-    JdbcCheckpointStore(DataSource dataSource, TableName events, Clock clock) {
+    JdbcCheckpointStore(DataSource dataSource, TableName events, JdbcDialect dialect) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.table = events;
-        this.clock = clock;
         String checkpoints = events.checkpointTable();
+        String now = databaseMillis(dialect);
         this.selectSql = SELECT.formatted(checkpoints);
-        this.insertSql = INSERT.formatted(checkpoints);
-        this.takeSql = TAKE.formatted(checkpoints);
-        this.advanceSql = ADVANCE.formatted(checkpoints);
-        this.renewSql = RENEW.formatted(checkpoints);
+        this.insertSql = INSERT.formatted(checkpoints, now);
+        this.takeSql = TAKE.formatted(checkpoints, now);
+        this.advanceSql = ADVANCE.formatted(checkpoints, now);
+        this.renewSql = RENEW.formatted(checkpoints, now);
         this.releaseSql = RELEASE.formatted(checkpoints);
+    }
+
+    /**
+     * The database's current time in epoch milliseconds, as an SQL expression independent of the session's time
+     * zone. PostgreSQL's {@code clock_timestamp()} is the time of the call, not of the transaction's start.
+     */
+    static String databaseMillis(JdbcDialect dialect) {
+        return switch (dialect) {
+            case POSTGRESQL -> "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)";
+            case MYSQL -> "(TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', UTC_TIMESTAMP(6)) DIV 1000)";
+            case H2 -> "CAST(EXTRACT(EPOCH FROM CURRENT_TIMESTAMP(3)) * 1000 AS BIGINT)";
+        };
     }
 
     /** @return the checkpoints table */
@@ -79,9 +90,8 @@ public final class JdbcCheckpointStore implements CheckpointStore {
 
     @Override
     public OptionalLong acquire(String subscription, String owner, Duration leaseTime, LongSupplier initialPosition) {
-        long now = clock.millis();
         try (Connection connection = dataSource.getConnection()) {
-            if (take(connection, subscription, owner, now, leaseTime)) {
+            if (take(connection, subscription, owner, leaseTime)) {
                 return select(connection, subscription);
             }
             if (select(connection, subscription).isPresent()) {
@@ -92,7 +102,7 @@ public final class JdbcCheckpointStore implements CheckpointStore {
                 insert.setString(1, subscription);
                 insert.setLong(2, initial);
                 insert.setString(3, owner);
-                insert.setLong(4, now + leaseTime.toMillis());
+                insert.setLong(4, leaseTime.toMillis());
                 insert.executeUpdate();
                 return OptionalLong.of(initial);
             } catch (SQLException e) {
@@ -107,14 +117,13 @@ public final class JdbcCheckpointStore implements CheckpointStore {
         }
     }
 
-    private boolean take(Connection connection, String subscription, String owner, long now, Duration leaseTime)
+    private boolean take(Connection connection, String subscription, String owner, Duration leaseTime)
             throws SQLException {
         try (PreparedStatement take = connection.prepareStatement(takeSql)) {
             take.setString(1, owner);
-            take.setLong(2, now + leaseTime.toMillis());
+            take.setLong(2, leaseTime.toMillis());
             take.setString(3, subscription);
             take.setString(4, owner);
-            take.setLong(5, now);
             return take.executeUpdate() == 1;
         }
     }
@@ -131,13 +140,13 @@ public final class JdbcCheckpointStore implements CheckpointStore {
     @Override
     public boolean advance(String subscription, String owner, long position, Duration leaseTime) {
         return update(advanceSql, "Storing the checkpoint " + position + " of subscription '" + subscription + "'",
-                position, clock.millis() + leaseTime.toMillis(), subscription, owner) == 1;
+                position, leaseTime.toMillis(), subscription, owner) == 1;
     }
 
     @Override
     public boolean renew(String subscription, String owner, Duration leaseTime) {
         return update(renewSql, "Renewing the lease of subscription '" + subscription + "'",
-                clock.millis() + leaseTime.toMillis(), subscription, owner) == 1;
+                leaseTime.toMillis(), subscription, owner) == 1;
     }
 
     @Override

@@ -567,7 +567,7 @@ public final class JdbcStore implements Store {
      * @return the checkpoint store of this events table
      */
     public JdbcCheckpointStore checkpointStore() {
-        return new JdbcCheckpointStore(dataSource, table);
+        return new JdbcCheckpointStore(dataSource, table, dialect);
     }
 
     /**

@@ -26,6 +26,7 @@ import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -117,6 +118,20 @@ class ProjectionsTests {
         }
         awaitTrue("5 new people projected", () -> rows(context, "SELECT COUNT(*) FROM person_names_view") == 5);
         assertThat(rows(context, "SELECT COUNT(*) FROM person_names_view WHERE id = 'old'")).isZero();
+    }
+
+    @Test
+    void leasePropertiesConfigureEachSubscriptionAndAreChecked() {
+        ConfigurableApplicationContext context = run("eventsource.subscriptions.person-names.lease-time=3s",
+                "eventsource.subscriptions.person-names.renew-interval=500ms");
+        Subscription subscription = context.getBean(EventSourceProjections.class).subscription("person-names");
+        assertThat(subscription.leaseTime()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(subscription.renewInterval()).isEqualTo(Duration.ofMillis(500));
+        context.close();
+
+        assertThatThrownBy(() -> run("eventsource.subscriptions.person-names.lease-time=1s"))
+            .hasStackTraceContaining("Subscription 'person-names': renewInterval PT1S must be at most half of"
+                    + " leaseTime PT1S");
     }
 
     @Test

@@ -34,13 +34,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
@@ -337,12 +340,12 @@ abstract class SubscriptionTestBase {
     void leaseFencesAnInstanceThatLostIt() throws Exception {
         CheckpointStore a = backend.checkpoints();
         CheckpointStore b = backend.checkpoints();
-        Duration shortLease = Duration.ofMillis(50);
+        Duration shortLease = Duration.ofMillis(500); // long enough for a loaded machine to ask b in between
 
         assertThat(a.acquire("fenced", "A", shortLease, () -> 7)).hasValue(7);
         assertThat(b.acquire("fenced", "B", Duration.ofMinutes(1), () -> 0)).isEmpty();
         assertThat(a.advance("fenced", "A", 9, shortLease)).isTrue();
-        Thread.sleep(120);
+        Thread.sleep(700);
         assertThat(b.acquire("fenced", "B", Duration.ofMinutes(1), () -> 0)).as("expired lease taken").hasValue(9);
 
         assertThat(a.advance("fenced", "A", 12, shortLease)).as("old holder is fenced").isFalse();
@@ -352,6 +355,137 @@ abstract class SubscriptionTestBase {
         assertThat(b.advance("fenced", "B", 10, Duration.ofMinutes(1))).isTrue();
         b.release("fenced", "B");
         assertThat(a.acquire("fenced", "A", shortLease, () -> 0)).as("released lease taken at once").hasValue(10);
+    }
+
+    // ---- leases: renewal, and takeover after a crash -----------------------------------------------------------
+
+    @Test
+    @DisplayName("a holder that dies without releasing its lease is taken over once the lease runs out, not before")
+    void takesOverFromAHolderThatStopsRenewing() {
+        Duration lease = Duration.ofMillis(1500);
+        Duration renew = Duration.ofMillis(300);
+        AtomicBoolean crashed = new AtomicBoolean();
+        List<String> handledByDying = new CopyOnWriteArrayList<>();
+        start(Subscription.builder("crash", crashable(Store.class, store, crashed), serializer,
+                        e -> handledByDying.add(key(e)))
+                .checkpoints(crashable(CheckpointStore.class, backend.checkpoints(), crashed)).owner("dying")
+                .leaseTime(lease).renewInterval(renew).pollInterval(Duration.ofMillis(10)));
+        append("before", 1);
+        awaitTrue("the first instance handles the first event", () -> handledByDying.contains("before@1"));
+        List<String> handledBySurvivor = new CopyOnWriteArrayList<>();
+        Subscription survivor = start(builder("crash", e -> handledBySurvivor.add(key(e))).owner("survivor")
+                .leaseTime(lease).renewInterval(renew));
+        awaitTrue("the second instance stands by", () -> survivor.state() == Subscription.State.STANDBY);
+
+        // The crash: from now on the first instance reaches no database, so it neither renews nor releases.
+        long crashedAt = System.nanoTime();
+        crashed.set(true);
+        append("after", 1);
+        awaitTrue("the second instance handles the event appended after the crash",
+                () -> handledBySurvivor.contains("after@1"));
+        long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - crashedAt);
+
+        System.out.printf("%s: takeover %d ms after the holder stopped renewing (lease %d ms, renewed every %d ms)%n",
+                getClass().getSimpleName(), tookMillis, lease.toMillis(), renew.toMillis());
+        assertThat(tookMillis).as("not before the lease ran out")
+                .isGreaterThanOrEqualTo(lease.minus(renew).toMillis() - 100);
+        assertThat(tookMillis).as("within the lease time, plus the standby poll and a margin for a loaded machine")
+                .isLessThanOrEqualTo(lease.toMillis() + 1000);
+        assertThat(handledBySurvivor).as("continues from the dead holder's checkpoint").containsExactly("after@1");
+        assertThat(survivor.state()).isEqualTo(Subscription.State.ACTIVE);
+        assertThat(handledByDying).containsExactly("before@1");
+    }
+
+    @Test
+    @DisplayName("renewal keeps the lease across a batch that takes three times the lease time; no one else handles it")
+    void renewalKeepsTheLeaseAcrossABatchLongerThanTheLease() {
+        Duration lease = Duration.ofMillis(600);
+        Duration renew = Duration.ofMillis(100);
+        Map<String, String> handledBy = new ConcurrentHashMap<>();
+        List<String> duplicates = new CopyOnWriteArrayList<>();
+        Subscription first = start(slowInstance("first", handledBy, duplicates).leaseTime(lease).renewInterval(renew));
+        awaitTrue("the first instance holds the lease", () -> first.state() == Subscription.State.ACTIVE);
+        Subscription second = start(slowInstance("second", handledBy, duplicates).leaseTime(lease)
+                .renewInterval(renew));
+        awaitTrue("the second instance stands by", () -> second.state() == Subscription.State.STANDBY);
+
+        append("slow", 3); // slow@1 takes 1.8 s: one batch three times as long as the lease
+        awaitTrue("all 3 handled and checkpointed", () -> handledBy.size() == 3
+                && first.position() == store.lastPosition());
+
+        assertThat(duplicates).isEmpty();
+        assertThat(Set.copyOf(handledBy.values())).containsExactly("first");
+        assertThat(first.state()).isEqualTo(Subscription.State.ACTIVE);
+        assertThat(second.state()).isEqualTo(Subscription.State.STANDBY);
+        assertThat(backend.checkpoints().position("long-batch")).hasValue(store.lastPosition());
+    }
+
+    private Subscription.Builder slowInstance(String owner, Map<String, String> handledBy, List<String> duplicates) {
+        return builder("long-batch", e -> {
+            if (key(e).equals("slow@1")) {
+                LockSupport.parkNanos(Duration.ofMillis(1800).toNanos());
+            }
+            String previous = handledBy.putIfAbsent(key(e), owner);
+            if (previous != null) {
+                duplicates.add(key(e) + " by " + owner + " and " + previous);
+            }
+        }).owner(owner).batchSize(10);
+    }
+
+    @Test
+    @DisplayName("a holder cut off from its lease stops before its next batch once a lease time passes unrenewed")
+    void aHolderThatCannotRenewStopsBeforeItsNextBatch() throws Exception {
+        Duration lease = Duration.ofMillis(1000);
+        AtomicReference<CountDownLatch> paused = new AtomicReference<>();
+        List<String> handled = new CopyOnWriteArrayList<>();
+        Subscription holder = start(builder("cut-off", e -> handled.add(key(e)))
+                .checkpoints(pausable(backend.checkpoints(), paused)).owner("holder")
+                .leaseTime(lease).renewInterval(Duration.ofMillis(100)).pollInterval(Duration.ofMillis(50)));
+        awaitTrue("it holds the lease", () -> holder.state() == Subscription.State.ACTIVE);
+
+        // A long pause or a partition: the holder's lease calls hang, its reads of the stream do not.
+        CountDownLatch resume = new CountDownLatch(1);
+        paused.set(resume);
+        CheckpointStore other = backend.checkpoints();
+        awaitTrue("another instance takes the lease once it ran out",
+                () -> other.acquire("cut-off", "other", Duration.ofMinutes(1), () -> 0).isPresent());
+        append("x", 2);
+        LockSupport.parkNanos(Duration.ofMillis(500).toNanos()); // ten of the holder's polls
+
+        assertThat(handled).as("nothing handled once its lease may have gone").isEmpty();
+        paused.set(null);
+        resume.countDown();
+        awaitTrue("the holder stands by", () -> holder.state() == Subscription.State.STANDBY);
+        LockSupport.parkNanos(Duration.ofMillis(300).toNanos());
+        assertThat(handled).as("nothing handled while the other instance holds the lease").isEmpty();
+
+        other.release("cut-off", "other");
+        awaitTrue("it takes the free lease again and handles the 2 events", () -> handled.size() == 2);
+        assertThat(handled).containsExactly("x@1", "x@2");
+    }
+
+    /** Wraps a checkpoint store so that its calls wait while {@code paused} holds a latch, until it opens. */
+    private static CheckpointStore pausable(CheckpointStore target, AtomicReference<CountDownLatch> paused) {
+        return (CheckpointStore) Proxy.newProxyInstance(SubscriptionTestBase.class.getClassLoader(),
+                new Class<?>[] {CheckpointStore.class}, (proxy, method, args) -> {
+                    CountDownLatch gate = paused.get();
+                    if (gate != null && method.getDeclaringClass() != Object.class) {
+                        gate.await();
+                    }
+                    return invoke(method, target, args);
+                });
+    }
+
+    /** Wraps a store so that every call fails once {@code crashed} is set: what a killed process does no more. */
+    @SuppressWarnings("unchecked")
+    static <T> T crashable(Class<T> type, T target, AtomicBoolean crashed) {
+        return (T) Proxy.newProxyInstance(SubscriptionTestBase.class.getClassLoader(), new Class<?>[] {type},
+                (proxy, method, args) -> {
+                    if (method.getDeclaringClass() != Object.class && crashed.get()) {
+                        throw new IllegalStateException("the process was killed");
+                    }
+                    return invoke(method, target, args);
+                });
     }
 
     // ---- helpers -----------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.h2.jdbcx.JdbcDataSource;
+import org.h2.tools.Server;
 import org.junit.jupiter.api.Assumptions;
 import org.mariadb.jdbc.MariaDbDataSource;
 
@@ -29,6 +30,7 @@ final class TestDatabases {
     private static DataSource postgresPool;
     private static DataSource mariaDbPool;
     private static DataSource h2Pool;
+    private static Server h2Server;
 
     private TestDatabases() {
     }
@@ -130,6 +132,35 @@ final class TestDatabases {
         config.setMaximumPoolSize(12);
         config.setPoolName("test-" + url.substring(5, url.indexOf(':', 5)));
         return new HikariDataSource(config);
+    }
+
+    /**
+     * Returns a JDBC URL, with the user, by which another process reaches the same database as {@link #get}: the
+     * embedded PostgreSQL server's port, the MariaDB server, or for H2 a TCP server started in this JVM.
+     */
+    static synchronized String urlForOtherProcesses(JdbcDialect dialect) {
+        return switch (dialect) {
+            case POSTGRESQL -> {
+                postgres();
+                yield postgres.getJdbcUrl("postgres", "postgres");
+            }
+            case MYSQL -> {
+                mariaDb();
+                yield System.getenv(MARIADB_URL_VARIABLE);
+            }
+            case H2 -> {
+                h2();
+                if (h2Server == null) {
+                    try {
+                        h2Server = Server.createTcpServer("-tcpPort", "0", "-tcpDaemon").start();
+                    } catch (SQLException e) {
+                        throw new IllegalStateException("Cannot start an H2 TCP server for the tests", e);
+                    }
+                }
+                yield "jdbc:h2:tcp://localhost:" + h2Server.getPort() + "/" + h2Url().substring("jdbc:h2:".length())
+                        + ";USER=sa";
+            }
+        };
     }
 
     /** Empties a store's table between tests (the contract kit wants an empty store). */

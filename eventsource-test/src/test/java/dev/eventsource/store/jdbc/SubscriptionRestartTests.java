@@ -1,0 +1,198 @@
+package dev.eventsource.store.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.eventsource.Event;
+import dev.eventsource.Serializer;
+import dev.eventsource.serializer.jackson.JacksonSerializer;
+import dev.eventsource.subscription.CheckpointStore;
+import dev.eventsource.subscription.Subscription;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+import static dev.eventsource.subscription.Subscription.Builder.DEFAULT_LEASE_TIME;
+import static dev.eventsource.subscription.Subscription.Builder.DEFAULT_POLL_INTERVAL;
+import static dev.eventsource.subscription.Subscription.Builder.DEFAULT_RENEW_INTERVAL;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * A subscription's lease across real processes, with the default settings: after {@code kill -9} of the process
+ * holding it, another instance resumes within the lease time plus one poll interval, as the README promises; and
+ * lease times do not depend on a session's time zone. On every database (the memory store lives and dies with its
+ * process, so there is nothing to resume).
+ */
+class SubscriptionRestartTests {
+
+    /** The resume time after a crash that the README and {@link Subscription} promise with the defaults. */
+    static final Duration RESUME_BOUND = DEFAULT_LEASE_TIME.plus(DEFAULT_POLL_INTERVAL);
+    /** Room for the database round trips of a loaded test machine. */
+    private static final Duration MARGIN = Duration.ofMillis(500);
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    record Happened(String aggregateId, long version, Instant at) implements Event {
+    }
+
+    abstract static class Base {
+
+        final Serializer serializer = JacksonSerializer.json().bind(Happened.class);
+        TestDatabases.Database database;
+        String url;
+        String table;
+        JdbcStore store;
+
+        abstract JdbcDialect dialect();
+
+        @BeforeEach
+        void createTable() {
+            database = TestDatabases.get(dialect());
+            url = TestDatabases.urlForOtherProcesses(dialect());
+            table = TestDatabases.uniqueTable("restart");
+            store = JdbcStore.builder(database.pooled()).tableName(table).build();
+            store.createSchema();
+        }
+
+        @AfterEach
+        void dropTable() {
+            if (database != null) {
+                TestDatabases.drop(database.pooled(), table);
+            }
+        }
+
+        @Test
+        @DisplayName("after kill -9 of the process holding the lease, a new instance resumes within lease time + poll")
+        void resumesQuicklyAfterTheHolderProcessIsKilled() throws Exception {
+            Path log = Files.createTempFile("subscription-process", ".log");
+            long startedAt = System.nanoTime();
+            // A quick-starting JVM (no C2, serial GC): the test measures the lease, not the JIT.
+            Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                    SubscriptionProcess.class.getName(), url, table, "people")
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Subscription resumed = null;
+            try {
+                store.save("before", serializer.marshal(new Happened("before", 1, Instant.now())));
+                long first = store.lastPosition();
+                CheckpointStore checkpoints = store.checkpointStore();
+                await("the other process handles and checkpoints the first event", process, log,
+                        () -> checkpoints.position("people").orElse(-1) >= first);
+                assertThat(Files.readString(log)).contains("handled " + first);
+                System.out.printf("%s: the subscription process started and handled an event in %d ms%n", dialect(),
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt));
+
+                long killedAt = System.nanoTime();
+                process.destroyForcibly();
+                assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("killed").isTrue();
+                List<Long> handled = new CopyOnWriteArrayList<>();
+                resumed = Subscription.builder("people", store, serializer, event -> handled.add(event.position()))
+                        .checkpoints(store.checkpointStore()).build();
+                resumed.start();
+                store.save("after", serializer.marshal(new Happened("after", 1, Instant.now())));
+                long second = store.lastPosition();
+                await("the new instance handles the event appended after the kill", null, log,
+                        () -> handled.contains(second));
+                long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
+
+                System.out.printf("%s: projection resumed %d ms after kill -9 of the lease holder (lease %d ms,"
+                                + " renewed every %d ms, poll %d ms)%n", dialect(), tookMillis,
+                        DEFAULT_LEASE_TIME.toMillis(), DEFAULT_RENEW_INTERVAL.toMillis(),
+                        DEFAULT_POLL_INTERVAL.toMillis());
+                assertThat(tookMillis).as("resume time after kill -9, ms")
+                        .isLessThanOrEqualTo(RESUME_BOUND.plus(MARGIN).toMillis());
+                assertThat(tookMillis).as("the killed process never released the lease: it ran out")
+                        .isGreaterThanOrEqualTo(DEFAULT_LEASE_TIME.minus(DEFAULT_RENEW_INTERVAL).toMillis() - 200);
+                assertThat(handled).as("resumed after the killed process's checkpoint").containsExactly(second);
+            } finally {
+                if (resumed != null) {
+                    resumed.stop(Duration.ofSeconds(10));
+                }
+                process.destroyForcibly();
+                Files.deleteIfExists(log);
+            }
+        }
+
+        @Test
+        @DisplayName("lease times do not depend on the session's time zone: a 1 s lease runs out after 1 s for all")
+        void leaseTimesDoNotDependOnTheSessionTimeZone() {
+            HikariConfig config = new HikariConfig();
+            config.setJdbcUrl(url);
+            config.setMaximumPoolSize(1);
+            config.setConnectionInitSql(dialect() == JdbcDialect.MYSQL ? "SET time_zone = '+09:00'"
+                    : "SET TIME ZONE 'Asia/Tokyo'");
+            try (HikariDataSource tokyo = new HikariDataSource(config)) {
+                CheckpointStore east = JdbcStore.builder(tokyo).tableName(table).build().checkpointStore();
+                CheckpointStore west = store.checkpointStore();
+
+                assertThat(east.acquire("zones", "east", Duration.ofSeconds(1), () -> 0)).isPresent();
+                assertThat(west.acquire("zones", "west", Duration.ofMinutes(1), () -> 0)).as("lease running")
+                        .isEmpty();
+                LockSupport.parkNanos(Duration.ofMillis(1300).toNanos());
+                assertThat(west.acquire("zones", "west", Duration.ofMinutes(1), () -> 0)).as("lease ran out")
+                        .isPresent();
+                assertThat(east.renew("zones", "east", Duration.ofSeconds(1))).isFalse();
+            }
+        }
+
+        private static void await(String what, Process process, Path log, BooleanSupplier condition) {
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (!condition.getAsBoolean()) {
+                if (process != null && !process.isAlive()) {
+                    fail("The subscription process ended (exit " + process.exitValue() + ") before " + what
+                            + "; its output:\n" + read(log));
+                }
+                if (System.nanoTime() > deadline) {
+                    fail("Timed out after " + WAIT + " waiting until " + what + "; the process's output:\n"
+                            + read(log));
+                }
+                LockSupport.parkNanos(2_000_000);
+            }
+        }
+
+        private static String read(Path log) {
+            try {
+                return Files.readString(log);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    @Nested
+    class OnPostgres extends Base {
+        @Override
+        JdbcDialect dialect() {
+            return JdbcDialect.POSTGRESQL;
+        }
+    }
+
+    @Nested
+    class OnMariaDb extends Base {
+        @Override
+        JdbcDialect dialect() {
+            return JdbcDialect.MYSQL;
+        }
+    }
+
+    @Nested
+    class OnH2 extends Base {
+        @Override
+        JdbcDialect dialect() {
+            return JdbcDialect.H2;
+        }
+    }
+}
