@@ -91,8 +91,14 @@ final class SpringTransactions {
             if (!isActive()) {
                 throw new IllegalStateException("No Spring-managed transaction with synchronization is active");
             }
-            TransactionSynchronizationManager.registerSynchronization(new ParticipantSynchronization(key, participant));
             TransactionSynchronizationManager.bindResource(key, participant);
+            try {
+                TransactionSynchronizationManager.registerSynchronization(
+                        new ParticipantSynchronization(key, participant));
+            } catch (RuntimeException e) {
+                TransactionSynchronizationManager.unbindResourceIfPossible(key);
+                throw e;
+            }
         }
     }
 
