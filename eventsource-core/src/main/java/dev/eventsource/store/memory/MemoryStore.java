@@ -88,32 +88,40 @@ public final class MemoryStore implements Store {
         if (records.isEmpty()) {
             return true;
         }
+        if (transactions == TransactionContext.NONE) {
+            // No transaction can ever hold the append lock, so the write lock alone serialises appends.
+            return saveNow(aggregateId, records);
+        }
         if (transactions.isActive()) {
             return saveInTransaction(aggregateId, records);
         }
         acquireAppendLock(aggregateId);
         try {
-            lock.writeLock().lock();
-            try {
-                List<Record> history = aggregates.get(aggregateId);
-                if (!continues(aggregateId, history == null ? List.of() : history, records)) {
-                    return false;
-                }
-                if (history == null) {
-                    history = new ArrayList<>();
-                    aggregates.put(aggregateId, history);
-                }
-                for (Record record : records) {
-                    Record stored = copyOf(record, stream.size() + 1L);
-                    history.add(stored);
-                    stream.add(stored);
-                }
-                return true;
-            } finally {
-                lock.writeLock().unlock();
-            }
+            return saveNow(aggregateId, records);
         } finally {
             releaseAppendLock();
+        }
+    }
+
+    private boolean saveNow(String aggregateId, List<Record> records) {
+        lock.writeLock().lock();
+        try {
+            List<Record> history = aggregates.get(aggregateId);
+            if (!continues(aggregateId, history == null ? List.of() : history, records)) {
+                return false;
+            }
+            if (history == null) {
+                history = new ArrayList<>();
+                aggregates.put(aggregateId, history);
+            }
+            for (Record record : records) {
+                Record stored = copyOf(record, stream.size() + 1L);
+                history.add(stored);
+                stream.add(stored);
+            }
+            return true;
+        } finally {
+            lock.writeLock().unlock();
         }
     }
 
