@@ -8,6 +8,7 @@ import dev.eventsource.Store;
 import dev.eventsource.autoconfigure.app.Account;
 import dev.eventsource.store.memory.MemoryStore;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -65,6 +67,11 @@ class MemoryStoreTransactionTests {
     PlatformTransactionManager transactionManager;
 
     private final ExecutorService other = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void stopThreads() {
+        this.other.shutdownNow();
+    }
 
     @AfterAll
     static void printFigures() {
@@ -207,7 +214,7 @@ class MemoryStoreTransactionTests {
     private String elsewhereQuietly(Callable<?> work) {
         try {
             return String.valueOf(elsewhere(work));
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             if (e.getCause() instanceof AggregateNotFoundException) {
                 return "not found";
             }
