@@ -12,6 +12,7 @@ import javax.sql.DataSource;
 
 /**
  * The in-memory {@link Store}, when no other store was configured; processed after {@link JdbcStoreConfiguration}.
+ * Its appends join the caller's Spring-managed transaction: visible at commit, gone after a rollback.
  */
 @Configuration(proxyBeanMethods = false)
 class MemoryStoreConfiguration {
@@ -25,6 +26,6 @@ class MemoryStoreConfiguration {
                     ? "the application context has no single DataSource"
                     : "spring-jdbc (org.springframework:spring-jdbc) is not on the classpath");
         }
-        return new MemoryStore();
+        return new MemoryStore(SpringTransactions.memoryStoreContext());
     }
 }

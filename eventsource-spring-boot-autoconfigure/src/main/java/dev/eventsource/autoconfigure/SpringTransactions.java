@@ -1,5 +1,7 @@
 package dev.eventsource.autoconfigure;
 
+import dev.eventsource.store.memory.TransactionContext;
+import org.springframework.core.Ordered;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.util.ClassUtils;
@@ -32,6 +34,15 @@ final class SpringTransactions {
         return AVAILABLE && Synchronizations.afterCommit(action);
     }
 
+    /**
+     * The transactions of a {@link dev.eventsource.store.memory.MemoryStore} in a Spring application.
+     *
+     * @return a context on Spring's transaction synchronization, or {@link TransactionContext#NONE} without spring-tx
+     */
+    static TransactionContext memoryStoreContext() {
+        return AVAILABLE ? new SynchronizationContext() : TransactionContext.NONE;
+    }
+
     /** Kept apart so that {@link SpringTransactions} loads without spring-tx. */
     private static final class Synchronizations {
 
@@ -51,6 +62,74 @@ final class SpringTransactions {
                 }
             });
             return true;
+        }
+    }
+
+    /**
+     * A {@link TransactionContext} on {@link TransactionSynchronizationManager}: a participant is bound as a
+     * transaction resource and called back by a synchronization, which unbinds it while its transaction is
+     * suspended (an inner {@code REQUIRES_NEW} or {@code NOT_SUPPORTED} method does not see it) and at completion.
+     * Without active synchronization (a transaction manager set to never synchronize) there is no transaction to
+     * join, and appends are stored at once.
+     */
+    private static final class SynchronizationContext implements TransactionContext {
+
+        @Override
+        public boolean isActive() {
+            return TransactionSynchronizationManager.isSynchronizationActive()
+                    && TransactionSynchronizationManager.isActualTransactionActive();
+        }
+
+        @Override
+        public Participant participant(Object key) {
+            return isActive() && TransactionSynchronizationManager.getResource(key) instanceof Participant participant
+                    ? participant : null;
+        }
+
+        @Override
+        public void register(Object key, Participant participant) {
+            if (!isActive()) {
+                throw new IllegalStateException("No Spring-managed transaction with synchronization is active");
+            }
+            TransactionSynchronizationManager.bindResource(key, participant);
+            try {
+                TransactionSynchronizationManager.registerSynchronization(
+                        new ParticipantSynchronization(key, participant));
+            } catch (RuntimeException e) {
+                TransactionSynchronizationManager.unbindResourceIfPossible(key);
+                throw e;
+            }
+        }
+    }
+
+    /** Calls a participant back; ordered first, so that the store publishes before observers run after commit. */
+    private record ParticipantSynchronization(Object key, TransactionContext.Participant participant)
+            implements TransactionSynchronization {
+
+        @Override
+        public int getOrder() {
+            return Ordered.HIGHEST_PRECEDENCE;
+        }
+
+        @Override
+        public void suspend() {
+            TransactionSynchronizationManager.unbindResourceIfPossible(this.key);
+        }
+
+        @Override
+        public void resume() {
+            TransactionSynchronizationManager.bindResource(this.key, this.participant);
+        }
+
+        @Override
+        public void afterCommit() {
+            this.participant.afterCommit();
+        }
+
+        @Override
+        public void afterCompletion(int status) {
+            TransactionSynchronizationManager.unbindResourceIfPossible(this.key);
+            this.participant.afterCompletion(status == STATUS_COMMITTED);
         }
     }
 }

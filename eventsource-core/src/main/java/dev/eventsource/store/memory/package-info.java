@@ -1,4 +1,5 @@
 /**
- * An in-memory {@link dev.eventsource.Store} for tests and prototypes: the seed's {@code store/memory}.
+ * An in-memory {@link dev.eventsource.Store} for tests and prototypes: the seed's {@code store/memory}, which can
+ * join the caller's transactions through a {@link dev.eventsource.store.memory.TransactionContext}.
  */
 package dev.eventsource.store.memory;
