@@ -204,6 +204,33 @@ abstract class SampleApiTests {
     }
 
     @Test
+    void refusesAnUnanswerableAcceptOrContentTypeBeforeTheCommandRuns() {
+        String id = createPerson("Ada", "ada@example.com");
+        int before = storedEvents();
+
+        Http.Response xml = this.http.post("/accounts", "{\"owner\":\"Ada\"}", "Accept", "application/xml");
+        assertThat(xml.status()).isEqualTo(406);
+        assertThat(xml.header("ETag")).isNull();
+        assertThat(xml.header("Location")).isNull();
+        assertThat(this.http.put("/people/" + id + "/name", "{\"name\":\"Eve\"}", "Accept", "text/html").status())
+            .isEqualTo(406);
+        assertThat(this.http.post("/people", "name=Eve", "Content-Type", "application/x-www-form-urlencoded").status())
+            .isEqualTo(415);
+        assertThat(storedEvents()).isEqualTo(before);
+        assertThat(this.http.get("/people/" + id).json().get("name").asString()).isEqualTo("Ada");
+    }
+
+    @Test
+    void everyAnswerCarriesTheProtectiveHeaders() {
+        for (Http.Response response : List.of(this.http.get("/people"), this.http.get("/people/nobody"),
+                this.http.post("/people", "{"))) {
+            assertThat(response.header("X-Content-Type-Options")).isEqualTo("nosniff");
+            assertThat(response.header("X-Frame-Options")).isEqualTo("DENY");
+            assertThat(response.header("Cache-Control")).isEqualTo("no-store");
+        }
+    }
+
+    @Test
     void retriedRequestsWithAnIdempotencyKeyAreAnsweredOnceAndStoreNothingNew() {
         String key = UUID.randomUUID().toString();
         Http.Response created = this.http.post("/people", "{\"name\":\"Ada\",\"email\":\"ada@example.com\"}",

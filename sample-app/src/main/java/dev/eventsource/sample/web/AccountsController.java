@@ -5,6 +5,7 @@ import dev.eventsource.sample.account.AccountService;
 import dev.eventsource.sample.idempotency.IdempotencyKey;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -20,7 +21,7 @@ import java.util.List;
 
 /** {@code /accounts}: open an account, deposit, withdraw (never below zero), read it and its history. */
 @RestController
-@RequestMapping("/accounts")
+@RequestMapping(path = "/accounts", produces = MediaType.APPLICATION_JSON_VALUE)
 class AccountsController {
 
     private final AccountService accounts;
@@ -32,7 +33,7 @@ class AccountsController {
         this.mapper = mapper;
     }
 
-    @PostMapping
+    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<AccountView> open(@Valid @RequestBody AccountRequests.Open request,
             @RequestHeader(name = IdempotencyKey.HEADER, required = false) String key, HttpServletRequest http) {
         Account account = this.accounts.open(request.owner(), Keys.of(key, http, request, this.mapper));
@@ -46,13 +47,13 @@ class AccountsController {
         return ok(this.accounts.get(id));
     }
 
-    @PostMapping("/{id}/deposits")
+    @PostMapping(path = "/{id}/deposits", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<AccountView> deposit(@PathVariable String id, @Valid @RequestBody AccountRequests.Amount request,
             @RequestHeader(name = IdempotencyKey.HEADER, required = false) String key, HttpServletRequest http) {
         return ok(this.accounts.deposit(id, request.amount(), Keys.of(key, http, request, this.mapper)));
     }
 
-    @PostMapping("/{id}/withdrawals")
+    @PostMapping(path = "/{id}/withdrawals", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<AccountView> withdraw(@PathVariable String id, @Valid @RequestBody AccountRequests.Amount request,
             @RequestHeader(name = IdempotencyKey.HEADER, required = false) String key, HttpServletRequest http) {
         return ok(this.accounts.withdraw(id, request.amount(), Keys.of(key, http, request, this.mapper)));

@@ -6,6 +6,7 @@ import dev.eventsource.sample.idempotency.IdempotencyKey;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import dev.eventsource.sample.person.PeopleDirectory;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -23,7 +24,7 @@ import java.util.List;
 
 /** {@code /people}: list everyone (eventually consistent), create a person, read them, rename them, change their email, read their history. */
 @RestController
-@RequestMapping("/people")
+@RequestMapping(path = "/people", produces = MediaType.APPLICATION_JSON_VALUE)
 class PeopleController {
 
     private final PersonService people;
@@ -49,7 +50,7 @@ class PeopleController {
             .toList();
     }
 
-    @PostMapping
+    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<PersonView> create(@Valid @RequestBody PersonRequests.Create request,
             @RequestHeader(name = IdempotencyKey.HEADER, required = false) String key, HttpServletRequest http) {
         Person person = this.people.create(request.name(), request.email(), Keys.of(key, http, request, this.mapper));
@@ -63,7 +64,7 @@ class PeopleController {
         return ok(this.people.get(id));
     }
 
-    @PutMapping("/{id}/name")
+    @PutMapping(path = "/{id}/name", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<PersonView> rename(@PathVariable String id, @Valid @RequestBody PersonRequests.Rename request,
             @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
             @RequestHeader(name = IdempotencyKey.HEADER, required = false) String key, HttpServletRequest http) {
@@ -71,7 +72,7 @@ class PeopleController {
                 Keys.of(key, http, request, this.mapper)));
     }
 
-    @PutMapping("/{id}/email")
+    @PutMapping(path = "/{id}/email", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<PersonView> changeEmail(@PathVariable String id,
             @Valid @RequestBody PersonRequests.ChangeEmail request,
             @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
