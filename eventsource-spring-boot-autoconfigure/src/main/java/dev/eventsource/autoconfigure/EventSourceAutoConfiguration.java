@@ -9,6 +9,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.sql.init.dependency.DatabaseInitializationDependencyConfigurer;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
@@ -31,8 +32,9 @@ import org.springframework.core.io.ResourceLoader;
         "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration" })
 @ConditionalOnClass(Repository.class)
 @EnableConfigurationProperties(EventSourceProperties.class)
-@Import({ SerializerConfiguration.class, JdbcStoreConfiguration.class, MemoryStoreConfiguration.class,
-        MetricsConfiguration.class, SubscriptionConfiguration.class })
+@Import({ DatabaseInitializationDependencyConfigurer.class, SerializerConfiguration.class,
+        JdbcStoreConfiguration.class, MemoryStoreConfiguration.class, MetricsConfiguration.class,
+        SubscriptionConfiguration.class })
 public final class EventSourceAutoConfiguration {
 
     EventSourceAutoConfiguration() {

@@ -3,6 +3,8 @@ package dev.eventsource.autoconfigure;
 import dev.eventsource.Store;
 import dev.eventsource.autoconfigure.EventSourceProperties.StoreType;
 import dev.eventsource.store.memory.MemoryStore;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
@@ -16,6 +18,8 @@ import javax.sql.DataSource;
 @Configuration(proxyBeanMethods = false)
 class MemoryStoreConfiguration {
 
+    private static final Log LOG = LogFactory.getLog(MemoryStoreConfiguration.class);
+
     @Bean
     @ConditionalOnMissingBean
     Store eventSourceStore(EventSourceProperties properties, ObjectProvider<DataSource> dataSources) {
@@ -25,6 +29,9 @@ class MemoryStoreConfiguration {
                     ? "the application context has no single DataSource"
                     : "spring-jdbc (org.springframework:spring-jdbc) is not on the classpath");
         }
+        LOG.info("Event store: in memory, events are lost when the application stops ("
+                + ((properties.getStore().getType() == StoreType.MEMORY) ? "eventsource.store.type=memory"
+                        : "no DataSource, or no spring-jdbc") + ")");
         return new MemoryStore();
     }
 }
