@@ -51,8 +51,8 @@ class JdbcStoreConfiguration {
         DataSource transactional = (dataSource instanceof TransactionAwareDataSourceProxy) ? dataSource
                 : new TransactionAwareDataSourceProxy(dataSource);
         JdbcStore store = builder(transactional, serializer, properties.getJdbc()).build();
-        // This bean waits for schema initialization, Flyway and Liquibase (JdbcStoreDependsOnDatabase...Detector),
-        // so the tables are checked once they are as complete as start-up will make them.
+        // This bean waits for schema initialization, Flyway and Liquibase (see
+        // JdbcStoreDependsOnDatabaseInitializationDetector), so the tables are checked as start-up leaves them.
         JdbcSchemaCheck check = store.verifySchema(false);
         if (!check.isComplete()) {
             throw new IncompleteSchemaException(check, properties.getJdbc().getInitializeSchema());
