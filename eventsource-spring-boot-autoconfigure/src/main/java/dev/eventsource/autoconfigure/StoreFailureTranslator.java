@@ -46,9 +46,10 @@ import java.util.Set;
  * {@link JdbcStoreException} itself, except in one case: when the driver's exception carries an
  * {@link IOException} (a lost connection surfaces as an {@code EOFException} or a {@code SocketException} "Connection
  * reset by peer" or "Broken pipe"). Web frameworks take exactly those, found anywhere in the causes, for a client that
- * hung up: Spring's {@code DisconnectedClientHelper} matches them by class name and message (it stops at a
- * {@code DataAccessException} since Spring Framework 7, but an {@code @ExceptionHandler(IOException.class)} still
- * matches a cause), and the request then ends with an empty 200 although nothing was stored. In that case the cause
+ * hung up, and the request then ends with an empty 200 although nothing was stored: Spring's
+ * {@code DisconnectedClientHelper} matches them by simple class name along the causes and by the message of the
+ * root cause (in Spring Framework 7.0.8 it stops at a {@code DataAccessException}, but earlier versions did not, and
+ * an {@code @ExceptionHandler(IOException.class)} still matches a cause of it). In that case the cause
  * is a copy of the store's exception, with its message and stack trace but without causes, and the store's original
  * exception, with the driver's exception and the I/O error, is attached to that copy as suppressed: it is printed
  * with every stack trace and reachable through {@link Throwable#getSuppressed()}, but no walk along the causes finds

@@ -5,7 +5,7 @@ import org.springframework.dao.UncategorizedDataAccessException;
 /**
  * A store failure that fits none of Spring's more specific data access exceptions; its cause is the store's
  * exception (such as {@link dev.eventsource.store.jdbc.JdbcStoreException}). See
- * {@link EventSourceAutoConfiguration} for how failures are translated.
+ * {@link EventSourceAutoConfiguration} for the translation of store failures.
  */
 public class UncategorizedStoreException extends UncategorizedDataAccessException {
 
