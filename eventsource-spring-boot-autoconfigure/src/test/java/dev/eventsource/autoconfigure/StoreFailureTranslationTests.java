@@ -36,6 +36,7 @@ import org.springframework.web.util.DisconnectedClientHelper;
 import javax.sql.DataSource;
 import java.io.EOFException;
 import java.io.IOException;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.UUID;
@@ -144,6 +145,20 @@ class StoreFailureTranslationTests {
                     .withCauseInstanceOf(JdbcStoreException.class)
                     .withMessageContaining("SQLState 42S02");
             });
+        }
+
+        @Test
+        void connectionPoolTimeoutIsTransient() {
+            this.withH2.withPropertyValues("spring.datasource.hikari.maximum-pool-size=1",
+                    "spring.datasource.hikari.connection-timeout=250").run((context) -> {
+                        // Another user holds the pool's only connection.
+                        try (Connection held = context.getBean(DataSource.class).getConnection()) {
+                            assertThatExceptionOfType(TransientDataAccessResourceException.class)
+                                .isThrownBy(() -> gates(context).load("g-1"))
+                                .withCauseInstanceOf(JdbcStoreException.class)
+                                .withMessageContaining("Connection is not available, request timed out");
+                        }
+                    });
         }
 
         @Test
