@@ -29,9 +29,10 @@ class MemoryStoreConfiguration {
                     ? "the application context has no single DataSource"
                     : "spring-jdbc (org.springframework:spring-jdbc) is not on the classpath");
         }
-        LOG.info("Event store: in memory, events are lost when the application stops ("
-                + ((properties.getStore().getType() == StoreType.MEMORY) ? "eventsource.store.type=memory"
-                        : "no DataSource, or no spring-jdbc") + ")");
+        String reason = (properties.getStore().getType() == StoreType.MEMORY) ? "eventsource.store.type=memory"
+                : (dataSources.stream().findAny().isEmpty()) ? "the application context has no DataSource"
+                        : "spring-jdbc is not on the classpath";
+        LOG.info("Event store: in memory, events are lost when the application stops (" + reason + ")");
         return new MemoryStore();
     }
 }

@@ -155,7 +155,8 @@ class StartUpChecksTests {
         @Test
         void logsTheMemoryStore(CapturedOutput output) {
             StartUpChecksTests.this.contextRunner.run((context) -> assertThat(output.getAll())
-                .contains("Event store: in memory, events are lost when the application stops"));
+                .contains("Event store: in memory, events are lost when the application stops (the application "
+                        + "context has no DataSource)"));
         }
     }
 
