@@ -9,6 +9,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.sql.init.dependency.DatabaseInitializationDependencyConfigurer;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
@@ -21,6 +22,15 @@ import org.springframework.core.io.ResourceLoader;
  * aggregate found in the application's packages (customized by {@link RepositoryCustomizer} beans), the
  * application's projections ({@link EventSourceProjections}) and Micrometer metrics. Each bean backs off when the application
  * defines its own.
+ *
+ * <p>The repositories see the store through a translation of its failures: a
+ * {@link dev.eventsource.store.jdbc.JdbcStoreException} reaches their callers as Spring's
+ * {@code org.springframework.dao.DataAccessException} of the matching kind (transient for a lost connection or a
+ * pool timeout, {@code QueryTimeoutException}, {@code PessimisticLockingFailureException}, ..., else
+ * {@link UncategorizedStoreException}), with the store's exception as its cause; the library's own exceptions pass
+ * unchanged. With the JDBC store, start-up fails with {@link IncompleteSchemaException} when its tables are missing
+ * or of an older layout, and with {@link NoUniqueDataSourceException} when several DataSources leave the choice
+ * open (see {@link EventSourceDataSource}).
  */
 @AutoConfiguration(afterName = {
         "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
@@ -31,8 +41,9 @@ import org.springframework.core.io.ResourceLoader;
         "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration" })
 @ConditionalOnClass(Repository.class)
 @EnableConfigurationProperties(EventSourceProperties.class)
-@Import({ SerializerConfiguration.class, JdbcStoreConfiguration.class, MemoryStoreConfiguration.class,
-        MetricsConfiguration.class, SubscriptionConfiguration.class })
+@Import({ DatabaseInitializationDependencyConfigurer.class, SerializerConfiguration.class,
+        JdbcStoreConfiguration.class, MemoryStoreConfiguration.class, MetricsConfiguration.class,
+        SubscriptionConfiguration.class })
 public final class EventSourceAutoConfiguration {
 
     EventSourceAutoConfiguration() {

@@ -87,7 +87,8 @@ public class EventSourceProperties {
     public static class Store {
 
         /**
-         * Store to use: auto picks JDBC when the context has a single DataSource, in-memory otherwise.
+         * Store to use: auto picks JDBC when the context has a DataSource (with several, the @EventSourceDataSource
+         * or the primary one), in-memory otherwise.
          */
         private StoreType type = StoreType.AUTO;
 
@@ -381,7 +382,7 @@ public class EventSourceProperties {
     /** Which store {@link EventSourceAutoConfiguration} creates. */
     public enum StoreType {
 
-        /** JDBC when the context has a single DataSource, in-memory otherwise. */
+        /** JDBC when the context has a DataSource, in-memory otherwise. */
         AUTO,
 
         /** The in-memory store: events are lost when the application stops. */

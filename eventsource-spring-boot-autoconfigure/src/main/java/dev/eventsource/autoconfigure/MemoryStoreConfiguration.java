@@ -3,6 +3,8 @@ package dev.eventsource.autoconfigure;
 import dev.eventsource.Store;
 import dev.eventsource.autoconfigure.EventSourceProperties.StoreType;
 import dev.eventsource.store.memory.MemoryStore;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
@@ -17,6 +19,8 @@ import javax.sql.DataSource;
 @Configuration(proxyBeanMethods = false)
 class MemoryStoreConfiguration {
 
+    private static final Log LOG = LogFactory.getLog(MemoryStoreConfiguration.class);
+
     @Bean
     @ConditionalOnMissingBean
     Store eventSourceStore(EventSourceProperties properties, ObjectProvider<DataSource> dataSources) {
@@ -26,6 +30,10 @@ class MemoryStoreConfiguration {
                     ? "the application context has no single DataSource"
                     : "spring-jdbc (org.springframework:spring-jdbc) is not on the classpath");
         }
+        String reason = (properties.getStore().getType() == StoreType.MEMORY) ? "eventsource.store.type=memory"
+                : (dataSources.stream().findAny().isEmpty()) ? "the application context has no DataSource"
+                        : "spring-jdbc is not on the classpath";
+        LOG.info("Event store: in memory, events are lost when the application stops (" + reason + ")");
         return new MemoryStore(SpringTransactions.memoryStoreContext());
     }
 }

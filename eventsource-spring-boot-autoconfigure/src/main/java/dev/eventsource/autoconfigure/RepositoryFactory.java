@@ -7,12 +7,18 @@ import dev.eventsource.RepositoryMetrics;
 import dev.eventsource.Serializer;
 import dev.eventsource.Store;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.util.ClassUtils;
 
 /**
  * Builds the repositories of the scanned aggregates, all on the context's store, serializer and metrics, and all
- * notifying the context's observers, then customized by the context's {@link RepositoryCustomizer} beans.
+ * notifying the context's observers, then customized by the context's {@link RepositoryCustomizer} beans. With
+ * spring-tx on the classpath the store is seen through {@link DataAccessTranslatingStore}, so that store failures
+ * reach the repositories' callers as Spring's {@code DataAccessException}.
  */
 final class RepositoryFactory {
+
+    private static final boolean DATA_ACCESS_EXCEPTIONS = ClassUtils.isPresent(
+            "org.springframework.dao.DataAccessException", RepositoryFactory.class.getClassLoader());
 
     private final Store store;
 
@@ -28,7 +34,7 @@ final class RepositoryFactory {
 
     RepositoryFactory(Store store, Serializer serializer, RepositoryMetrics metrics, Observer observer, int maxRetries,
             ObjectProvider<RepositoryCustomizer> customizers) {
-        this.store = store;
+        this.store = DATA_ACCESS_EXCEPTIONS ? DataAccessTranslatingStore.wrap(store) : store;
         this.serializer = serializer;
         this.metrics = metrics;
         this.observer = observer;

@@ -64,7 +64,7 @@ class EventSourceApplicationTests {
             assertThat(this.people.apply(new Person.Rename(person, "Ada Lovelace"))).isEqualTo(2);
             this.accounts.apply(new Account.Deposit(account, new BigDecimal("10.25")));
             this.accounts.apply(new Account.Deposit(account, new BigDecimal("4.75")));
-            assertThat(this.people.store()).isInstanceOf(JdbcStore.class);
+            assertThat(((DataAccessTranslatingStore) this.people.store()).delegate()).isInstanceOf(JdbcStore.class);
             assertThat(this.people.load(person).name()).isEqualTo("Ada Lovelace");
             assertThat(this.people.load(person).version()).isEqualTo(2);
             assertThat(this.accounts.load(account).balance()).isEqualByComparingTo("15.00");

@@ -202,6 +202,18 @@ public final class JdbcStore implements Store {
         }
     }
 
+    /**
+     * Checks that the tables this store uses exist with the columns it needs, with one cheap query per table; for
+     * a start-up check after the schema was created (by {@link #createSchema()}, a script or a migration tool).
+     *
+     * @param checkpoints whether to check the checkpoints table of {@link #checkpointStore()} too
+     * @return what is missing, if anything
+     * @throws JdbcStoreException when the database cannot be reached or refuses the check for another reason
+     */
+    public JdbcSchemaCheck verifySchema(boolean checkpoints) {
+        return JdbcSchemaCheck.run(dataSource, table, dialect, checkpoints);
+    }
+
     @Override
     public boolean save(String aggregateId, List<Record> records) {
         Batches.validate(aggregateId, records);

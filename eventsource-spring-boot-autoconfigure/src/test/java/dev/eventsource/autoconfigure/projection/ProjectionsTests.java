@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.ResolvableType;
@@ -58,6 +59,7 @@ class ProjectionsTests {
                 "eventsource.subscriptions.person-names.poll-interval=20ms", "spring.main.banner-mode=off"));
         all.addAll(List.of(properties));
         ConfigurableApplicationContext context = new SpringApplicationBuilder(ProjectionApplication.class)
+            .web(WebApplicationType.NONE)
             .properties(all.toArray(String[]::new))
             .run();
         this.contexts.add(context);

@@ -17,6 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -56,6 +58,11 @@ class SchemaMigrationTests {
                     + "('p-1', 1, 'Registered', CURRENT_TIMESTAMP, " + json("{\"aggregateId\":\"p-1\",\"version\":1,"
                     + "\"at\":\"2025-01-01T00:00:00Z\",\"name\":\"Ada\"}") + ", " + json("{}") + ")");
 
+            JdbcStore before = JdbcStore.builder(database.pooled()).tableName(table).build();
+            JdbcSchemaCheck check = before.verifySchema(false);
+            assertThat(check.missingColumns()).isEqualTo(Map.of(table, List.of("aggregate_type", "command_id")));
+            assertThat(check.migrationScript()).isEqualTo("dev/eventsource/store/jdbc/migrate-v2-" + platform + ".sql");
+
             String migration = resource("migrate-v2-" + platform + ".sql");
             run(migration);
             if (dialect != JdbcDialect.MYSQL || platform.equals("mariadb")) {
@@ -63,6 +70,7 @@ class SchemaMigrationTests {
             }
             JdbcStore store = JdbcStore.builder(database.pooled()).tableName(table).build();
             store.createSchema(); // the v2 layout is complete: nothing to create, nothing fails
+            assertThat(store.verifySchema(false).isComplete()).isTrue();
 
             assertThat(store.load("p-1")).singleElement().extracting(Record::aggregateType).isNull();
             Repository<Person> people = Repository.builder(Person.class).store(store).build();

@@ -1,0 +1,79 @@
+package dev.eventsource.autoconfigure;
+
+import dev.eventsource.History;
+import dev.eventsource.Record;
+import dev.eventsource.Store;
+import dev.eventsource.store.jdbc.JdbcStoreException;
+
+import java.util.List;
+
+/**
+ * The store as the auto-configured repositories see it: every call goes to the context's {@link Store} bean (the
+ * JDBC store, the memory store or the application's own), and a store failure, a {@link JdbcStoreException}, comes
+ * out as Spring's {@link org.springframework.dao.DataAccessException} of the matching kind (see
+ * {@link StoreFailureTranslator}). The library's own outcomes (concurrency conflicts, not found, invalid arguments)
+ * pass unchanged. Subscriptions and the application's direct use of the {@code Store} bean are not translated.
+ */
+final class DataAccessTranslatingStore implements Store {
+
+    private final Store delegate;
+
+    private DataAccessTranslatingStore(Store delegate) {
+        this.delegate = delegate;
+    }
+
+    /** Wraps a store; its signature names no spring-tx type, so that callers load without spring-tx. */
+    static Store wrap(Store store) {
+        return (store instanceof DataAccessTranslatingStore) ? store : new DataAccessTranslatingStore(store);
+    }
+
+    /** @return the store failures are translated from */
+    Store delegate() {
+        return this.delegate;
+    }
+
+    @Override
+    public boolean save(String aggregateId, List<Record> records) {
+        try {
+            return this.delegate.save(aggregateId, records);
+        }
+        catch (JdbcStoreException ex) {
+            throw StoreFailureTranslator.translate(ex);
+        }
+    }
+
+    @Override
+    public History load(String aggregateId, long fromVersion, long toVersion) {
+        try {
+            return this.delegate.load(aggregateId, fromVersion, toVersion);
+        }
+        catch (JdbcStoreException ex) {
+            throw StoreFailureTranslator.translate(ex);
+        }
+    }
+
+    @Override
+    public List<Record> readAll(long afterPosition, int limit) {
+        try {
+            return this.delegate.readAll(afterPosition, limit);
+        }
+        catch (JdbcStoreException ex) {
+            throw StoreFailureTranslator.translate(ex);
+        }
+    }
+
+    @Override
+    public long lastPosition() {
+        try {
+            return this.delegate.lastPosition();
+        }
+        catch (JdbcStoreException ex) {
+            throw StoreFailureTranslator.translate(ex);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return this.delegate.toString();
+    }
+}

@@ -1,0 +1,400 @@
+package dev.eventsource.autoconfigure;
+
+import dev.eventsource.Repository;
+import dev.eventsource.Store;
+import dev.eventsource.annotation.EventHandler;
+import dev.eventsource.annotation.Projection;
+import dev.eventsource.autoconfigure.app.Person;
+import dev.eventsource.store.jdbc.JdbcCheckpointStore;
+import dev.eventsource.store.jdbc.JdbcStore;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
+import org.springframework.core.ResolvableType;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Start-up checks of the JDBC store: missing tables, tables of an older layout, several DataSources, and the log
+ * line naming the chosen store; on H2 and on embedded PostgreSQL.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class StartUpChecksTests {
+
+    private static final String OLD_EVENTS_TABLE = """
+            CREATE TABLE eventsource_events (
+                position BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                aggregate_id VARCHAR(255) NOT NULL,
+                version BIGINT NOT NULL,
+                type VARCHAR(255) NOT NULL,
+                occurred_at TIMESTAMP WITH TIME ZONE NOT NULL,
+                payload VARCHAR(4000) NOT NULL)""";
+
+    private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(EventSourceAutoConfiguration.class, JacksonAutoConfiguration.class))
+        .withPropertyValues("eventsource.scan.base-packages=dev.eventsource.autoconfigure.app");
+
+    @Nested
+    class OnH2 {
+
+        private final String url = "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+
+        private final ApplicationContextRunner withH2 = StartUpChecksTests.this.contextRunner
+            .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class))
+            .withPropertyValues("spring.datasource.url=" + this.url);
+
+        @Test
+        void failsWithAnalysisWhenEventsTableIsMissing() {
+            this.withH2.withPropertyValues("eventsource.jdbc.initialize-schema=never").run((context) -> {
+                assertThat(context).hasFailed();
+                assertThat(context.getStartupFailure()).hasRootCauseInstanceOf(IncompleteSchemaException.class);
+                assertThat(FailureAnalysisAssert.analyze(context.getStartupFailure()))
+                    .contains("tables eventsource_events, eventsource_events_lock do not exist in the h2 database")
+                    .contains("eventsource.jdbc.initialize-schema is 'never'")
+                    .contains("Set eventsource.jdbc.initialize-schema=always")
+                    .contains("dev/eventsource/store/jdbc/schema-h2.sql from the eventsource-core jar")
+                    .doesNotContain("migrate-v2");
+            });
+        }
+
+        @Test
+        void failsWithAnalysisNamingMissingColumnsOfAnOlderTable() throws SQLException {
+            execute(h2(this.url), OLD_EVENTS_TABLE);
+            // The default (embedded) creates what is missing but alters no existing table.
+            this.withH2.run((context) -> {
+                assertThat(context).hasFailed();
+                assertThat(FailureAnalysisAssert.analyze(context.getStartupFailure()))
+                    .contains("table eventsource_events lacks column metadata in the h2 database")
+                    .contains("created by an earlier version of eventsource: apply "
+                            + "dev/eventsource/store/jdbc/migrate-v2-h2.sql from the eventsource-core jar")
+                    .doesNotContain("does not exist");
+            });
+        }
+
+        @Test
+        void failsWithAnalysisWhenLockTableIsMissing() throws SQLException {
+            execute(h2(this.url), OLD_EVENTS_TABLE.replace("payload VARCHAR(4000) NOT NULL",
+                    "payload JSON NOT NULL, metadata JSON NOT NULL"));
+            this.withH2.withPropertyValues("eventsource.jdbc.initialize-schema=never").run((context) -> {
+                assertThat(context).hasFailed();
+                assertThat(FailureAnalysisAssert.analyze(context.getStartupFailure()))
+                    .contains("table eventsource_events_lock does not exist")
+                    .doesNotContain("eventsource_events does not exist");
+            });
+        }
+
+        @Test
+        void failsWhenSubscriptionsNeedTheMissingCheckpointsTable() throws SQLException {
+            createTablesWithoutCheckpoints(h2(this.url));
+            this.withH2.withPropertyValues("eventsource.jdbc.initialize-schema=never")
+                .withBean(Names.class)
+                .run((context) -> {
+                    assertThat(context).hasFailed();
+                    assertThat(FailureAnalysisAssert.analyze(context.getStartupFailure()))
+                        .contains("table eventsource_events_checkpoints does not exist")
+                        .contains("schema-h2.sql");
+                });
+        }
+
+        @Test
+        void startsWithoutCheckpointsTableWhenNoSubscriptionNeedsIt() throws SQLException {
+            createTablesWithoutCheckpoints(h2(this.url));
+            this.withH2.withPropertyValues("eventsource.jdbc.initialize-schema=never").run((context) -> {
+                assertThat(context).hasNotFailed();
+                repository(context).apply(new Person.Register("p-1", "Ada"));
+            });
+        }
+
+        @Test
+        void acceptsSchemaQualifiedMixedCaseTableName() throws SQLException {
+            execute(h2(this.url), "CREATE SCHEMA App");
+            this.withH2.withPropertyValues("eventsource.jdbc.table-name=App.Events", "eventsource.jdbc.initialize-schema=always")
+                .withBean(Names.class)
+                .run((context) -> {
+                    assertThat(context).hasNotFailed();
+                    repository(context).apply(new Person.Register("p-1", "Ada"));
+                    assertThat(new JdbcTemplate(context.getBean(DataSource.class))
+                        .queryForObject("SELECT COUNT(*) FROM app.events", Integer.class)).isEqualTo(1);
+                });
+        }
+
+        @Test
+        void logsTheChosenStoreOnceWithoutTheUrl(CapturedOutput output) {
+            this.withH2.run((context) -> {
+                assertThat(context).hasNotFailed();
+                assertThat(output.getAll().split("Event store: JDBC, table eventsource_events on h2, json payloads",
+                        -1)).hasSize(2);
+                assertThat(output.getAll()).doesNotContain(this.url);
+            });
+        }
+
+        @Test
+        void logsTheMemoryStore(CapturedOutput output) {
+            StartUpChecksTests.this.contextRunner.run((context) -> assertThat(output.getAll())
+                .contains("Event store: in memory, events are lost when the application stops (the application "
+                        + "context has no DataSource)"));
+        }
+    }
+
+    @Nested
+    class WithSeveralDataSources {
+
+        @Test
+        void failsWithAnalysisWhenAutoAndNoneIsPrimaryOrQualified() {
+            StartUpChecksTests.this.contextRunner.withUserConfiguration(TwoDataSources.class).run((context) -> {
+                assertThat(context).hasFailed();
+                assertThat(context.getStartupFailure()).hasRootCauseInstanceOf(NoUniqueDataSourceException.class);
+                assertThat(FailureAnalysisAssert.analyze(context.getStartupFailure()))
+                    .contains("eventsource.store.type is 'auto' and the application context has 2 DataSource beans "
+                            + "(first, second), none of them @Primary or qualified @EventSourceDataSource")
+                    .contains("Mark the DataSource that holds the events @Primary, or annotate its @Bean method with "
+                            + "@dev.eventsource.autoconfigure.EventSourceDataSource")
+                    .contains("eventsource.store.type=memory");
+            });
+        }
+
+        @Test
+        void failsWithAnalysisWhenJdbcAndNoneIsPrimaryOrQualified() {
+            StartUpChecksTests.this.contextRunner.withUserConfiguration(TwoDataSources.class)
+                .withPropertyValues("eventsource.store.type=jdbc")
+                .run((context) -> assertThat(FailureAnalysisAssert.analyze(context.getStartupFailure()))
+                    .contains("eventsource.store.type is 'jdbc' and the application context has 2 DataSource beans"));
+        }
+
+        @Test
+        void usesThePrimaryDataSource() {
+            StartUpChecksTests.this.contextRunner.withUserConfiguration(TwoDataSources.class, PrimaryThird.class)
+                .run((context) -> {
+                    assertThat(context).getBean(Store.class).isInstanceOf(JdbcStore.class);
+                    repository(context).apply(new Person.Register("p-1", "Ada"));
+                    assertThat(count(context.getBean("third", DataSource.class), "eventsource_events")).isEqualTo(1);
+                });
+        }
+
+        @Test
+        void usesTheQualifiedDataSourceForStoreSchemaAndCheckpoints() {
+            StartUpChecksTests.this.contextRunner.withUserConfiguration(TwoDataSources.class, PrimaryThird.class,
+                    QualifiedEvents.class)
+                .run((context) -> {
+                    assertThat(context).hasNotFailed();
+                    repository(context).apply(new Person.Register("p-1", "Ada"));
+                    DataSource events = context.getBean("events", DataSource.class);
+                    assertThat(count(events, "eventsource_events")).isEqualTo(1);
+                    assertThat(context.getBean(JdbcCheckpointStore.class).position("never-ran")).isEmpty();
+                    assertThat(tableCount(events, "EVENTSOURCE_EVENTS_CHECKPOINTS")).isOne();
+                    assertThat(tableCount(context.getBean("third", DataSource.class), "EVENTSOURCE_EVENTS")).isZero();
+                });
+        }
+    }
+
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    class OnPostgreSql {
+
+        private final AtomicInteger databases = new AtomicInteger();
+
+        private EmbeddedPostgres postgres;
+
+        @BeforeAll
+        void start() throws IOException {
+            this.postgres = EmbeddedPostgres.start();
+        }
+
+        @AfterAll
+        void stop() throws IOException {
+            this.postgres.close();
+        }
+
+        /** @return a new, empty database of the server */
+        private DataSource newDatabase() throws SQLException {
+            String name = "startup_" + this.databases.incrementAndGet();
+            execute(postgres.getPostgresDatabase(), "CREATE DATABASE " + name);
+            return postgres.getDatabase("postgres", name);
+        }
+
+        @Test
+        void failsWithAnalysisWhenEventsTableIsMissingWithDefaultSettings() throws SQLException {
+            DataSource database = newDatabase();
+            StartUpChecksTests.this.contextRunner.withBean(DataSource.class, () -> database).run((context) -> {
+                assertThat(context).hasFailed();
+                assertThat(FailureAnalysisAssert.analyze(context.getStartupFailure()))
+                    .contains("table eventsource_events does not exist in the postgresql database "
+                            + "(eventsource.jdbc.initialize-schema is 'embedded', which creates tables in embedded "
+                            + "databases only)")
+                    .contains("Set eventsource.jdbc.initialize-schema=always")
+                    .contains("dev/eventsource/store/jdbc/schema-postgresql.sql from the eventsource-core jar");
+            });
+        }
+
+        @Test
+        void failsWithAnalysisNamingMissingColumnsOfAnOlderTable() throws SQLException {
+            DataSource database = newDatabase();
+            execute(database, OLD_EVENTS_TABLE.replace("VARCHAR(4000)", "JSONB"));
+            StartUpChecksTests.this.contextRunner.withBean(DataSource.class, () -> database)
+                .withPropertyValues("eventsource.jdbc.initialize-schema=always")
+                .run((context) -> {
+                    assertThat(context).hasFailed();
+                    assertThat(FailureAnalysisAssert.analyze(context.getStartupFailure()))
+                        .contains("table eventsource_events lacks column metadata in the postgresql database")
+                        .contains("dev/eventsource/store/jdbc/migrate-v2-postgresql.sql");
+                });
+        }
+
+        @Test
+        void failsWhenSubscriptionsNeedTheMissingCheckpointsTable() throws SQLException {
+            DataSource database = newDatabase();
+            execute(database, OLD_EVENTS_TABLE.replace("payload VARCHAR(4000) NOT NULL",
+                    "payload JSONB NOT NULL, metadata JSONB NOT NULL"));
+            StartUpChecksTests.this.contextRunner.withBean(DataSource.class, () -> database).withBean(Names.class)
+                .run((context) -> assertThat(FailureAnalysisAssert.analyze(context.getStartupFailure()))
+                    .contains("table eventsource_events_checkpoints does not exist in the postgresql database"));
+        }
+
+        @Test
+        void startsWhenTablesAreCreatedAtStartUp(CapturedOutput output) throws SQLException {
+            DataSource database = newDatabase();
+            StartUpChecksTests.this.contextRunner.withBean(DataSource.class, () -> database).withBean(Names.class)
+                .withPropertyValues("eventsource.jdbc.initialize-schema=always")
+                .run((context) -> {
+                    assertThat(context).hasNotFailed();
+                    repository(context).apply(new Person.Register("p-1", "Ada"));
+                    assertThat(output.getAll()).contains("Event store: JDBC, table eventsource_events on postgresql");
+                });
+        }
+
+        @Test
+        void acceptsSchemaQualifiedMixedCaseTableName() throws SQLException {
+            DataSource database = newDatabase();
+            execute(database, "CREATE SCHEMA app");
+            StartUpChecksTests.this.contextRunner.withBean(DataSource.class, () -> database).withBean(Names.class)
+                .withPropertyValues("eventsource.jdbc.table-name=App.Events", "eventsource.jdbc.initialize-schema=always")
+                .run((context) -> {
+                    assertThat(context).hasNotFailed();
+                    repository(context).apply(new Person.Register("p-1", "Ada"));
+                    assertThat(count(database, "app.events")).isEqualTo(1);
+                });
+        }
+
+        @Test
+        void failsWhenTheTableIsInAnotherSchemaThanConfigured() throws SQLException {
+            DataSource database = newDatabase();
+            execute(database, "CREATE SCHEMA app");
+            StartUpChecksTests.this.contextRunner.withBean(DataSource.class, () -> database)
+                .withPropertyValues("eventsource.jdbc.initialize-schema=always")
+                .run((first) -> assertThat(first).hasNotFailed());
+            StartUpChecksTests.this.contextRunner.withBean(DataSource.class, () -> database)
+                .withPropertyValues("eventsource.jdbc.table-name=app.eventsource_events")
+                .run((context) -> assertThat(FailureAnalysisAssert.analyze(context.getStartupFailure()))
+                    .contains("table app.eventsource_events does not exist"));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Repository<Person> repository(ApplicationContext context) {
+        return (Repository<Person>) context
+            .getBeanProvider(ResolvableType.forClassWithGenerics(Repository.class, Person.class))
+            .getObject();
+    }
+
+    private static DataSource h2(String url) {
+        JdbcDataSource dataSource = new JdbcDataSource();
+        dataSource.setURL(url);
+        dataSource.setUser("sa");
+        return dataSource;
+    }
+
+    private static void execute(DataSource dataSource, String... statements) throws SQLException {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            for (String sql : statements) {
+                statement.execute(sql);
+            }
+        }
+    }
+
+    private static void createTablesWithoutCheckpoints(DataSource dataSource) throws SQLException {
+        execute(dataSource, OLD_EVENTS_TABLE.replace("payload VARCHAR(4000) NOT NULL",
+                "payload JSON NOT NULL, metadata JSON NOT NULL"),
+                "CREATE TABLE eventsource_events_lock (id INT PRIMARY KEY)",
+                "INSERT INTO eventsource_events_lock (id) VALUES (1)");
+    }
+
+    private static int count(DataSource dataSource, String table) {
+        return new JdbcTemplate(dataSource).queryForObject("SELECT COUNT(*) FROM " + table, Integer.class);
+    }
+
+    private static int tableCount(DataSource dataSource, String table) {
+        return new JdbcTemplate(dataSource).queryForObject(
+                "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME = ?", Integer.class, table);
+    }
+
+    private static DataSource newH2() {
+        return h2("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+    }
+
+    /** A projection that runs as a subscription, so the checkpoints table is needed. */
+    @Projection("names")
+    static class Names {
+
+        @EventHandler
+        void on(Person.Registered event) {
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class TwoDataSources {
+
+        @Bean
+        DataSource first() {
+            return newH2();
+        }
+
+        @Bean
+        DataSource second() {
+            return newH2();
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class PrimaryThird {
+
+        @Bean
+        @Primary
+        DataSource third() {
+            return newH2();
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class QualifiedEvents {
+
+        @Bean
+        @EventSourceDataSource
+        DataSource events() {
+            return newH2();
+        }
+    }
+}
