@@ -48,6 +48,8 @@ class StartUpChecksTests {
     private static final String OLD_EVENTS_TABLE = """
             CREATE TABLE eventsource_events (
                 position BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                aggregate_type VARCHAR(255) NOT NULL,
+                command_id VARCHAR(255),
                 aggregate_id VARCHAR(255) NOT NULL,
                 version BIGINT NOT NULL,
                 type VARCHAR(255) NOT NULL,
