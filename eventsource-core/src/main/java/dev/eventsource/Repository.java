@@ -2,6 +2,7 @@ package dev.eventsource;
 
 import dev.eventsource.internal.AggregateModel;
 import dev.eventsource.internal.Batches;
+import dev.eventsource.internal.RecordValidator;
 import dev.eventsource.serializer.jackson.JacksonSerializer;
 import dev.eventsource.store.memory.MemoryStore;
 
@@ -163,6 +164,7 @@ public final class Repository<A extends Aggregate> {
             throw new IllegalArgumentException("Cannot apply a null command to " + type.getSimpleName());
         }
         Batches.requireAggregateId(command.aggregateId());
+        RecordValidator.checkAggregateId(command.aggregateId());
         long started = System.nanoTime();
         String outcome = RepositoryMetrics.OUTCOME_ERROR;
         Applied applied;
@@ -281,6 +283,7 @@ public final class Repository<A extends Aggregate> {
             Record record = serializer.marshal(event);
             records.add(meta.isEmpty() ? record : record.withMetadata(meta));
         }
+        RecordValidator.check(aggregateId, records, serializer.format());
         long started = System.nanoTime();
         boolean appended = store.save(aggregateId, records);
         metrics.saved(type, records.size(), System.nanoTime() - started);

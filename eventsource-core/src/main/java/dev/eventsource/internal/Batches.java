@@ -1,5 +1,6 @@
 package dev.eventsource.internal;
 
+import dev.eventsource.PayloadFormat;
 import dev.eventsource.Record;
 
 import java.util.List;
@@ -26,12 +27,26 @@ public final class Batches {
     }
 
     /**
-     * Checks a batch for {@link dev.eventsource.Store#save}: a non-blank id, no null record, every record of
-     * that aggregate, versions consecutive.
+     * Checks a batch for {@link dev.eventsource.Store#save} by a store that does not know its payloads' format; see
+     * {@link #validate(String, List, PayloadFormat)}.
      *
      * @throws IllegalArgumentException naming the first problem found
+     * @throws dev.eventsource.InvalidEventException when a record holds what no store can keep
      */
     public static void validate(String aggregateId, List<Record> records) {
+        validate(aggregateId, records, null);
+    }
+
+    /**
+     * Checks a batch for {@link dev.eventsource.Store#save}: a non-blank id, no null record, every record of
+     * that aggregate, versions consecutive; then the rules of {@link dev.eventsource.EventLimits}
+     * ({@link RecordValidator}), payloads included when their format is known.
+     *
+     * @param format the payloads' format, or {@code null} when the store does not know it
+     * @throws IllegalArgumentException naming the first problem found
+     * @throws dev.eventsource.InvalidEventException when a record holds what no store can keep
+     */
+    public static void validate(String aggregateId, List<Record> records, PayloadFormat format) {
         requireAggregateId(aggregateId);
         if (records == null) {
             throw new IllegalArgumentException("Records of aggregate '" + aggregateId + "' must not be null");
@@ -51,6 +66,9 @@ public final class Batches {
                         + "' must have consecutive versions, but version " + records.get(i - 1).version()
                         + " is followed by " + record.version() + "; nothing was stored");
             }
+        }
+        if (!records.isEmpty()) {
+            RecordValidator.check(aggregateId, records, format);
         }
     }
 
