@@ -42,8 +42,8 @@ public final class RecordValidator {
     public static void checkAggregateId(String aggregateId) {
         String problem = textProblem(aggregateId, EventLimits.MAX_ID_LENGTH);
         if (problem != null) {
-            throw new InvalidEventException("Aggregate id " + show(aggregateId) + " " + problem
-                    + "; no store can keep it. Nothing was stored");
+            throw new InvalidEventException("Aggregate id " + show(aggregateId) + " cannot be stored: it " + problem
+                    + ". Nothing was stored");
         }
     }
 
@@ -252,16 +252,39 @@ public final class RecordValidator {
                 }
             }
         } catch (JacksonException e) {
-            // Jackson refuses a lone surrogate in a property name, and raw NUL bytes; the context still says where.
-            return "a string in " + (parser == null ? "$" : path(parser.streamReadContext(), false))
-                    + " (near byte " + suspectOffset + ") is not valid Unicode text without NUL characters: "
-                    + e.getOriginalMessage();
+            // Jackson refuses a lone surrogate in a property name, and raw NUL bytes; its context still says where:
+            // a string value is decoded lazily, when its token is current, a name eagerly, before it becomes current.
+            String where;
+            if (parser == null) {
+                where = "a string in $";
+            } else if (parser.currentToken() == JsonToken.VALUE_STRING) {
+                where = "the string at " + path(parser.streamReadContext(), true);
+            } else if (parser.streamReadContext().inObject()) {
+                where = "a property name in " + path(parser.streamReadContext(), false);
+            } else {
+                where = "a string in " + path(parser.streamReadContext(), false);
+            }
+            return where + " contains " + describeSuspect(data, suspectOffset) + " (byte " + suspectOffset
+                    + " of the payload); remove or replace it";
         } finally {
             if (parser != null) {
                 parser.close();
             }
         }
         return "its JSON payload has a NUL character or a lone surrogate near byte " + suspectOffset;
+    }
+
+    /** @return what the scan found at an offset, for a message */
+    private static String describeSuspect(byte[] data, int offset) {
+        if (data[offset] == 0) {
+            return "a NUL byte, which is not JSON";
+        }
+        if (data[offset] != '\\') {
+            return "the UTF-8 bytes of a surrogate, which are not UTF-8";
+        }
+        int c = hex4(data, offset + 2);
+        return c == 0 ? "a NUL character (U+0000), which PostgreSQL cannot store"
+                : "a lone surrogate (" + hex((char) c) + "), which is not Unicode text and cannot be written as UTF-8";
     }
 
     /**

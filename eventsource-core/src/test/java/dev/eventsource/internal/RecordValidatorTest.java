@@ -126,7 +126,7 @@ class RecordValidatorTest {
         void loneSurrogateInKey() {
             assertThatThrownBy(() -> checkJson(moved("Ada", List.of(), Map.of("x\uDC00", "y"))))
                     .isInstanceOf(InvalidEventException.class)
-                    .hasMessageContaining("$.address.labels")
+                    .hasMessageContaining("a property name in $.address.labels contains a lone surrogate (U+DC00)")
                     .hasMessageContaining("'Moved' version 1 of aggregate 'p-1'");
         }
 
@@ -169,9 +169,11 @@ class RecordValidatorTest {
             byte[] surrogateBytes = {'{', '"', 's', '"', ':', '"', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"', '}'};
 
             assertThatThrownBy(() -> checkRecord(Record.of("p-1", 1, "Moved", AT, nulByte), PayloadFormat.JSON))
-                    .isInstanceOf(InvalidEventException.class).hasMessageContaining("aggregate 'p-1'");
+                    .isInstanceOf(InvalidEventException.class).hasMessageContaining("aggregate 'p-1'")
+                    .hasMessageContaining("$.s contains a NUL byte");
             assertThatThrownBy(() -> checkRecord(Record.of("p-1", 1, "Moved", AT, surrogateBytes), PayloadFormat.JSON))
-                    .isInstanceOf(InvalidEventException.class).hasMessageContaining("aggregate 'p-1'");
+                    .isInstanceOf(InvalidEventException.class).hasMessageContaining("aggregate 'p-1'")
+                    .hasMessageContaining("$.s contains");
         }
 
         @Test
