@@ -3,8 +3,8 @@ package dev.eventsource;
 /**
  * What an event may hold, the same on every store. The repository ({@link Repository#apply},
  * {@link Repository#save}) and every store's {@link Store#save} refuse anything else with an
- * {@link InvalidEventException} before the store is touched, so nothing of the batch is stored and the outcome
- * does not depend on the database.
+ * {@link UnstorableEventException} (an {@link InvalidEventException}) before the store is touched, so nothing of the
+ * batch is stored and the outcome does not depend on the database.
  *
  * <p><b>Refused characters.</b> No string may contain a NUL character (U+0000) or a lone surrogate (a UTF-16
  * high surrogate not followed by a low one, or a low one not preceded by a high one): not the aggregate id, not

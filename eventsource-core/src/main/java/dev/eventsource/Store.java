@@ -27,6 +27,8 @@ public interface Store {
      * @throws ConcurrencyConflictException when the first version is not the stored version plus one
      * @throws IllegalArgumentException when the id is blank, a record is null, belongs to another aggregate, or
      *     the versions are not consecutive
+     * @throws UnstorableEventException when a record holds what no store can keep ({@link EventLimits}); nothing
+     *     is stored
      */
     boolean save(String aggregateId, List<Record> records);
 

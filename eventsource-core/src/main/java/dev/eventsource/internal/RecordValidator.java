@@ -4,6 +4,7 @@ import dev.eventsource.EventLimits;
 import dev.eventsource.InvalidEventException;
 import dev.eventsource.PayloadFormat;
 import dev.eventsource.Record;
+import dev.eventsource.UnstorableEventException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -37,13 +38,13 @@ public final class RecordValidator {
      * lone surrogate.
      *
      * @param aggregateId a non-blank id
-     * @throws InvalidEventException naming the problem and its index
+     * @throws UnstorableEventException naming the problem and its index
      */
     public static void checkAggregateId(String aggregateId) {
         String problem = textProblem(aggregateId, EventLimits.MAX_ID_LENGTH);
         if (problem != null) {
-            throw new InvalidEventException("Aggregate id " + show(aggregateId) + " cannot be stored: it " + problem
-                    + ". Nothing was stored");
+            throw new UnstorableEventException("Aggregate id " + show(aggregateId) + " cannot be stored: it "
+                    + problem + ". Nothing was stored", aggregateId, null, 0, null);
         }
     }
 
@@ -55,7 +56,7 @@ public final class RecordValidator {
      * @param aggregateId the batch's aggregate
      * @param records records of that aggregate, none null
      * @param format the payloads' format, or {@code null} when unknown (the payloads are then only measured)
-     * @throws InvalidEventException naming the aggregate, the event type and version, and the field
+     * @throws UnstorableEventException naming the aggregate, the event type and version, and the field
      */
     public static void check(String aggregateId, List<Record> records, PayloadFormat format) {
         checkAggregateId(aggregateId);
@@ -75,27 +76,41 @@ public final class RecordValidator {
             }
             batchBytes += data.length;
             for (Map.Entry<String, String> entry : record.metadata().entrySet()) {
-                batchBytes += checkMetadata(record, entry.getKey(), entry.getValue());
+                checkMetadata(record, entry.getKey(), entry.getValue());
+                // At most 3 UTF-8 bytes per char: an upper bound, made exact below only when it is over the limit.
+                batchBytes += 3L * (entry.getKey().length() + entry.getValue().length());
             }
             if (format == PayloadFormat.JSON) {
                 int suspect = findSuspectJson(data);
                 if (suspect >= 0) {
-                    throw refused(record, describeJsonProblem(data, suspect));
+                    Finding finding = findJsonProblem(data, suspect);
+                    throw refused(record, finding.problem, finding.path);
                 }
             }
         }
-        if (batchBytes > EventLimits.MAX_BATCH_BYTES) {
+        if (batchBytes > EventLimits.MAX_BATCH_BYTES && (batchBytes = exactBatchBytes(records))
+                > EventLimits.MAX_BATCH_BYTES) {
             Record first = records.get(0);
-            throw new InvalidEventException("The " + records.size() + " events (versions " + first.version() + " to "
-                    + records.get(records.size() - 1).version() + ") of aggregate " + show(aggregateId)
+            throw new UnstorableEventException("The " + records.size() + " events (versions " + first.version()
+                    + " to " + records.get(records.size() - 1).version() + ") of aggregate " + show(aggregateId)
                     + " carry " + batchBytes + " bytes of payload and metadata; one append carries at most "
                     + EventLimits.MAX_BATCH_BYTES + " (EventLimits.MAX_BATCH_BYTES); produce fewer or smaller"
-                    + " events per command. Nothing was stored");
+                    + " events per command. Nothing was stored", aggregateId, first.type(), first.version(), null);
         }
     }
 
-    /** @return the entry's UTF-8 size, counted towards the batch */
-    private static long checkMetadata(Record record, String key, String value) {
+    private static long exactBatchBytes(List<Record> records) {
+        long bytes = 0;
+        for (Record record : records) {
+            bytes += record.data().length;
+            for (Map.Entry<String, String> entry : record.metadata().entrySet()) {
+                bytes += utf8Length(entry.getKey()) + utf8Length(entry.getValue());
+            }
+        }
+        return bytes;
+    }
+
+    private static void checkMetadata(Record record, String key, String value) {
         String keyProblem = textProblem(key, EventLimits.MAX_METADATA_KEY_LENGTH);
         if (keyProblem != null) {
             throw refused(record, "its metadata key " + show(key) + " " + keyProblem);
@@ -107,13 +122,16 @@ public final class RecordValidator {
                     ? " (metadata is for context such as a user or a correlation id; data belongs in the event)"
                     : ""));
         }
-        return utf8Length(key) + utf8Length(value);
     }
 
     private static InvalidEventException refused(Record record, String problem) {
-        return new InvalidEventException("Event " + show(record.type()) + " version " + record.version()
+        return refused(record, problem, null);
+    }
+
+    private static InvalidEventException refused(Record record, String problem, String fieldPath) {
+        return new UnstorableEventException("Event " + show(record.type()) + " version " + record.version()
                 + " of aggregate " + show(record.aggregateId()) + " cannot be stored: " + problem
-                + ". Nothing was stored");
+                + ". Nothing was stored", record.aggregateId(), record.type(), record.version(), fieldPath);
     }
 
     // ---- strings ----------------------------------------------------------------------------------------------
@@ -230,7 +248,7 @@ public final class RecordValidator {
      * Walks a suspect JSON payload to name the offending string by its path. Slow, and only called when the scan
      * found something.
      */
-    static String describeJsonProblem(byte[] data, int suspectOffset) {
+    static Finding findJsonProblem(byte[] data, int suspectOffset) {
         JsonParser parser = null;
         try {
             parser = JSON.createParser(data);
@@ -239,39 +257,47 @@ public final class RecordValidator {
                     String name = parser.currentName();
                     int at = invalidCharIndex(name);
                     if (at >= 0) {
-                        return "the property name " + show(name) + " in " + path(parser.streamReadContext(), false)
-                                + " contains " + describeChar(name, at);
+                        String path = path(parser.streamReadContext(), false);
+                        return new Finding(path, "the property name " + show(name) + " in " + path + " contains "
+                                + describeChar(name, at));
                     }
                 } else if (token == JsonToken.VALUE_STRING) {
                     String value = parser.getString();
                     int at = invalidCharIndex(value);
                     if (at >= 0) {
-                        return "the string at " + path(parser.streamReadContext(), true) + " contains "
-                                + describeChar(value, at);
+                        String path = path(parser.streamReadContext(), true);
+                        return new Finding(path, "the string at " + path + " contains " + describeChar(value, at));
                     }
                 }
             }
         } catch (JacksonException e) {
             // Jackson refuses a lone surrogate in a property name, and raw NUL bytes; its context still says where:
             // a string value is decoded lazily, when its token is current, a name eagerly, before it becomes current.
+            String path;
             String where;
             if (parser == null) {
-                where = "a string in $";
+                path = "$";
+                where = "a string in ";
             } else if (parser.currentToken() == JsonToken.VALUE_STRING) {
-                where = "the string at " + path(parser.streamReadContext(), true);
-            } else if (parser.streamReadContext().inObject()) {
-                where = "a property name in " + path(parser.streamReadContext(), false);
+                path = path(parser.streamReadContext(), true);
+                where = "the string at ";
             } else {
-                where = "a string in " + path(parser.streamReadContext(), false);
+                path = path(parser.streamReadContext(), false);
+                where = parser.streamReadContext().inObject() ? "a property name in " : "a string in ";
             }
-            return where + " contains " + describeSuspect(data, suspectOffset) + " (byte " + suspectOffset
-                    + " of the payload); remove or replace it";
+            return new Finding(path, where + path + " contains " + describeSuspect(data, suspectOffset) + " (byte "
+                    + suspectOffset + " of the payload); remove or replace it");
         } finally {
             if (parser != null) {
                 parser.close();
             }
         }
-        return "its JSON payload has a NUL character or a lone surrogate near byte " + suspectOffset;
+        return new Finding(null, "its JSON payload has a NUL character or a lone surrogate near byte "
+                + suspectOffset);
+    }
+
+    /** Where a refused string of a JSON payload is, and what is wrong with it. */
+    record Finding(String path, String problem) {
     }
 
     /** @return what the scan found at an offset, for a message */

@@ -6,6 +6,7 @@ import dev.eventsource.InvalidEventException;
 import dev.eventsource.PayloadFormat;
 import dev.eventsource.Record;
 import dev.eventsource.SerializationException;
+import dev.eventsource.UnstorableEventException;
 import dev.eventsource.serializer.jackson.JacksonSerializer;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
@@ -24,6 +25,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
  * The rules of {@link EventLimits} as {@link RecordValidator} checks them, on payloads written by the library's own
@@ -100,6 +102,12 @@ class RecordValidatorTest {
                     .hasMessageContaining("NUL character (U+0000) at index 3")
                     .hasMessageContaining("Nothing was stored")
                     .message().doesNotContain("\u0000");
+            UnstorableEventException refused = catchThrowableOfType(UnstorableEventException.class,
+                    () -> checkJson(moved("Ada", List.of("1 Main St", "Flat 2", "Lon\u0000don"), Map.of())));
+            assertThat(refused.aggregateId()).isEqualTo("p-1");
+            assertThat(refused.eventType()).isEqualTo("Moved");
+            assertThat(refused.version()).isEqualTo(1);
+            assertThat(refused.fieldPath()).isEqualTo("$.address.lines[2]");
         }
 
         @Test
@@ -127,6 +135,7 @@ class RecordValidatorTest {
             assertThatThrownBy(() -> checkJson(moved("Ada", List.of(), Map.of("x\uDC00", "y"))))
                     .isInstanceOf(InvalidEventException.class)
                     .hasMessageContaining("a property name in $.address.labels contains a lone surrogate (U+DC00)")
+                    .hasFieldOrPropertyWithValue("fieldPath", "$.address.labels")
                     .hasMessageContaining("'Moved' version 1 of aggregate 'p-1'");
         }
 
@@ -203,7 +212,8 @@ class RecordValidatorTest {
         @DisplayName("an aggregate id with a NUL or a lone surrogate is refused")
         void aggregateId(String id) {
             assertThatThrownBy(() -> RecordValidator.checkAggregateId(id))
-                    .isInstanceOf(InvalidEventException.class)
+                    .isInstanceOf(UnstorableEventException.class)
+                    .hasFieldOrPropertyWithValue("aggregateId", id).hasFieldOrPropertyWithValue("eventType", null)
                     .hasMessageStartingWith("Aggregate id '").hasMessageContaining("at index")
                     .hasMessageContaining("Nothing was stored")
                     .message().doesNotContain("\u0000").doesNotContain("\uD800").doesNotContain("\uDC00");

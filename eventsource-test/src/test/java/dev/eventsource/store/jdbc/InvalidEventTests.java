@@ -11,6 +11,7 @@ import dev.eventsource.Record;
 import dev.eventsource.Repository;
 import dev.eventsource.SerializationException;
 import dev.eventsource.Store;
+import dev.eventsource.UnstorableEventException;
 import dev.eventsource.annotation.CommandHandler;
 import dev.eventsource.annotation.EventHandler;
 import dev.eventsource.serializer.jackson.JacksonSerializer;
@@ -65,6 +66,9 @@ class InvalidEventTests {
                             Map.of())),
                     "Event 'Registered' version 1 of aggregate 'c-1'", "the string at $.address.lines[2]",
                     "NUL character (U+0000) at index 3");
+            assertThatThrownBy(() -> customers.apply(new Register("c-1", "Ada", List.of("Lon\u0000don"), Map.of())))
+                    .isInstanceOfSatisfying(UnstorableEventException.class,
+                            refused -> assertThat(refused.fieldPath()).isEqualTo("$.address.lines[0]"));
             assertThatThrownBy(() -> customers.load("c-1")).isInstanceOf(AggregateNotFoundException.class);
         }
 
@@ -272,7 +276,7 @@ class InvalidEventTests {
         static void assertRefusedAndNothingStored(Store store, long positionBefore, Executable attempt,
                                                   String... messageParts) {
             Throwable refused = catchThrowable(attempt::execute);
-            assertThat(refused).isInstanceOf(InvalidEventException.class);
+            assertThat(refused).isInstanceOf(InvalidEventException.class).isInstanceOf(UnstorableEventException.class);
             assertThat(refused.getMessage()).contains(messageParts).endsWith("Nothing was stored")
                     .doesNotContain("\u0000");
             assertThat(store.lastPosition()).isEqualTo(positionBefore);
