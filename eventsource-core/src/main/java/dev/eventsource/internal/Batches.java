@@ -75,10 +75,15 @@ public final class Batches {
     /**
      * Checks the arguments of {@link dev.eventsource.Store#load}.
      *
-     * @throws IllegalArgumentException when the id is blank or a bound is negative
+     * @throws IllegalArgumentException when the id is blank, holds a character no store can keep, or a bound is
+     *     negative
      */
     public static void validateRange(String aggregateId, long fromVersion, long toVersion) {
         requireAggregateId(aggregateId);
+        // No stored id holds a NUL or a lone surrogate (RecordValidator), but databases would answer a load of one
+        // differently: PostgreSQL fails on a NUL, and its driver turns a lone surrogate into '?', which could match
+        // another aggregate's id.
+        RecordValidator.requireNoInvalidChars(aggregateId);
         if (fromVersion < 0 || toVersion < 0) {
             throw new IllegalArgumentException("Version bounds must be 0 (open) or positive, got from "
                     + fromVersion + " to " + toVersion);

@@ -49,6 +49,19 @@ public final class RecordValidator {
     }
 
     /**
+     * Checks that an id to look up holds no NUL and no lone surrogate, which no stored id can hold.
+     *
+     * @throws IllegalArgumentException naming the character and its index
+     */
+    public static void requireNoInvalidChars(String aggregateId) {
+        int at = invalidCharIndex(aggregateId);
+        if (at >= 0) {
+            throw new IllegalArgumentException("Aggregate id " + show(aggregateId) + " cannot name a stored aggregate:"
+                    + " it contains " + describeChar(aggregateId, at));
+        }
+    }
+
+    /**
      * Checks a batch of records against every rule of {@link EventLimits}: the aggregate id, each type name, each
      * metadata key and value, each payload's size, the batch's size, and, for JSON payloads, every string of the
      * payload.
@@ -164,18 +177,18 @@ public final class RecordValidator {
             return "has " + s.length() + " characters; at most " + maxLength + " are kept";
         }
         int at = invalidCharIndex(s);
-        return at < 0 ? null : "contains " + describeChar(s, at);
+        return at < 0 ? null : "contains " + describeChar(s, at) + "; remove or replace it";
     }
 
-    /** @return "a NUL character (U+0000) at index 3, which ...; remove or replace it" and the like */
+    /** @return "a NUL character (U+0000) at index 3, which PostgreSQL cannot store" and the like */
     private static String describeChar(String s, int at) {
         char c = s.charAt(at);
         if (c == 0) {
-            return "a NUL character (U+0000) at index " + at + ", which PostgreSQL cannot store; remove or replace it";
+            return "a NUL character (U+0000) at index " + at + ", which PostgreSQL cannot store";
         }
         return "a lone surrogate (" + hex(c) + (Character.isHighSurrogate(c) ? " not followed by a low surrogate"
                 : " not preceded by a high surrogate") + ") at index " + at + ", which is not Unicode text and"
-                + " cannot be written as UTF-8; remove or replace it";
+                + " cannot be written as UTF-8";
     }
 
     private static long utf8Length(String s) {
@@ -259,14 +272,15 @@ public final class RecordValidator {
                     if (at >= 0) {
                         String path = path(parser.streamReadContext(), false);
                         return new Finding(path, "the property name " + show(name) + " in " + path + " contains "
-                                + describeChar(name, at));
+                                + describeChar(name, at) + "; remove or replace it");
                     }
                 } else if (token == JsonToken.VALUE_STRING) {
                     String value = parser.getString();
                     int at = invalidCharIndex(value);
                     if (at >= 0) {
                         String path = path(parser.streamReadContext(), true);
-                        return new Finding(path, "the string at " + path + " contains " + describeChar(value, at));
+                        return new Finding(path, "the string at " + path + " contains " + describeChar(value, at)
+                                + "; remove or replace it");
                     }
                 }
             }

@@ -222,6 +222,18 @@ class RecordValidatorTest {
         }
 
         @Test
+        @DisplayName("an id to look up with a NUL or a lone surrogate is an illegal argument; pairs are fine")
+        void lookUpIds() {
+            assertThatThrownBy(() -> Batches.validateRange("p\u0000", 0, 0))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("Aggregate id 'p\\u0000' cannot name a stored aggregate: it contains a NUL character"
+                            + " (U+0000) at index 1, which PostgreSQL cannot store");
+            assertThatThrownBy(() -> Batches.validateRange("p\uDC00", 0, 0))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lone surrogate (U+DC00");
+            assertThatCode(() -> Batches.validateRange("p-🚀" + "x".repeat(300), 0, 0)).doesNotThrowAnyException();
+        }
+
+        @Test
         @DisplayName("ids and type names of 255 characters (a pair counts 2) are kept, 256 are refused")
         void idAndTypeLength() {
             String longest = "🚀" + "x".repeat(253);

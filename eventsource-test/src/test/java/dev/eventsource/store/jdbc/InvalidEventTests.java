@@ -271,6 +271,23 @@ class InvalidEventTests {
                     .contains("\\\\u0000").containsAnyOf("\\uD83D\\uDE80", "\\ud83d\\ude80", "🚀");
         }
 
+        @Test
+        @DisplayName("load: an id with a NUL or a lone surrogate is refused alike and never finds another aggregate")
+        void loadRefusesIdNoStoreCanHold() {
+            Store store = newStore(PayloadFormat.JSON);
+            Repository<Customer> customers = customers(store, JacksonSerializer.json());
+            // PostgreSQL's driver sends a lone surrogate as '?': without the check this id would load "c?1".
+            customers.apply(new Register("c?1", "Ada", List.of(), Map.of()));
+
+            for (String id : List.of("c\u00001", "c\uD8001")) {
+                assertThatThrownBy(() -> store.load(id)).as("%s", id)
+                        .isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("cannot name a stored aggregate");
+                assertThatThrownBy(() -> customers.load(id)).isInstanceOf(IllegalArgumentException.class);
+            }
+            assertThat(customers.load("c?1").name).isEqualTo("Ada");
+        }
+
         // ---- helpers ----------------------------------------------------------------------------------------
 
         static void assertRefusedAndNothingStored(Store store, long positionBefore, Executable attempt,
