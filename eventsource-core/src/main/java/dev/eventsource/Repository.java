@@ -2,6 +2,7 @@ package dev.eventsource;
 
 import dev.eventsource.internal.AggregateModel;
 import dev.eventsource.internal.Batches;
+import dev.eventsource.internal.RecordValidator;
 import dev.eventsource.serializer.jackson.JacksonSerializer;
 import dev.eventsource.store.memory.MemoryStore;
 
@@ -216,6 +217,7 @@ public final class Repository<A extends Aggregate> {
             throw new IllegalArgumentException("Cannot apply a null command to " + type.getSimpleName());
         }
         Batches.requireAggregateId(command.aggregateId());
+        RecordValidator.checkAggregateId(command.aggregateId());
         long started = System.nanoTime();
         String outcome = RepositoryMetrics.OUTCOME_ERROR;
         CommandResult<A> result;
@@ -386,6 +388,7 @@ public final class Repository<A extends Aggregate> {
             records.add(new Record(typeName, record.aggregateId(), record.version(), record.type(), record.at(),
                     record.data(), meta.isEmpty() ? record.metadata() : meta, commandId, 0));
         }
+        RecordValidator.check(aggregateId, records, serializer.format());
         return records;
     }
 

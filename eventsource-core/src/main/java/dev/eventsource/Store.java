@@ -32,6 +32,8 @@ public interface Store {
      * @throws AggregateNotFoundException when the id is a stream of another aggregate type
      * @throws IllegalArgumentException when the id is blank, a record is null, belongs to another aggregate, has
      *     no aggregate type or another one than the others, or the versions are not consecutive
+     * @throws UnstorableEventException when a record holds what no store can keep ({@link EventLimits}); nothing
+     *     is stored
      */
     boolean save(String aggregateId, List<Record> records);
 

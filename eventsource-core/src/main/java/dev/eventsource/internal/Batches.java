@@ -1,6 +1,7 @@
 package dev.eventsource.internal;
 
 import dev.eventsource.AggregateNotFoundException;
+import dev.eventsource.PayloadFormat;
 import dev.eventsource.Record;
 
 import java.util.List;
@@ -27,12 +28,26 @@ public final class Batches {
     }
 
     /**
-     * Checks a batch for {@link dev.eventsource.Store#save}: a non-blank id, no null record, every record of
-     * that aggregate and of one aggregate type, versions consecutive.
+     * Checks a batch for {@link dev.eventsource.Store#save} by a store that does not know its payloads' format (one aggregate, one aggregate type, consecutive versions); see
+     * {@link #validate(String, List, PayloadFormat)}.
      *
      * @throws IllegalArgumentException naming the first problem found
+     * @throws dev.eventsource.InvalidEventException when a record holds what no store can keep
      */
     public static void validate(String aggregateId, List<Record> records) {
+        validate(aggregateId, records, null);
+    }
+
+    /**
+     * Checks a batch for {@link dev.eventsource.Store#save}: a non-blank id, no null record, every record of
+     * that aggregate, versions consecutive; then the rules of {@link dev.eventsource.EventLimits}
+     * ({@link RecordValidator}), payloads included when their format is known.
+     *
+     * @param format the payloads' format, or {@code null} when the store does not know it
+     * @throws IllegalArgumentException naming the first problem found
+     * @throws dev.eventsource.InvalidEventException when a record holds what no store can keep
+     */
+    public static void validate(String aggregateId, List<Record> records, PayloadFormat format) {
         requireAggregateId(aggregateId);
         if (records == null) {
             throw new IllegalArgumentException("Records of aggregate '" + aggregateId + "' must not be null");
@@ -63,6 +78,9 @@ public final class Batches {
                         + " is followed by " + record.version() + "; nothing was stored");
             }
         }
+        if (!records.isEmpty()) {
+            RecordValidator.check(aggregateId, records, format);
+        }
     }
 
     /**
@@ -81,10 +99,15 @@ public final class Batches {
     /**
      * Checks the arguments of {@link dev.eventsource.Store#load}.
      *
-     * @throws IllegalArgumentException when the id is blank or a bound is negative
+     * @throws IllegalArgumentException when the id is blank, holds a character no store can keep, or a bound is
+     *     negative
      */
     public static void validateRange(String aggregateId, long fromVersion, long toVersion) {
         requireAggregateId(aggregateId);
+        // No stored id holds a NUL or a lone surrogate (RecordValidator), but databases would answer a load of one
+        // differently: PostgreSQL fails on a NUL, and its driver turns a lone surrogate into '?', which could match
+        // another aggregate's id.
+        RecordValidator.requireNoInvalidChars(aggregateId);
         if (fromVersion < 0 || toVersion < 0) {
             throw new IllegalArgumentException("Version bounds must be 0 (open) or positive, got from "
                     + fromVersion + " to " + toVersion);

@@ -16,6 +16,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import java.lang.reflect.Modifier;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -160,7 +161,8 @@ public final class JacksonSerializer implements Serializer {
             data = binding.writer.writeValueAsBytes(event);
         } catch (JacksonException e) {
             throw new SerializationException("Cannot serialize event " + binding.name + " version " + event.version()
-                    + " of aggregate '" + event.aggregateId() + "': " + e.getOriginalMessage(), e);
+                    + " of aggregate '" + event.aggregateId() + "'" + fieldPath(e) + ": " + e.getOriginalMessage()
+                    + "; nothing was stored", e);
         }
         return Record.of(event.aggregateId(), event.version(), binding.name, event.at(), data);
     }
@@ -209,6 +211,26 @@ public final class JacksonSerializer implements Serializer {
     public Class<?> boundType(String typeName) {
         Binding binding = byName.get(typeName);
         return binding == null ? null : binding.type;
+    }
+
+    /**
+     * Names the field a write failed on as a JSON path (" at $.address.lines[2]"), so that a value the format cannot
+     * hold (the CBOR writer refuses lone surrogates) can be found; empty when Jackson gives no path.
+     */
+    private static String fieldPath(JacksonException e) {
+        List<JacksonException.Reference> references = e.getPath();
+        if (references.isEmpty()) {
+            return "";
+        }
+        StringBuilder path = new StringBuilder(" at $");
+        for (JacksonException.Reference reference : references) {
+            if (reference.getPropertyName() != null) {
+                path.append('.').append(reference.getPropertyName());
+            } else if (reference.getIndex() >= 0) {
+                path.append('[').append(reference.getIndex()).append(']');
+            }
+        }
+        return path.toString();
     }
 
     private record Binding(String name, Class<?> type, ObjectReader reader, ObjectWriter writer) {

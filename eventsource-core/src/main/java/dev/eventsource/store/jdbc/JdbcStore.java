@@ -2,6 +2,7 @@ package dev.eventsource.store.jdbc;
 
 import dev.eventsource.AggregateNotFoundException;
 import dev.eventsource.ConcurrencyConflictException;
+import dev.eventsource.EventLimits;
 import dev.eventsource.History;
 import dev.eventsource.PayloadFormat;
 import dev.eventsource.Record;
@@ -62,10 +63,12 @@ import java.util.Objects;
  * lock. Positions may have gaps (a rolled-back append consumes its identity values), but never appear late.
 
  * <h2>Columns</h2>
- * Aggregate ids and type names are at most {@value #MAX_ID_LENGTH} Java characters (UTF-16 units; longer is an
- * {@link IllegalArgumentException}, nothing stored); times are kept in UTC at microsecond precision; payloads in
- * {@code jsonb} (PostgreSQL) or {@code JSON} for {@link PayloadFormat#JSON}, in a binary column for
- * {@link PayloadFormat#BINARY}; metadata as a JSON object.
+ * Aggregate ids and type names are at most {@value #MAX_ID_LENGTH} Java characters (UTF-16 units); times are kept
+ * in UTC at microsecond precision; payloads in {@code jsonb} (PostgreSQL) or {@code JSON} for
+ * {@link PayloadFormat#JSON}, in a binary column for {@link PayloadFormat#BINARY}; metadata as a JSON object.
+ * What the columns cannot hold (NUL characters, lone surrogates, ids, payloads or metadata over the limits of
+ * {@link EventLimits}, checked in JSON payloads too) is an {@link dev.eventsource.InvalidEventException} before
+ * any connection is taken, and nothing is stored, as on every store.
  */
 public final class JdbcStore implements Store {
 
@@ -75,8 +78,8 @@ public final class JdbcStore implements Store {
     /** The default number of rows {@link #readAll} fetches from the database at a time. */
     public static final int DEFAULT_FETCH_SIZE = 500;
 
-    /** The longest aggregate id or type name the columns hold, in characters. */
-    public static final int MAX_ID_LENGTH = 255;
+    /** The longest aggregate id or type name the columns hold, in characters ({@link EventLimits#MAX_ID_LENGTH}). */
+    public static final int MAX_ID_LENGTH = EventLimits.MAX_ID_LENGTH;
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String EMPTY_METADATA = "{}";
@@ -216,11 +219,10 @@ public final class JdbcStore implements Store {
 
     @Override
     public boolean save(String aggregateId, List<Record> records) {
-        Batches.validate(aggregateId, records);
+        Batches.validate(aggregateId, records, payloadFormat);
         if (records.isEmpty()) {
             return true;
         }
-        checkLengths(aggregateId, records);
         long first = records.get(0).version();
         try (Connection connection = dataSource.getConnection()) {
             boolean ownTransaction = connection.getAutoCommit();
@@ -660,37 +662,6 @@ public final class JdbcStore implements Store {
         // An empty type marks a row stored before streams had types (see the v2 migration script).
         return new Record(aggregateType == null || aggregateType.isEmpty() ? null : aggregateType, aggregateId, version,
                 type, at, data, metadata, rows.getString(versionColumn + 6), position);
-    }
-
-    private static void checkLengths(String aggregateId, List<Record> records) {
-        // Counted in Java chars (UTF-16 units), the strictest of the databases' counts (H2's), so a batch that
-        // fits one database fits them all.
-        if (aggregateId.length() > MAX_ID_LENGTH) {
-            throw new IllegalArgumentException("Aggregate id '" + aggregateId.substring(0, 40) + "...' has "
-                    + aggregateId.length() + " characters; the JDBC store keeps at most " + MAX_ID_LENGTH
-                    + "; nothing was stored");
-        }
-        for (Record record : records) {
-            checkLength(record.aggregateType(), "Aggregate type", aggregateId, record,
-                    "give the aggregate a shorter @AggregateType name");
-            checkLength(record.commandId(), "Command id", aggregateId, record, "use a shorter command id");
-            String type = record.type();
-            if (type.length() > MAX_ID_LENGTH) {
-                throw new IllegalArgumentException("Event type '" + type.substring(0, 40) + "...' of '"
-                        + aggregateId + "' version " + record.version() + " has " + type.length()
-                        + " characters; the JDBC store keeps at most " + MAX_ID_LENGTH
-                        + "; give the event a shorter @EventType name; nothing was stored");
-            }
-        }
-    }
-
-    private static void checkLength(String value, String what, String aggregateId, Record record, String action) {
-        if (value != null && value.length() > MAX_ID_LENGTH) {
-            throw new IllegalArgumentException(what + " '" + value.substring(0, 40) + "...' of '" + aggregateId
-                    + "' version " + record.version() + " has " + value.length()
-                    + " characters; the JDBC store keeps at most " + MAX_ID_LENGTH + "; " + action
-                    + "; nothing was stored");
-        }
     }
 
     static boolean isUniqueViolation(SQLException failure) {
