@@ -227,9 +227,9 @@ class InvalidEventTests {
             byte[] tooLarge = jsonOfSize(EventLimits.MAX_PAYLOAD_BYTES + 1);
 
             assertRefusedAndNothingStored(store, 0,
-                    () -> store.save("o-1", Record.of("o-1", 1, "Scanned", AT, tooLarge)),
+                    () -> store.save("o-1", Record.of("Order", "o-1", 1, "Scanned", AT, tooLarge)),
                     "Event 'Scanned' version 1 of aggregate 'o-1'", "its payload has 1048577 bytes");
-            store.save("o-1", Record.of("o-1", 1, "Scanned", AT, largest));
+            store.save("o-1", Record.of("Order", "o-1", 1, "Scanned", AT, largest));
             // jsonb gives the JSON back re-spaced ({"s": "x..."}), one byte longer
             assertThat(store.load("o-1").get(0).data().length)
                     .isBetween(EventLimits.MAX_PAYLOAD_BYTES, EventLimits.MAX_PAYLOAD_BYTES + 1);
@@ -241,7 +241,7 @@ class InvalidEventTests {
             Store store = newStore(PayloadFormat.JSON);
             List<Record> largest = new ArrayList<>();
             for (long version = 1; version <= 4; version++) {
-                largest.add(Record.of("o-1", version, "Scanned", AT, jsonOfSize(EventLimits.MAX_PAYLOAD_BYTES)));
+                largest.add(Record.of("Order", "o-1", version, "Scanned", AT, jsonOfSize(EventLimits.MAX_PAYLOAD_BYTES)));
             }
             List<Record> tooLarge = new ArrayList<>(largest);
             tooLarge.set(3, largest.get(3).withMetadata(Map.of("u", "")));
@@ -256,9 +256,9 @@ class InvalidEventTests {
         @DisplayName("save: JSON payloads with a NUL or a lone surrogate are refused where the store knows JSON")
         void saveChecksJsonPayloads() {
             Store store = newStore(PayloadFormat.JSON);
-            Record nul = Record.of("o-1", 1, "Scanned", AT, utf8("{\"lines\":[\"a\",\"b\\u0000\"]}"));
-            Record lone = Record.of("o-2", 1, "Scanned", AT, utf8("{\"s\":{\"t\":\"\\uDBFF\"}}"));
-            Record text = Record.of("o-3", 1, "Scanned", AT, utf8("{\"s\":\"\\\\u0000 \\uD83D\\uDE80\"}"));
+            Record nul = Record.of("Order", "o-1", 1, "Scanned", AT, utf8("{\"lines\":[\"a\",\"b\\u0000\"]}"));
+            Record lone = Record.of("Order", "o-2", 1, "Scanned", AT, utf8("{\"s\":{\"t\":\"\\uDBFF\"}}"));
+            Record text = Record.of("Order", "o-3", 1, "Scanned", AT, utf8("{\"s\":\"\\\\u0000 \\uD83D\\uDE80\"}"));
 
             if (checksJsonPayloads()) {
                 assertRefusedAndNothingStored(store, 0, () -> store.save("o-1", nul),
@@ -305,7 +305,7 @@ class InvalidEventTests {
         }
 
         static Record record(String aggregateId, long version, String type) {
-            return Record.of(aggregateId, version, type, AT, utf8("{\"v\": " + version + "}"));
+            return Record.of("Order", aggregateId, version, type, AT, utf8("{\"v\": " + version + "}"));
         }
 
         /** @return a JSON object of exactly {@code size} bytes */
