@@ -1,5 +1,6 @@
 package dev.eventsource.subscription;
 
+import dev.eventsource.Backoff;
 import dev.eventsource.Event;
 import dev.eventsource.Record;
 import dev.eventsource.Serializer;
@@ -75,8 +76,7 @@ public final class Subscription {
     private final int batchSize;
     private final Duration pollInterval;
     private final int maxAttempts;
-    private final Duration backoff;
-    private final Duration maxBackoff;
+    private final Backoff backoff;
     private final Duration leaseTime;
     private final String owner;
     private final SubscriptionMetrics metrics;
@@ -100,8 +100,7 @@ public final class Subscription {
         this.batchSize = builder.batchSize;
         this.pollInterval = builder.pollInterval;
         this.maxAttempts = builder.maxAttempts;
-        this.backoff = builder.backoff;
-        this.maxBackoff = builder.maxBackoff;
+        this.backoff = Backoff.exponential(builder.backoff, builder.maxBackoff);
         this.leaseTime = builder.leaseTime;
         this.owner = builder.owner != null ? builder.owner
                 : ProcessHandle.current().pid() + "-" + UUID.randomUUID();
@@ -419,8 +418,7 @@ public final class Subscription {
     }
 
     private Duration delay(int attempt) {
-        long millis = backoff.toMillis() << Math.min(20, Math.max(0, attempt - 1));
-        return Duration.ofMillis(Math.min(maxBackoff.toMillis(), millis));
+        return backoff.delay(Math.max(1, attempt));
     }
 
     private void await(Duration timeout) {
