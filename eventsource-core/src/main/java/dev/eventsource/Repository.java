@@ -274,8 +274,8 @@ public final class Repository<A extends Aggregate> {
     private Duration retryPause(ConcurrencyConflictException conflict, int tries, long startedNanos) {
         if (conflict instanceof StaleReadConflictException) {
             if (staleReadReported.compareAndSet(false, true)) {
-                LOG.log(System.Logger.Level.WARNING, "Repository of " + type.getSimpleName() + ": " + conflict.getMessage()
-                        + " (logged once per repository)");
+                LOG.log(System.Logger.Level.WARNING, "Repository of " + type.getSimpleName() + ": "
+                        + conflict.getMessage() + " (logged once per repository)");
             }
             return null;
         }
@@ -406,13 +406,13 @@ public final class Repository<A extends Aggregate> {
     public static final class Builder<A extends Aggregate> {
 
         /** Retries of a command after a concurrency conflict, unless configured otherwise. */
-        public static final int DEFAULT_MAX_RETRIES = 10;
+        public static final int DEFAULT_MAX_RETRIES = 100;
 
         /** The pause before the second retry after a conflict (the first follows at once), unless configured. */
-        public static final Duration DEFAULT_RETRY_FIRST_BACKOFF = Duration.ofMillis(1);
+        public static final Duration DEFAULT_RETRY_FIRST_BACKOFF = Duration.ofMillis(5);
 
         /** The longest pause between retries after a conflict, unless configured. */
-        public static final Duration DEFAULT_RETRY_MAX_BACKOFF = Duration.ofMillis(50);
+        public static final Duration DEFAULT_RETRY_MAX_BACKOFF = Duration.ofSeconds(1);
 
         /** The jitter of the pauses between retries (1: anything from zero to the pause), unless configured. */
         public static final double DEFAULT_RETRY_JITTER = 1.0;

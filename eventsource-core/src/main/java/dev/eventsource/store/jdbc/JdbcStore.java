@@ -43,9 +43,13 @@ import java.util.Objects;
  * (on PostgreSQL a batch of up to 1,000 events is then a single statement: one round trip). When the connection is
  * already in a transaction (autocommit off, for example the connection Spring's
  * {@code TransactionAwareDataSourceProxy} binds to a {@code @Transactional} method), the append joins it and
- * neither commits nor rolls back: the events commit, or vanish, with the caller's other changes. After a
- * {@link ConcurrencyConflictException} or a {@link JdbcStoreException} in a joined transaction, roll it back (on
- * PostgreSQL a failed statement has already aborted it).
+ * neither commits nor rolls back: the events commit, or vanish, with the caller's other changes. In a joined
+ * transaction the version is read after the append lock is taken (on MySQL and MariaDB with a locking read, which
+ * sees past a REPEATABLE READ snapshot), so a {@link ConcurrencyConflictException} leaves the transaction usable
+ * and holding the append lock: a retry that reloads with {@link #loadLatest} succeeds. When the version read is
+ * stale all the same (REPEATABLE READ or SERIALIZABLE on PostgreSQL or H2), the insert meets the unique key and
+ * the conflict is a {@link dev.eventsource.StaleReadConflictException}: roll the transaction back (PostgreSQL has
+ * already aborted it) and run it again. After a {@link JdbcStoreException}, roll it back too.
  *
  * <h2>Global positions and the append lock</h2>
  * Every event gets a position from the table's identity column. An identity value is taken at insert but becomes
