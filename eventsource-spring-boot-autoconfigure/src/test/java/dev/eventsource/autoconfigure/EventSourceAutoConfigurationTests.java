@@ -578,7 +578,9 @@ class EventSourceAutoConfigurationTests {
             return new Store() {
                 @Override
                 public boolean save(String aggregateId, List<Record> records) {
-                    throw new ConcurrencyConflictException(aggregateId, 0, 1);
+                    // Every append conflicts. The version reported is the one a reload sees (0, nothing stored):
+                    // a conflict at a version no reload ever reaches would be a stale read, which is not retried.
+                    throw new ConcurrencyConflictException(aggregateId, 0, 0);
                 }
 
                 @Override
