@@ -24,6 +24,23 @@ public class ConcurrencyConflictException extends EventSourceException {
         this.actualVersion = actualVersion;
     }
 
+    /**
+     * For subclasses that explain the conflict further.
+     *
+     * @param aggregateId the aggregate appended to
+     * @param expectedVersion the version the appender believed current
+     * @param actualVersion the version current in the store, as far as the appender can tell
+     * @param message the whole message
+     * @param cause what the store reported, or null
+     */
+    protected ConcurrencyConflictException(String aggregateId, long expectedVersion, long actualVersion,
+                                           String message, Throwable cause) {
+        super(message, cause);
+        this.aggregateId = aggregateId;
+        this.expectedVersion = expectedVersion;
+        this.actualVersion = actualVersion;
+    }
+
     /** @return the aggregate appended to */
     public String aggregateId() {
         return aggregateId;

@@ -6,6 +6,7 @@ import dev.eventsource.internal.RecordValidator;
 import dev.eventsource.serializer.jackson.JacksonSerializer;
 import dev.eventsource.store.memory.MemoryStore;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -13,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
@@ -40,6 +43,8 @@ import java.util.function.Supplier;
  */
 public final class Repository<A extends Aggregate> {
 
+    private static final System.Logger LOG = System.getLogger(Repository.class.getName());
+
     private final Class<A> type;
     private final String typeName;
     private final Set<String> eventTypeNames;
@@ -47,7 +52,8 @@ public final class Repository<A extends Aggregate> {
     private final Store store;
     private final Serializer serializer;
     private final List<Observer> observers;
-    private final int maxRetries;
+    private final Backoff retry;
+    private final AtomicBoolean staleReadReported = new AtomicBoolean();
     private final Supplier<Map<String, String>> metadata;
     private final RepositoryMetrics metrics;
 
@@ -59,7 +65,7 @@ public final class Repository<A extends Aggregate> {
         this.store = builder.store;
         this.serializer = builder.serializer;
         this.observers = List.copyOf(builder.observers);
-        this.maxRetries = builder.maxRetries;
+        this.retry = builder.retry;
         this.metadata = builder.metadata;
         this.metrics = builder.metrics;
     }
@@ -105,6 +111,11 @@ public final class Repository<A extends Aggregate> {
     /** @return the store this repository appends to */
     public Store store() {
         return store;
+    }
+
+    /** @return how commands are retried after a concurrency conflict: the pauses and limits */
+    public Backoff retry() {
+        return retry;
     }
 
     /** @return the serializer this repository uses */
@@ -173,9 +184,14 @@ public final class Repository<A extends Aggregate> {
 
     /**
      * Applies a command: loads the aggregate (or starts a new one when it has no events), lets it handle the
-     * command, and appends the events produced. On a concurrency conflict the whole cycle runs again, up to the
-     * configured number of retries. A command with an {@linkplain Command#commandId() id} already stored for the
-     * aggregate runs no handler and stores nothing; its original version is returned.
+     * command, and appends the events produced. On a concurrency conflict the whole cycle runs again, reloading
+     * with {@link Store#loadLatest}: the first retry at once (the competitor has committed; inside a caller's
+     * transaction the JDBC store now holds the append lock, so waiting would only hold up the other writers), each
+     * later one after the pause of the {@link Builder#retry(Backoff) retry backoff}, until its limits (tries, time
+     * budget) are reached. A conflict that no retry can resolve, because the reads come from a snapshot older than
+     * the competitor's commit, is thrown at once as a {@link StaleReadConflictException}. A command with an
+     * {@linkplain Command#commandId() id} already stored for the aggregate runs no handler and stores nothing; its
+     * original version is returned.
      *
      * @param command the command
      * @return the aggregate's version after the append
@@ -185,6 +201,7 @@ public final class Repository<A extends Aggregate> {
      * @throws UnhandledCommandException when the aggregate has no handler for the command's class
      * @throws ConcurrencyConflictException when the conflicts outlast the retries
      * @throws AggregateNotFoundException when the id belongs to an aggregate of another type
+     * @throws StaleReadConflictException when the caller's transaction cannot see the competitor's events
      * @throws UnknownEventTypeException when a stored event's type is not bound (load failures other than "no
      *     events yet" are never mistaken for a new aggregate)
      */
@@ -222,18 +239,22 @@ public final class Repository<A extends Aggregate> {
         String outcome = RepositoryMetrics.OUTCOME_ERROR;
         CommandResult<A> result;
         try {
-            for (int attempt = 0; ; attempt++) {
+            ConcurrencyConflictException retrying = null;
+            for (int tries = 1; ; tries++) {
                 try {
-                    result = applyOnce(command);
+                    result = applyOnce(command, retrying);
                     outcome = result.duplicate() ? RepositoryMetrics.OUTCOME_DUPLICATE : RepositoryMetrics.OUTCOME_SUCCESS;
                     break;
                 } catch (ConcurrencyConflictException conflict) {
                     metrics.conflict(type);
-                    if (attempt >= maxRetries) {
+                    Duration pause = retryPause(conflict, tries, started);
+                    if (pause == null) {
                         outcome = RepositoryMetrics.OUTCOME_CONFLICT;
                         throw conflict;
                     }
                     metrics.retried(type);
+                    sleep(pause, conflict);
+                    retrying = conflict;
                 } catch (NoEventsProducedException none) {
                     outcome = RepositoryMetrics.OUTCOME_NO_EVENTS;
                     throw none;
@@ -283,10 +304,11 @@ public final class Repository<A extends Aggregate> {
         save(Arrays.asList(events));
     }
 
-    private CommandResult<A> applyOnce(Command command) {
+    /** @param retrying the conflict that made this a retry, or null on the first try */
+    private CommandResult<A> applyOnce(Command command, ConcurrencyConflictException retrying) {
         String aggregateId = command.aggregateId();
         String commandId = command.commandId();
-        Loaded<A> current = loadCurrent(aggregateId);
+        Loaded<A> current = loadCurrent(aggregateId, retrying != null);
         if (current == null) {
             current = new Loaded<>(newAggregate(), 0, History.empty());
         } else if (commandId != null) {
@@ -294,6 +316,10 @@ public final class Repository<A extends Aggregate> {
             if (original != null) {
                 return original;
             }
+        }
+        if (retrying != null && current.version <= retrying.expectedVersion()
+                && retrying.actualVersion() > retrying.expectedVersion()) {
+            throw staleRead(retrying, current.version);
         }
         List<? extends Event> events = handle(current.aggregate, command);
         if (events == null || events.isEmpty()) {
@@ -345,6 +371,39 @@ public final class Repository<A extends Aggregate> {
             }
         }
         return new CommandResult<>(aggregate, history.get(last).version(), events, true);
+    }
+
+    /** @return the pause before the next try, or null when the conflict is to be thrown */
+    private Duration retryPause(ConcurrencyConflictException conflict, int tries, long startedNanos) {
+        if (conflict instanceof StaleReadConflictException) {
+            if (staleReadReported.compareAndSet(false, true)) {
+                LOG.log(System.Logger.Level.WARNING, "Repository of " + type.getSimpleName() + ": "
+                        + conflict.getMessage() + " (logged once per repository)");
+            }
+            return null;
+        }
+        return retry.nextPausing(tries, Duration.ofNanos(System.nanoTime() - startedNanos), tries - 1);
+    }
+
+    private StaleReadConflictException staleRead(ConcurrencyConflictException conflict, long reloaded) {
+        return new StaleReadConflictException(conflict.aggregateId(), reloaded, conflict.actualVersion(),
+                "the reload after the conflict read version " + reloaded + " again, so this store's reads come from a"
+                + " snapshot that will not change before the transaction ends (isolation REPEATABLE READ or"
+                + " SERIALIZABLE); roll the transaction back and run it again, or run it at READ COMMITTED",
+                conflict);
+    }
+
+    private static void sleep(Duration pause, ConcurrencyConflictException conflict) {
+        if (pause.isZero()) {
+            return;
+        }
+        try {
+            TimeUnit.NANOSECONDS.sleep(pause.toNanos());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            conflict.addSuppressed(e);
+            throw conflict;
+        }
     }
 
     private List<? extends Event> handle(A aggregate, Command command) {
@@ -430,12 +489,17 @@ public final class Repository<A extends Aggregate> {
      * ids) is a failure and propagates, so it can never turn an existing aggregate into a fresh one.
      */
     private Loaded<A> loadCurrent(String aggregateId) {
+        return loadCurrent(aggregateId, false);
+    }
+
+    /** @param latest whether to read past a transaction's snapshot ({@link Store#loadLatest}), as a retry must */
+    private Loaded<A> loadCurrent(String aggregateId, boolean latest) {
         long started = System.nanoTime();
         int replayed = 0;
         try {
             History history;
             try {
-                history = store.load(aggregateId, 0, 0);
+                history = latest ? store.loadLatest(aggregateId, 0, 0) : store.load(aggregateId, 0, 0);
             } catch (AggregateNotFoundException notFound) {
                 if (!aggregateId.equals(notFound.aggregateId())) {
                     throw notFound;
@@ -469,7 +533,24 @@ public final class Repository<A extends Aggregate> {
     public static final class Builder<A extends Aggregate> {
 
         /** Retries of a command after a concurrency conflict, unless configured otherwise. */
-        public static final int DEFAULT_MAX_RETRIES = 10;
+        public static final int DEFAULT_MAX_RETRIES = 100;
+
+        /** The pause before the second retry after a conflict (the first follows at once), unless configured. */
+        public static final Duration DEFAULT_RETRY_FIRST_BACKOFF = Duration.ofMillis(5);
+
+        /** The longest pause between retries after a conflict, unless configured. */
+        public static final Duration DEFAULT_RETRY_MAX_BACKOFF = Duration.ofSeconds(1);
+
+        /** The jitter of the pauses between retries (1: anything from zero to the pause), unless configured. */
+        public static final double DEFAULT_RETRY_JITTER = 1.0;
+
+        /**
+         * How a command is retried after concurrency conflicts unless configured: {@link #DEFAULT_MAX_RETRIES}
+         * retries, pausing from {@link #DEFAULT_RETRY_FIRST_BACKOFF} up to {@link #DEFAULT_RETRY_MAX_BACKOFF}, with
+         * full jitter, and no time budget.
+         */
+        public static final Backoff DEFAULT_RETRY = Backoff.exponential(DEFAULT_RETRY_FIRST_BACKOFF,
+                DEFAULT_RETRY_MAX_BACKOFF).withJitter(DEFAULT_RETRY_JITTER).withMaxAttempts(DEFAULT_MAX_RETRIES + 1);
 
         private final Class<A> type;
         private final Supplier<A> factory;
@@ -477,7 +558,7 @@ public final class Repository<A extends Aggregate> {
         private Serializer serializer;
         private final List<Class<?>> events = new ArrayList<>();
         private final List<Observer> observers = new ArrayList<>();
-        private int maxRetries = DEFAULT_MAX_RETRIES;
+        private Backoff retry = DEFAULT_RETRY;
         private Supplier<Map<String, String>> metadata = Map::of;
         private RepositoryMetrics metrics = RepositoryMetrics.NONE;
 
@@ -515,7 +596,8 @@ public final class Repository<A extends Aggregate> {
         }
 
         /**
-         * Sets how often a command is re-run after a concurrency conflict before the conflict is thrown.
+         * Sets how often a command is re-run after a concurrency conflict before the conflict is thrown; short for
+         * {@code retry(retry.withMaxAttempts(maxRetries + 1))}, keeping the pauses and time budget.
          *
          * @param maxRetries 0 or more
          * @return this builder
@@ -525,7 +607,22 @@ public final class Repository<A extends Aggregate> {
             if (maxRetries < 0) {
                 throw new IllegalArgumentException("maxRetries must be 0 or more, got " + maxRetries);
             }
-            this.maxRetries = maxRetries;
+            this.retry = retry.withMaxAttempts(maxRetries == Integer.MAX_VALUE ? maxRetries : maxRetries + 1);
+            return this;
+        }
+
+        /**
+         * Sets how a command is retried after a concurrency conflict: the first retry follows at once, retry
+         * {@code n > 1} after the backoff's pause for retry {@code n - 1}, until the backoff's number of tries
+         * (the first one included) or its time budget (from the start of the first try) is used up. Default
+         * {@link #DEFAULT_RETRY}.
+         *
+         * @param retry the backoff and its limits; without any limit, conflicts are retried for as long as they
+         *     occur
+         * @return this builder
+         */
+        public Builder<A> retry(Backoff retry) {
+            this.retry = Objects.requireNonNull(retry, "retry");
             return this;
         }
 

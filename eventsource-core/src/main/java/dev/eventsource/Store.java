@@ -60,6 +60,24 @@ public interface Store {
     History load(String aggregateId, long fromVersion, long toVersion);
 
     /**
+     * Loads records as {@link #load(String, long, long)} does, but as of the latest commit even inside a
+     * transaction that reads from an older snapshot; the {@link Repository} reloads with it when it retries a
+     * command after a {@link ConcurrencyConflictException}. The default is {@code load}, right for stores whose
+     * reads always see the latest commit. A store that can only give the latest state by locking (the JDBC store
+     * on MySQL and MariaDB, inside a caller's transaction) takes those locks here, and keeps them until that
+     * transaction ends.
+     *
+     * @param aggregateId the aggregate
+     * @param fromVersion the first version to load, or 0 for the first one
+     * @param toVersion the last version to load, or 0 for the latest
+     * @return the records in range; empty when the aggregate exists but has none in range
+     * @throws AggregateNotFoundException when the aggregate has no events at all
+     */
+    default History loadLatest(String aggregateId, long fromVersion, long toVersion) {
+        return load(aggregateId, fromVersion, toVersion);
+    }
+
+    /**
      * Loads the whole history of an aggregate.
      *
      * @return all its records

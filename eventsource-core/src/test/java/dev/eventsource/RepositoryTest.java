@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -146,7 +147,7 @@ class RepositoryTest {
      * Delegates to a MemoryStore; before each of its first {@code competing} saves another writer appends a
      * Deposited of 1000 to the same aggregate, so that save meets a conflict deterministically.
      */
-    static final class CompetingStore implements Store {
+    static class CompetingStore implements Store {
         final MemoryStore delegate = new MemoryStore();
         final Serializer serializer = JacksonSerializer.json().bind(Deposited.class);
         int competing;
@@ -578,6 +579,149 @@ class RepositoryTest {
             assertThat(repository.apply(new Deposit("acc-1", 1000))).isEqualTo(2);
 
             assertThat(repository.load("acc-1").balance).isEqualTo(2000);
+        }
+    }
+
+    @Nested
+    class RetryPauses {
+
+        @Test
+        void theDefaultRetryIsTheDocumentedBackoff() {
+            assertThat(Repository.builder(Account.class).build().retry()).isEqualTo(Repository.Builder.DEFAULT_RETRY)
+                    .isEqualTo(Backoff.exponential(Repository.Builder.DEFAULT_RETRY_FIRST_BACKOFF,
+                            Repository.Builder.DEFAULT_RETRY_MAX_BACKOFF)
+                            .withJitter(Repository.Builder.DEFAULT_RETRY_JITTER)
+                            .withMaxAttempts(Repository.Builder.DEFAULT_MAX_RETRIES + 1));
+        }
+
+        @Test
+        void maxRetriesKeepsThePausesAndSetsTheTries() {
+            Backoff pauses = Backoff.exponential(Duration.ofMillis(3), Duration.ofMillis(9)).withJitter(0.5)
+                    .withTimeBudget(Duration.ofSeconds(4));
+
+            Repository<Account> repository = Repository.builder(Account.class).retry(pauses).maxRetries(2).build();
+
+            assertThat(repository.retry()).isEqualTo(pauses.withMaxAttempts(3));
+        }
+
+        @Test
+        void theFirstRetryFollowsAtOnceAndLaterOnesPause() {
+            CompetingStore competing = new CompetingStore(3);
+            Repository<Account> repository = Repository.builder(Account.class).store(competing)
+                    .retry(Backoff.exponential(Duration.ofMillis(100), Duration.ofMillis(100))).build();
+
+            long started = System.nanoTime();
+            assertThat(repository.apply(new Open("acc-1", "Ada"))).isEqualTo(4);
+
+            // no pause before the first retry, 100 ms before each of the two after it (a sleep never ends early)
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
+            assertThat(HANDLED).hasValue(4);
+        }
+
+        @Test
+        void theTimeBudgetEndsTheRetries() {
+            CompetingStore competing = new CompetingStore(Integer.MAX_VALUE);
+            RecordingMetrics metrics = new RecordingMetrics();
+            Repository<Account> repository = Repository.builder(Account.class).store(competing).metrics(metrics)
+                    .retry(Backoff.exponential(Duration.ofMillis(25), Duration.ofMillis(25))
+                            .withTimeBudget(Duration.ofMillis(100)))
+                    .build();
+
+            assertThatThrownBy(() -> repository.apply(new Open("acc-1", "Ada")))
+                    .isInstanceOf(ConcurrencyConflictException.class);
+            // the first try, one retry at once, then pauses of 25 ms (the last one cut to the budget): at most 2 + 4;
+            // without the budget it would be 101 tries
+            assertThat(HANDLED.get()).isBetween(1, 6);
+            assertThat(metrics.calls).contains("applied Account conflict");
+        }
+
+        @Test
+        void retriesReloadWithLoadLatest() {
+            List<String> loads = new CopyOnWriteArrayList<>();
+            CompetingStore competing = new CompetingStore(2) {
+                @Override
+                public History load(String aggregateId, long fromVersion, long toVersion) {
+                    loads.add("load");
+                    return super.load(aggregateId, fromVersion, toVersion);
+                }
+
+                @Override
+                public History loadLatest(String aggregateId, long fromVersion, long toVersion) {
+                    loads.add("loadLatest");
+                    return super.load(aggregateId, fromVersion, toVersion);
+                }
+            };
+            Repository<Account> repository = Repository.builder(Account.class).store(competing).build();
+
+            repository.apply(new Open("acc-1", "Ada"));
+
+            assertThat(loads).containsExactly("load", "loadLatest", "loadLatest");
+        }
+
+        @Test
+        void aReloadThatCannotSeeTheCompetitorEndsTheRetriesAtOnceAndSaysWhy() {
+            // A store whose reads come from a snapshot taken at its first load, as a REPEATABLE READ transaction's.
+            CompetingStore competing = new CompetingStore(1) {
+                History snapshot;
+
+                @Override
+                public History load(String aggregateId, long fromVersion, long toVersion) {
+                    if (snapshot == null) {
+                        try {
+                            snapshot = super.load(aggregateId, fromVersion, toVersion);
+                        } catch (AggregateNotFoundException none) {
+                            snapshot = History.of(List.of());
+                        }
+                    }
+                    return snapshot;
+                }
+            };
+            RecordingMetrics metrics = new RecordingMetrics();
+            Repository<Account> repository = Repository.builder(Account.class).store(competing).metrics(metrics)
+                    .maxRetries(100).build();
+
+            assertThatThrownBy(() -> repository.apply(new Open("acc-1", "Ada")))
+                    .isInstanceOf(StaleReadConflictException.class)
+                    .hasMessageContaining("'acc-1'")
+                    .hasMessageContaining("no retry in this transaction can resolve")
+                    .hasMessageContaining("read version 0 again")
+                    .hasMessageContaining("READ COMMITTED")
+                    .satisfies(e -> {
+                        StaleReadConflictException stale = (StaleReadConflictException) e;
+                        assertThat(stale.expectedVersion()).isZero();
+                        assertThat(stale.actualVersion()).isEqualTo(1);
+                        assertThat(stale.getCause()).isInstanceOf(ConcurrencyConflictException.class);
+                    });
+            assertThat(HANDLED).as("the handler ran once; the stale reload ended it").hasValue(1);
+            assertThat(metrics.calls).filteredOn(call -> call.startsWith("retried")).hasSize(1);
+        }
+
+        @Test
+        void aStaleReadReportedByTheStoreIsNotRetried() {
+            MemoryStore memory = new MemoryStore();
+            Store stale = new Store() {
+                @Override
+                public boolean save(String aggregateId, List<Record> records) {
+                    throw new StaleReadConflictException(aggregateId, 0, 1, "roll back and run again", null);
+                }
+
+                @Override
+                public History load(String aggregateId, long fromVersion, long toVersion) {
+                    return memory.load(aggregateId, fromVersion, toVersion);
+                }
+
+                @Override
+                public List<Record> readAll(long afterPosition, int limit) {
+                    return memory.readAll(afterPosition, limit);
+                }
+            };
+            Repository<Account> repository = Repository.builder(Account.class).store(stale).build();
+
+            assertThatThrownBy(() -> repository.apply(new Open("acc-1", "Ada")))
+                    .isInstanceOf(StaleReadConflictException.class).hasMessageContaining("roll back and run again");
+            assertThatThrownBy(() -> repository.apply(new Open("acc-1", "Ada")))
+                    .isInstanceOf(StaleReadConflictException.class);
+            assertThat(HANDLED).hasValue(2);
         }
     }
 

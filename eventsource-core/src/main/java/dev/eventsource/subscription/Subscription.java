@@ -1,5 +1,6 @@
 package dev.eventsource.subscription;
 
+import dev.eventsource.Backoff;
 import dev.eventsource.Event;
 import dev.eventsource.Record;
 import dev.eventsource.Serializer;
@@ -83,8 +84,7 @@ public final class Subscription {
     private final int batchSize;
     private final Duration pollInterval;
     private final int maxAttempts;
-    private final Duration backoff;
-    private final Duration maxBackoff;
+    private final Backoff backoff;
     private final Duration leaseTime;
     private final Duration renewInterval;
     private final String owner;
@@ -119,8 +119,7 @@ public final class Subscription {
         this.batchSize = builder.batchSize;
         this.pollInterval = builder.pollInterval;
         this.maxAttempts = builder.maxAttempts;
-        this.backoff = builder.backoff;
-        this.maxBackoff = builder.maxBackoff;
+        this.backoff = Backoff.exponential(builder.backoff, builder.maxBackoff);
         this.leaseTime = builder.leaseTime;
         this.renewInterval = builder.renewInterval;
         this.owner = builder.owner != null ? builder.owner
@@ -515,8 +514,7 @@ public final class Subscription {
     }
 
     private Duration delay(int attempt) {
-        long millis = backoff.toMillis() << Math.min(20, Math.max(0, attempt - 1));
-        return Duration.ofMillis(Math.min(maxBackoff.toMillis(), millis));
+        return backoff.delay(Math.max(1, attempt));
     }
 
     private void await(Duration timeout) {

@@ -53,6 +53,16 @@ final class DataAccessTranslatingStore implements Store {
     }
 
     @Override
+    public History loadLatest(String aggregateId, long fromVersion, long toVersion) {
+        try {
+            return this.delegate.loadLatest(aggregateId, fromVersion, toVersion);
+        }
+        catch (JdbcStoreException ex) {
+            throw StoreFailureTranslator.translate(ex);
+        }
+    }
+
+    @Override
     public List<Record> readAll(long afterPosition, int limit) {
         try {
             return this.delegate.readAll(afterPosition, limit);

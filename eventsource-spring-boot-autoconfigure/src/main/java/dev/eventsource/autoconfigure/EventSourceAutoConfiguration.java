@@ -61,7 +61,7 @@ public final class EventSourceAutoConfiguration {
             ApplicationEventPublisher publisher, EventSourceProperties properties,
             ObjectProvider<RepositoryCustomizer> customizers, ObjectProvider<EventSourceProjections> projections) {
         return new RepositoryFactory(store, serializer, metrics.getIfAvailable(() -> RepositoryMetrics.NONE),
-                new ObserverDispatcher(projections, observers, publisher), properties.getRepository().getMaxRetries(),
+                new ObserverDispatcher(projections, observers, publisher), properties.getRepository().backoff(),
                 customizers);
     }
 }

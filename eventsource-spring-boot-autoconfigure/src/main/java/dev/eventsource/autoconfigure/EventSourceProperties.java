@@ -1,5 +1,6 @@
 package dev.eventsource.autoconfigure;
 
+import dev.eventsource.Backoff;
 import dev.eventsource.store.jdbc.JdbcDialect;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.sql.init.DatabaseInitializationMode;
@@ -218,6 +219,8 @@ public class EventSourceProperties {
         /** Number of times a command is run again after a concurrency conflict before the conflict is thrown. */
         private int maxRetries = dev.eventsource.Repository.Builder.DEFAULT_MAX_RETRIES;
 
+        private final Retry retry = new Retry();
+
         /** @return the retries after a conflict */
         public int getMaxRetries() {
             return this.maxRetries;
@@ -235,6 +238,120 @@ public class EventSourceProperties {
                         + maxRetries + "; use 0 to fail on the first conflict");
             }
             this.maxRetries = maxRetries;
+        }
+
+        /** @return the pauses between retries after a conflict, and their time budget */
+        public Retry getRetry() {
+            return this.retry;
+        }
+
+        /**
+         * Returns the retry settings as the backoff a repository takes.
+         *
+         * @return the backoff, limited to max-retries retries and the time budget
+         * @throws IllegalArgumentException when retry.max-backoff is below retry.first-backoff
+         */
+        public Backoff backoff() {
+            if (this.retry.maxBackoff.compareTo(this.retry.firstBackoff) < 0) {
+                throw new IllegalArgumentException("eventsource.repository.retry.max-backoff (" + this.retry.maxBackoff
+                        + ") must be at least eventsource.repository.retry.first-backoff (" + this.retry.firstBackoff
+                        + ")");
+            }
+            return Backoff.exponential(this.retry.firstBackoff, this.retry.maxBackoff)
+                .withJitter(this.retry.jitter)
+                .withMaxAttempts((this.maxRetries == Integer.MAX_VALUE) ? this.maxRetries : this.maxRetries + 1)
+                .withTimeBudget(this.retry.timeBudget);
+        }
+    }
+
+    /**
+     * Pauses between the retries of a command after a concurrency conflict: the first retry follows at once, then
+     * the pauses grow exponentially, with jitter, so that competitors spread out.
+     */
+    public static class Retry {
+
+        /** Pause before the second retry after a conflict, doubled for each further retry up to max-backoff. */
+        private Duration firstBackoff = dev.eventsource.Repository.Builder.DEFAULT_RETRY_FIRST_BACKOFF;
+
+        /** Longest pause between two retries after a conflict. */
+        private Duration maxBackoff = dev.eventsource.Repository.Builder.DEFAULT_RETRY_MAX_BACKOFF;
+
+        /** Share of each pause drawn at random, from 0 (exact pauses) to 1 (anything from zero to the pause). */
+        private double jitter = dev.eventsource.Repository.Builder.DEFAULT_RETRY_JITTER;
+
+        /** Time after the start of a command when no further retry starts; unlimited when unset. */
+        private Duration timeBudget;
+
+        /** @return the pause before the second retry */
+        public Duration getFirstBackoff() {
+            return this.firstBackoff;
+        }
+
+        /**
+         * Sets the pause before the second retry.
+         *
+         * @param firstBackoff positive
+         * @throws IllegalArgumentException when not positive
+         */
+        public void setFirstBackoff(Duration firstBackoff) {
+            this.firstBackoff = positive(firstBackoff, "first-backoff");
+        }
+
+        /** @return the longest pause */
+        public Duration getMaxBackoff() {
+            return this.maxBackoff;
+        }
+
+        /**
+         * Sets the longest pause.
+         *
+         * @param maxBackoff positive, at least first-backoff
+         * @throws IllegalArgumentException when not positive
+         */
+        public void setMaxBackoff(Duration maxBackoff) {
+            this.maxBackoff = positive(maxBackoff, "max-backoff");
+        }
+
+        /** @return the jitter */
+        public double getJitter() {
+            return this.jitter;
+        }
+
+        /**
+         * Sets the jitter.
+         *
+         * @param jitter from 0 to 1
+         * @throws IllegalArgumentException when outside [0, 1]
+         */
+        public void setJitter(double jitter) {
+            if (!(jitter >= 0 && jitter <= 1)) {
+                throw new IllegalArgumentException("eventsource.repository.retry.jitter must be from 0 to 1, got "
+                        + jitter);
+            }
+            this.jitter = jitter;
+        }
+
+        /** @return the time budget of a command's retries, or null for none */
+        public Duration getTimeBudget() {
+            return this.timeBudget;
+        }
+
+        /**
+         * Sets the time budget of a command's retries.
+         *
+         * @param timeBudget positive, or null for none
+         * @throws IllegalArgumentException when zero or negative
+         */
+        public void setTimeBudget(Duration timeBudget) {
+            this.timeBudget = (timeBudget != null) ? positive(timeBudget, "time-budget") : null;
+        }
+
+        private static Duration positive(Duration duration, String name) {
+            if (duration == null || duration.isNegative() || duration.isZero()) {
+                throw new IllegalArgumentException("eventsource.repository.retry." + name + " must be positive, got "
+                        + duration);
+            }
+            return duration;
         }
     }
 

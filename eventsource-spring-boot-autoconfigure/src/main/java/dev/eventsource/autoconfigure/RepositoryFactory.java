@@ -1,6 +1,7 @@
 package dev.eventsource.autoconfigure;
 
 import dev.eventsource.Aggregate;
+import dev.eventsource.Backoff;
 import dev.eventsource.Observer;
 import dev.eventsource.Repository;
 import dev.eventsource.RepositoryMetrics;
@@ -28,17 +29,17 @@ final class RepositoryFactory {
 
     private final Observer observer;
 
-    private final int maxRetries;
+    private final Backoff retry;
 
     private final ObjectProvider<RepositoryCustomizer> customizers;
 
-    RepositoryFactory(Store store, Serializer serializer, RepositoryMetrics metrics, Observer observer, int maxRetries,
+    RepositoryFactory(Store store, Serializer serializer, RepositoryMetrics metrics, Observer observer, Backoff retry,
             ObjectProvider<RepositoryCustomizer> customizers) {
         this.store = DATA_ACCESS_EXCEPTIONS ? DataAccessTranslatingStore.wrap(store) : store;
         this.serializer = serializer;
         this.metrics = metrics;
         this.observer = observer;
-        this.maxRetries = maxRetries;
+        this.retry = retry;
         this.customizers = customizers;
     }
 
@@ -48,7 +49,7 @@ final class RepositoryFactory {
             .serializer(this.serializer)
             .metrics(this.metrics)
             .observers(this.observer)
-            .maxRetries(this.maxRetries);
+            .retry(this.retry);
         this.customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
         return builder.build();
     }

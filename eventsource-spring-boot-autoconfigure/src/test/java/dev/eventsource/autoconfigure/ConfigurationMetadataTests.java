@@ -3,6 +3,7 @@ package dev.eventsource.autoconfigure;
 import dev.eventsource.Repository;
 import dev.eventsource.subscription.Subscription;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.convert.DurationStyle;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -39,7 +40,10 @@ class ConfigurationMetadataTests {
         Map<String, JsonNode> properties = eventSourceProperties();
         assertThat(properties).containsKeys("eventsource.store.type", "eventsource.jdbc.table-name",
                 "eventsource.jdbc.initialize-schema", "eventsource.jdbc.platform", "eventsource.serializer.format",
-                "eventsource.scan.base-packages", "eventsource.repository.max-retries", "eventsource.metrics.enabled",
+                "eventsource.scan.base-packages", "eventsource.repository.max-retries",
+                "eventsource.repository.retry.first-backoff",
+                "eventsource.repository.retry.max-backoff", "eventsource.repository.retry.jitter",
+                "eventsource.repository.retry.time-budget", "eventsource.metrics.enabled",
                 "eventsource.subscriptions");
         assertThat(properties.values()).allSatisfy((property) -> assertThat(property.path("description").asString())
             .as(property.path("name").asString()).isNotBlank());
@@ -56,5 +60,19 @@ class ConfigurationMetadataTests {
     void showsTheRepositoryDefaultOfMaxRetries() throws IOException {
         assertThat(eventSourceProperties().get("eventsource.repository.max-retries").path("defaultValue").asInt(-1))
             .isEqualTo(Repository.Builder.DEFAULT_MAX_RETRIES);
+    }
+
+    @Test
+    void showsTheRepositoryDefaultsOfTheRetryBackoff() throws IOException {
+        Map<String, JsonNode> properties = eventSourceProperties();
+        assertThat(DurationStyle.detectAndParse(
+                properties.get("eventsource.repository.retry.first-backoff").path("defaultValue").asString()))
+            .isEqualTo(Repository.Builder.DEFAULT_RETRY_FIRST_BACKOFF);
+        assertThat(DurationStyle.detectAndParse(
+                properties.get("eventsource.repository.retry.max-backoff").path("defaultValue").asString()))
+            .isEqualTo(Repository.Builder.DEFAULT_RETRY_MAX_BACKOFF);
+        assertThat(properties.get("eventsource.repository.retry.jitter").path("defaultValue").asDouble(-1))
+            .isEqualTo(Repository.Builder.DEFAULT_RETRY_JITTER);
+        assertThat(properties.get("eventsource.repository.retry.time-budget").has("defaultValue")).isFalse();
     }
 }

@@ -1,5 +1,6 @@
 package dev.eventsource.autoconfigure;
 
+import dev.eventsource.Backoff;
 import dev.eventsource.ConcurrencyConflictException;
 import dev.eventsource.Event;
 import dev.eventsource.History;
@@ -39,6 +40,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import javax.sql.DataSource;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -349,6 +351,47 @@ class EventSourceAutoConfigurationTests {
     }
 
     @Test
+    void givesRepositoriesTheCoreRetryDefaults() {
+        this.contextRunner.run((context) -> assertThat(repository(context, Person.class).retry())
+            .isEqualTo(Repository.Builder.DEFAULT_RETRY));
+    }
+
+    @Test
+    void givesRepositoriesTheConfiguredRetries() {
+        this.contextRunner
+            .withPropertyValues("eventsource.repository.max-retries=4", "eventsource.repository.retry.first-backoff=5ms",
+                    "eventsource.repository.retry.max-backoff=2s", "eventsource.repository.retry.jitter=0.5",
+                    "eventsource.repository.retry.time-budget=10s")
+            .run((context) -> assertThat(repository(context, Person.class).retry())
+                .isEqualTo(Backoff.exponential(Duration.ofMillis(5), Duration.ofSeconds(2))
+                    .withJitter(0.5)
+                    .withMaxAttempts(5)
+                    .withTimeBudget(Duration.ofSeconds(10))));
+    }
+
+    @Test
+    void failsWithAnalyzedMessageWhenMaxBackoffIsBelowFirstBackoff() {
+        this.contextRunner
+            .withPropertyValues("eventsource.repository.retry.first-backoff=2s",
+                    "eventsource.repository.retry.max-backoff=1s")
+            .run((context) -> {
+                assertThat(context).hasFailed();
+                assertThat(context.getStartupFailure()).rootCause()
+                    .hasMessage("eventsource.repository.retry.max-backoff (PT1S) must be at least "
+                            + "eventsource.repository.retry.first-backoff (PT2S)");
+            });
+    }
+
+    @Test
+    void failsWithAnalyzedMessageOnZeroFirstBackoff() {
+        this.contextRunner.withPropertyValues("eventsource.repository.retry.first-backoff=0ms").run((context) -> {
+            assertThat(context).hasFailed();
+            assertThat(FailureAnalysisAssert.analyze(context.getStartupFailure()))
+                .contains("eventsource.repository.retry.first-backoff must be positive, got PT0S");
+        });
+    }
+
+    @Test
     void failsWithAnalyzedMessageOnNegativeMaxRetries() {
         this.contextRunner.withPropertyValues("eventsource.repository.max-retries=-1").run((context) -> {
             assertThat(context).hasFailed();
@@ -557,7 +600,9 @@ class EventSourceAutoConfigurationTests {
             return new Store() {
                 @Override
                 public boolean save(String aggregateId, List<Record> records) {
-                    throw new ConcurrencyConflictException(aggregateId, 0, 1);
+                    // Every append conflicts. The version reported is the one a reload sees (0, nothing stored):
+                    // a conflict at a version no reload ever reaches would be a stale read, which is not retried.
+                    throw new ConcurrencyConflictException(aggregateId, 0, 0);
                 }
 
                 @Override

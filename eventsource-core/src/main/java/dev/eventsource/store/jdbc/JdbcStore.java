@@ -6,6 +6,7 @@ import dev.eventsource.EventLimits;
 import dev.eventsource.History;
 import dev.eventsource.PayloadFormat;
 import dev.eventsource.Record;
+import dev.eventsource.StaleReadConflictException;
 import dev.eventsource.Store;
 import dev.eventsource.internal.Batches;
 import tools.jackson.core.JacksonException;
@@ -43,9 +44,13 @@ import java.util.Objects;
  * (on PostgreSQL a batch of up to 1,000 events is then a single statement: one round trip). When the connection is
  * already in a transaction (autocommit off, for example the connection Spring's
  * {@code TransactionAwareDataSourceProxy} binds to a {@code @Transactional} method), the append joins it and
- * neither commits nor rolls back: the events commit, or vanish, with the caller's other changes. After a
- * {@link ConcurrencyConflictException} or a {@link JdbcStoreException} in a joined transaction, roll it back (on
- * PostgreSQL a failed statement has already aborted it).
+ * neither commits nor rolls back: the events commit, or vanish, with the caller's other changes. In a joined
+ * transaction the version is read after the append lock is taken (on MySQL and MariaDB with a locking read, which
+ * sees past a REPEATABLE READ snapshot), so a {@link ConcurrencyConflictException} leaves the transaction usable
+ * and holding the append lock: a retry that reloads with {@link #loadLatest} succeeds. When the version read is
+ * stale all the same (REPEATABLE READ or SERIALIZABLE on PostgreSQL or H2), the insert meets the unique key and
+ * the conflict is a {@link dev.eventsource.StaleReadConflictException}: roll the transaction back (PostgreSQL has
+ * already aborted it) and run it again. After a {@link JdbcStoreException}, roll it back too.
  *
  * <h2>Global positions and the append lock</h2>
  * Every event gets a position from the table's identity column. An identity value is taken at insert but becomes
@@ -100,6 +105,11 @@ public final class JdbcStore implements Store {
             FROM %1$s
             WHERE aggregate_id = ? AND version >= ? AND version <= ?
             ORDER BY version""";
+    /**
+     * Turns a read of the events table into a locking read (MySQL, MariaDB): answered from the latest committed
+     * rows rather than the transaction's snapshot. Taken only under the append lock; see {@link #loadLatest}.
+     */
+    private static final String LOCKING_READ = " LOCK IN SHARE MODE";
     private static final String EXISTS = """
             SELECT version FROM %1$s WHERE aggregate_id = ? LIMIT 1""";
     private static final String LAST_POSITION = """
@@ -122,6 +132,8 @@ public final class JdbcStore implements Store {
     private final String[] insertSqlBySize;
     private final String headSql;
     private final String loadSql;
+    private final String lockingLoadSql;
+    private final String lockingHeadSql;
     private final String existsSql;
     private final String readAllSql;
     private final String lastPositionSql;
@@ -145,6 +157,8 @@ public final class JdbcStore implements Store {
         }
         this.headSql = HEAD.formatted(table);
         this.loadSql = LOAD.formatted(table);
+        this.lockingLoadSql = loadSql + LOCKING_READ;
+        this.lockingHeadSql = headSql + LOCKING_READ;
         this.existsSql = EXISTS.formatted(table);
         this.readAllSql = READ_ALL.formatted(table);
         this.lastPositionSql = LAST_POSITION.formatted(table);
@@ -243,10 +257,16 @@ public final class JdbcStore implements Store {
                 }
             } catch (Refused refused) {
                 if (!ownTransaction) {
-                    // The caller's transaction is aborted (PostgreSQL) or keeps an old snapshot, so the version
-                    // read under the lock is the best knowledge: the store is at least at the first version.
-                    throw new ConcurrencyConflictException(aggregateId, first - 1,
-                            Math.max(refused.versionSeen, first));
+                    // The version read under the append lock was stale, so the caller's transaction reads from a
+                    // snapshot (REPEATABLE READ or SERIALIZABLE; MySQL's version read is a locking read, never
+                    // stale): no reload in it will see the competitor's events, and on PostgreSQL the failed
+                    // insert has aborted it. The store is at least at the first version.
+                    throw new StaleReadConflictException(aggregateId, first - 1, Math.max(refused.versionSeen, first),
+                            "the transaction reads from a snapshot older than that commit (isolation REPEATABLE READ"
+                            + " or SERIALIZABLE on " + dialect.platform() + ")" + (dialect == JdbcDialect.POSTGRESQL
+                            ? " and PostgreSQL has aborted it" : "") + "; roll it back and run it again, or run it at"
+                            + " READ COMMITTED, where the repository's retries see the latest events",
+                            refused.getCause());
                 }
                 connection.rollback();
                 connection.setAutoCommit(true);
@@ -346,7 +366,7 @@ public final class JdbcStore implements Store {
      */
     private boolean appendUnderLock(Connection connection, String aggregateId, List<Record> records,
                                     boolean ownTransaction) throws SQLException, Refused {
-        Head head = lockAndReadHead(connection, aggregateId);
+        Head head = lockAndReadHead(connection, aggregateId, ownTransaction);
         head.requireType(records);
         long current = head.version;
         long first = records.get(0).version();
@@ -411,10 +431,20 @@ public final class JdbcStore implements Store {
      *
      * @return the aggregate's current version (0 when it has no events) and stream type
      */
-    private Head lockAndReadHead(Connection connection, String aggregateId) throws SQLException {
+    private Head lockAndReadHead(Connection connection, String aggregateId, boolean ownTransaction)
+            throws SQLException {
         if (lockAndReadVersionSql == null) {
             dialect.lock(connection, lockSql, table);
             return head(connection, aggregateId);
+        }
+        if (!ownTransaction) {
+            // In the caller's transaction the version must be read after the lock wait, so that a conflict is
+            // seen here, reported with the true version and retried, rather than hitting the unique key: one
+            // statement may read from a snapshot taken before the wait (H2), and on MySQL and MariaDB at
+            // REPEATABLE READ only a locking read (taken under the append lock, see loadLatest) sees past the
+            // transaction's snapshot.
+            dialect.lock(connection, lockSql, table);
+            return head(connection, dialect == JdbcDialect.MYSQL ? lockingHeadSql : headSql, aggregateId);
         }
         try (PreparedStatement statement = connection.prepareStatement(lockAndReadVersionSql)) {
             statement.setString(1, aggregateId);
@@ -429,7 +459,11 @@ public final class JdbcStore implements Store {
     }
 
     private Head head(Connection connection, String aggregateId) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(headSql)) {
+        return head(connection, headSql, aggregateId);
+    }
+
+    private Head head(Connection connection, String sql, String aggregateId) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, aggregateId);
             try (ResultSet rows = statement.executeQuery()) {
                 return rows.next() ? new Head(rows.getLong(1), rows.getString(2)) : new Head(0, null);
@@ -498,33 +532,71 @@ public final class JdbcStore implements Store {
     @Override
     public History load(String aggregateId, long fromVersion, long toVersion) {
         Batches.validateRange(aggregateId, fromVersion, toVersion);
-        long from = Math.max(1, fromVersion);
-        long to = toVersion == 0 ? Long.MAX_VALUE : toVersion;
         // One statement, no transaction of its own and no fetch size, unlike readAll: a history is materialised
         // whole anyway, so reading it in one round trip beats a cursor's round trips and a COMMIT (PostgreSQL
         // streams by fetch size only inside a transaction).
         try (Connection connection = dataSource.getConnection()) {
-            List<Record> records = new ArrayList<>();
-            try (PreparedStatement statement = connection.prepareStatement(loadSql)) {
-                statement.setString(1, aggregateId);
-                statement.setLong(2, from);
-                statement.setLong(3, to);
-                try (ResultSet rows = statement.executeQuery()) {
-                    while (rows.next()) {
-                        records.add(toRecord(rows, aggregateId, 2));
-                    }
+            return load(connection, loadSql, aggregateId, fromVersion, toVersion);
+        } catch (SQLException e) {
+            throw loadFailed(aggregateId, fromVersion, toVersion, e);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>On MySQL and MariaDB inside a caller's transaction (autocommit off), InnoDB's plain reads at the default
+     * REPEATABLE READ come from the snapshot of the transaction's first read, so a reload after a conflict would
+     * see the same old version again and again. This method therefore takes the append lock (which the
+     * transaction would take at its next append anyway, and keeps until it ends) and then reads with a locking
+     * read, which InnoDB answers from the latest committed rows. Only holders of the append lock ever take
+     * locking reads on the events table, and every insert into it is made under that lock, so the gap locks of
+     * these reads never meet another transaction's insert: no deadlock between appenders. Everywhere else (an
+     * autocommit connection, PostgreSQL and H2 at READ COMMITTED) a plain read already sees the latest commit.
+     */
+    @Override
+    public History loadLatest(String aggregateId, long fromVersion, long toVersion) {
+        if (dialect != JdbcDialect.MYSQL) {
+            return load(aggregateId, fromVersion, toVersion);
+        }
+        Batches.validateRange(aggregateId, fromVersion, toVersion);
+        try (Connection connection = dataSource.getConnection()) {
+            if (connection.getAutoCommit()) {
+                return load(connection, loadSql, aggregateId, fromVersion, toVersion);
+            }
+            dialect.lock(connection, lockSql, table);
+            return load(connection, lockingLoadSql, aggregateId, fromVersion, toVersion);
+        } catch (SQLException e) {
+            throw loadFailed(aggregateId, fromVersion, toVersion, e);
+        }
+    }
+
+    private History load(Connection connection, String sql, String aggregateId, long fromVersion, long toVersion)
+            throws SQLException {
+        long from = Math.max(1, fromVersion);
+        long to = toVersion == 0 ? Long.MAX_VALUE : toVersion;
+        List<Record> records = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, aggregateId);
+            statement.setLong(2, from);
+            statement.setLong(3, to);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    records.add(toRecord(rows, aggregateId, 2));
                 }
             }
-            // Versions start at 1 without gaps, so an empty range from 1 means no events at all; only a range
-            // starting later needs a second look.
-            if (records.isEmpty() && (from == 1 || !exists(connection, aggregateId))) {
-                throw new AggregateNotFoundException(aggregateId);
-            }
-            return History.of(records);
-        } catch (SQLException e) {
-            throw new JdbcStoreException("Loading aggregate '" + aggregateId + "' (versions " + fromVersion + " to "
-                    + toVersion + ") from table " + table + " failed: " + e.getMessage(), e);
         }
+        // Versions start at 1 without gaps, so an empty range from 1 means no events at all; only a range
+        // starting later needs a second look.
+        if (records.isEmpty() && (from == 1 || !exists(connection, aggregateId))) {
+            throw new AggregateNotFoundException(aggregateId);
+        }
+        return History.of(records);
+    }
+
+    private JdbcStoreException loadFailed(String aggregateId, long fromVersion, long toVersion, SQLException e) {
+        return new JdbcStoreException("Loading aggregate '" + aggregateId + "' (versions " + fromVersion + " to "
+                + toVersion + ") from table " + table + " failed: " + e.getMessage(), e);
     }
 
     private boolean exists(Connection connection, String aggregateId) throws SQLException {

@@ -1,5 +1,6 @@
 package dev.eventsource.store.jdbc;
 
+import dev.eventsource.Backoff;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
@@ -7,6 +8,7 @@ import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,7 +20,8 @@ final class PostgresAppendListener implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(PostgresAppendListener.class.getName());
     private static final int WAIT_MILLIS = 500;
-    private static final long MAX_BACKOFF_MILLIS = 30_000;
+    /** Between reconnections: 0.5 s, doubling up to 30 s, for as long as the listener runs. */
+    private static final Backoff BACKOFF = Backoff.exponential(Duration.ofMillis(500), Duration.ofSeconds(30));
 
     private final DataSource dataSource;
     private final TableName table;
@@ -41,7 +44,7 @@ final class PostgresAppendListener implements AutoCloseable {
     }
 
     private void run() {
-        long backoff = 500;
+        int failures = 0;
         while (running) {
             try (Connection connection = dataSource.getConnection()) {
                 PGConnection postgres = connection.unwrap(PGConnection.class);
@@ -49,7 +52,7 @@ final class PostgresAppendListener implements AutoCloseable {
                     // The channel is the validated table name in lower case (letters, digits, _ and .), or a hash.
                     listen.execute("LISTEN \"" + table.notifyChannel() + "\"");
                 }
-                backoff = 500;
+                failures = 0;
                 // Notifications sent while this connection was down are lost: let listeners read once.
                 onAppend.run();
                 while (running) {
@@ -62,10 +65,10 @@ final class PostgresAppendListener implements AutoCloseable {
                 if (!running) {
                     return;
                 }
+                Duration pause = BACKOFF.delay(++failures);
                 LOG.log(System.Logger.Level.WARNING, "Listening for appends to " + table + " failed ("
-                        + e.getMessage() + "); subscriptions keep polling; retrying in " + backoff + " ms");
-                sleep(backoff);
-                backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
+                        + e.getMessage() + "); subscriptions keep polling; retrying in " + pause.toMillis() + " ms");
+                sleep(pause.toMillis());
             }
         }
     }
