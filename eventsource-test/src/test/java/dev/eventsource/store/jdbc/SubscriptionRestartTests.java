@@ -86,7 +86,7 @@ class SubscriptionRestartTests {
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             Subscription resumed = null;
             try {
-                store.save("before", serializer.marshal(new Happened("before", 1, Instant.now())));
+                store.save("before", serializer.marshal(new Happened("before", 1, Instant.now())).withAggregateType("Thing"));
                 long first = store.lastPosition();
                 CheckpointStore checkpoints = store.checkpointStore();
                 await("the other process handles and checkpoints the first event", process, log,
@@ -102,7 +102,7 @@ class SubscriptionRestartTests {
                 resumed = Subscription.builder("people", store, serializer, event -> handled.add(event.position()))
                         .checkpoints(store.checkpointStore()).build();
                 resumed.start();
-                store.save("after", serializer.marshal(new Happened("after", 1, Instant.now())));
+                store.save("after", serializer.marshal(new Happened("after", 1, Instant.now())).withAggregateType("Thing"));
                 long second = store.lastPosition();
                 await("the new instance handles the event appended after the kill", null, log,
                         () -> handled.contains(second));
