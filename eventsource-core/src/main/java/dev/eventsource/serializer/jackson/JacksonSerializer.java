@@ -39,6 +39,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * Reading the canonical UTC form of it skips {@code DateTimeFormatter}, the largest single cost of reading an
  * event; every other form, and every {@code Instant} deserializer or format the caller's mapper configures, is
  * read by Jackson as before.
+ *
+ * <p><b>Numbers in PostgreSQL's {@code jsonb}.</b> The JDBC store keeps JSON payloads in {@code jsonb} on
+ * PostgreSQL, which stores numbers as {@code numeric}: a payload reads back with the same values but not always the
+ * same text. Exponents are expanded ({@code 1E+3} reads back as {@code 1000}, {@code 1.5e2} as {@code 150}), while
+ * the scale of a decimal is kept ({@code 19.90} stays {@code 19.90}), so a {@code BigDecimal} keeps its scale and a
+ * {@code double} its value. Compare payloads as parsed JSON, never as text; MySQL, MariaDB and H2 keep the text.
  */
 public final class JacksonSerializer implements Serializer {
 
