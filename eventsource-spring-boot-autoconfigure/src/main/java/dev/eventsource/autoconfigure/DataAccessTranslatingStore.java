@@ -6,6 +6,7 @@ import dev.eventsource.Store;
 import dev.eventsource.store.jdbc.JdbcStoreException;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The store as the auto-configured repositories see it: every call goes to the context's {@link Store} bean (the
@@ -34,48 +35,32 @@ final class DataAccessTranslatingStore implements Store {
 
     @Override
     public boolean save(String aggregateId, List<Record> records) {
-        try {
-            return this.delegate.save(aggregateId, records);
-        }
-        catch (JdbcStoreException ex) {
-            throw StoreFailureTranslator.translate(ex);
-        }
+        return translated(() -> this.delegate.save(aggregateId, records));
     }
 
     @Override
     public History load(String aggregateId, long fromVersion, long toVersion) {
-        try {
-            return this.delegate.load(aggregateId, fromVersion, toVersion);
-        }
-        catch (JdbcStoreException ex) {
-            throw StoreFailureTranslator.translate(ex);
-        }
+        return translated(() -> this.delegate.load(aggregateId, fromVersion, toVersion));
     }
 
     @Override
     public History loadLatest(String aggregateId, long fromVersion, long toVersion) {
-        try {
-            return this.delegate.loadLatest(aggregateId, fromVersion, toVersion);
-        }
-        catch (JdbcStoreException ex) {
-            throw StoreFailureTranslator.translate(ex);
-        }
+        return translated(() -> this.delegate.loadLatest(aggregateId, fromVersion, toVersion));
     }
 
     @Override
     public List<Record> readAll(long afterPosition, int limit) {
-        try {
-            return this.delegate.readAll(afterPosition, limit);
-        }
-        catch (JdbcStoreException ex) {
-            throw StoreFailureTranslator.translate(ex);
-        }
+        return translated(() -> this.delegate.readAll(afterPosition, limit));
     }
 
     @Override
     public long lastPosition() {
+        return translated(this.delegate::lastPosition);
+    }
+
+    private static <T> T translated(Supplier<T> call) {
         try {
-            return this.delegate.lastPosition();
+            return call.get();
         }
         catch (JdbcStoreException ex) {
             throw StoreFailureTranslator.translate(ex);
