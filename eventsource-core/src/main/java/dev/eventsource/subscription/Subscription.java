@@ -334,6 +334,7 @@ public final class Subscription {
                     LOG.log(System.Logger.Level.WARNING, "Subscription '" + name + "' cannot read or checkpoint ("
                             + e.getMessage() + "); retrying in " + delay(transientFailures).toMillis() + " ms", e);
                     holding = false; // re-read the checkpoint: a failed transaction may have rolled back
+                    state = State.STANDBY; // it holds no lease while it waits, so it is not processing
                     sleep(delay(transientFailures));
                 }
             }
