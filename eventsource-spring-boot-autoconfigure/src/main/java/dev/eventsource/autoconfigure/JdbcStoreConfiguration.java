@@ -24,6 +24,10 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
 
 import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -59,7 +63,35 @@ class JdbcStoreConfiguration {
         }
         LOG.info("Event store: JDBC, table " + store.tableName() + " on " + check.platform() + ", "
                 + store.payloadFormat().name().toLowerCase(Locale.ROOT) + " payloads");
+        if ("h2".equals(check.platform())) {
+            warnIfH2DelaysWrites(dataSource);
+        }
         return store;
+    }
+
+    /**
+     * Warns when an H2 database kept in files delays writing commits (its default: WRITE_DELAY 500 ms). The store
+     * then answers for appends that a crash or {@code kill -9} within that delay loses, although they committed.
+     */
+    static void warnIfH2DelaysWrites(DataSource dataSource) {
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement();
+                ResultSet settings = statement.executeQuery(
+                        "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'")) {
+            String url = connection.getMetaData().getURL();
+            boolean inMemory = url.startsWith("jdbc:h2:mem:") || url.contains("/mem:");
+            if (!inMemory && settings.next() && Integer.parseInt(settings.getString(1).trim()) > 0) {
+                // The URL is not logged: it may carry credentials.
+                LOG.warn("The event store's H2 file database delays writing commits to disk by " + settings.getString(1).trim()
+                        + " ms (WRITE_DELAY): events appended within that time are lost if the process crashes or is "
+                        + "killed, although their commit succeeded. Add ;WRITE_DELAY=0 to the JDBC URL "
+                        + "(spring.datasource.url) so that every commit is on disk before it is acknowledged.");
+            }
+        }
+        catch (SQLException | RuntimeException ex) {
+            // Only a warning: a database that does not answer this query is no reason to refuse to start.
+            LOG.debug("Could not read the WRITE_DELAY setting of the H2 database", ex);
+        }
     }
 
     @Bean
