@@ -45,6 +45,11 @@ abstract class ErrorResponseTests extends RefusalTests {
                 arguments("GET", "/error", null, new String[0], 404, "No endpoint GET /error"),
                 arguments("POST", "/error", ADA, new String[0], 404, "No endpoint POST /error"),
                 arguments("GET", "/nowhere", null, new String[0], 404, "No endpoint GET /nowhere"),
+                arguments("GET", "/nowhere", null, new String[] { "Accept", "text/html" }, 404, "No endpoint GET /nowhere"),
+                arguments("GET", "/error", null, new String[] { "Accept", "text/html" }, 404, "No endpoint GET /error"),
+                // Tomcat answers a request line or header block over its 8 KB limit with 400
+                arguments("GET", "/people/" + "x".repeat(10_000), null, new String[0], 400, "too large"),
+                arguments("GET", "/people", null, new String[] { "X-Padding", "p".repeat(10_000) }, 400, "too large"),
                 arguments("TRACE", "/people", null, new String[0], 405, "method is not allowed"),
                 arguments("DELETE", "/people/{person}", null, new String[0], 405, "Method DELETE"),
                 arguments("PATCH", "/people/{person}/name", "{\"name\":\"Eve\"}", new String[0], 405, "Method PATCH"),

@@ -50,8 +50,8 @@ class ErrorDocument implements ErrorController {
     static String detail(HttpStatus status, Object uri, long maxBodyBytes) {
         return switch (status) {
             case BAD_REQUEST -> "The request line, path or headers are malformed (such as an encoded slash %2F, an"
-                    + " encoded %00 or a character that must be percent-encoded); send a plain path such as"
-                    + " /people/{id} and ASCII headers";
+                    + " encoded %00 or a character that must be percent-encoded) or too large (over 8 KB); send a plain"
+                    + " path such as /people/{id} and short ASCII headers";
             case NOT_FOUND -> "No endpoint " + ((uri != null) ? uri : "at this path")
                     + "; the service answers under /people and /accounts";
             case METHOD_NOT_ALLOWED -> "The request's method is not allowed on this path; use GET, POST or PUT as"
