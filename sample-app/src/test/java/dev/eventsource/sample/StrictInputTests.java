@@ -80,7 +80,7 @@ abstract class StrictInputTests extends RefusalTests {
                 arguments("POST", "/accounts/{account}/deposits", "{\"amount\":-0.00}", "'amount' must be greater than 0"),
                 arguments("POST", "/accounts/{account}/withdrawals", "{\"amount\":0.000}", "'amount' must be greater than 0"),
                 // syntax errors: no parser internals in the detail
-                arguments("POST", "/accounts/{account}/deposits", "{\"amount\":NaN}", "not valid JSON"),
+                arguments("POST", "/accounts/{account}/deposits", "{\"amount\":NaN}", "Non-standard token 'NaN'; a JSON number is written in digits"),
                 arguments("POST", "/accounts/{account}/deposits", "{\"amount\":Infinity}", "not valid JSON"),
                 arguments("POST", PEOPLE, "{\"name\":\"Ada\u0001\"" + EMAIL, "not valid JSON"),
                 arguments("POST", PEOPLE, "{'name':'Ada'" + EMAIL, "not valid JSON"));

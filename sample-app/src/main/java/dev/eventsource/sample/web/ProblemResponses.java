@@ -218,8 +218,10 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
             }
             String where = (malformed.getLocation() != null) ? " (line " + malformed.getLocation().getLineNr()
                     + ", column " + malformed.getLocation().getColumnNr() + ")" : "";
-            return "Request body is not valid JSON" + where + ": " + plain(malformed.getOriginalMessage())
-                    + "; send a JSON object such as the README shows";
+            String message = plain(malformed.getOriginalMessage());
+            String hint = message.startsWith("Non-standard token") ? "; a JSON number is written in digits, such as 10.50"
+                    : "; send a JSON object such as the README shows";
+            return "Request body is not valid JSON" + where + ": " + message + hint;
         }
         if (cause instanceof JacksonException mismatch) {
             String field = path(mismatch);
