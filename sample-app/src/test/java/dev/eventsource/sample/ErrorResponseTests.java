@@ -13,11 +13,14 @@ import org.springframework.web.bind.annotation.RestController;
 import javax.sql.DataSource;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -90,6 +93,41 @@ abstract class ErrorResponseTests extends RefusalTests {
         String name = "a".repeat(40_000);
         assertRefused(413, new String[] { "larger than 32768 bytes", "sample.web.max-body-size" },
                 () -> this.http.post("/people", "{\"name\":\"" + name + "\",\"email\":\"ada@example.com\"}"));
+    }
+
+    @Test
+    void refusesA300MegabyteBodyFromItsContentLengthWithoutWaitingForIt() {
+        // Only the headers are sent: the answer must come from the Content-Length alone, before any body arrives.
+        assertRefusedAnswer(413, new String[] { "larger than 32768 bytes" }, () -> {
+            try (Socket socket = new Socket("localhost", this.port)) {
+                socket.setSoTimeout(10_000);
+                socket.getOutputStream().write(("POST /people HTTP/1.1\r\nHost: localhost\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: 300000000\r\n\r\n{\"name\":\"")
+                    .getBytes(StandardCharsets.US_ASCII));
+                InputStream in = socket.getInputStream();
+                StringBuilder answer = new StringBuilder();
+                byte[] buffer = new byte[8192];
+                while (!(answer.indexOf("\r\n\r\n") > 0 && answer.toString().strip().endsWith("}")
+                        || answer.toString().endsWith("0\r\n\r\n"))) {
+                    int n = in.read(buffer);
+                    if (n < 0) {
+                        break;
+                    }
+                    answer.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+                }
+                String text = answer.toString();
+                String head = text.substring(0, text.indexOf("\r\n\r\n"));
+                String contentType = head.lines()
+                    .filter((line) -> line.regionMatches(true, 0, "Content-Type:", 0, 13))
+                    .map((line) -> line.substring(13).strip())
+                    .findFirst().orElse(null);
+                String body = text.substring(text.indexOf('{'), text.lastIndexOf('}') + 1);
+                return new Answer(Integer.parseInt(text.substring(9, 12)), contentType, body);
+            }
+            catch (IOException ex) {
+                throw new UncheckedIOException(ex);
+            }
+        });
     }
 
     @Test
