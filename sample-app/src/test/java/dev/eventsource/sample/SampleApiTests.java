@@ -365,7 +365,7 @@ abstract class SampleApiTests {
         assertThat(deposited.status()).isEqualTo(200);
         assertThat(deposited.body()).isEqualTo(account(id, "100.50", 2));
 
-        Http.Response withdrawn = this.http.post("/accounts/" + id + "/withdrawals", "{\"amount\":\"30.25\"}",
+        Http.Response withdrawn = this.http.post("/accounts/" + id + "/withdrawals", "{\"amount\":30.25}",
                 "X-User", "ada");
         assertThat(withdrawn.status()).isEqualTo(200);
         assertThat(withdrawn.body()).isEqualTo(account(id, "70.25", 3));

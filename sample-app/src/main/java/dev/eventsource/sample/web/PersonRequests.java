@@ -15,16 +15,16 @@ final class PersonRequests {
     }
 
     record Create(
-            @NotBlank @Size(max = MAX_NAME) String name,
-            @NotBlank @Email(message = "must be an email address such as ada@example.com") @Size(max = MAX_EMAIL)
+            @NotBlank @Plain @Size(max = MAX_NAME) String name,
+            @NotBlank @Plain @Email(message = "must be an email address such as ada@example.com") @Size(max = MAX_EMAIL)
             String email) {
     }
 
-    record Rename(@NotBlank @Size(max = MAX_NAME) String name) {
+    record Rename(@NotBlank @Plain @Size(max = MAX_NAME) String name) {
     }
 
     record ChangeEmail(
-            @NotBlank @Email(message = "must be an email address such as ada@example.com") @Size(max = MAX_EMAIL)
+            @NotBlank @Plain @Email(message = "must be an email address such as ada@example.com") @Size(max = MAX_EMAIL)
             String email) {
     }
 }
