@@ -1,7 +1,6 @@
 package dev.eventsource.sample.account;
 
 import dev.eventsource.Command;
-import dev.eventsource.CommandResult;
 import dev.eventsource.Repository;
 import dev.eventsource.StoredEvent;
 import dev.eventsource.sample.UnknownAggregateException;
@@ -40,7 +39,8 @@ public class AccountService {
      */
     public Account open(String owner, IdempotencyKey key) {
         String id = (key != null) ? key.aggregateId(Account.KIND) : this.ids.next();
-        return answer(this.accounts.execute(new Account.OpenAccount(id, owner, commandId(key))), key);
+        Account.OpenAccount command = new Account.OpenAccount(id, owner, IdempotencyKey.commandId(key));
+        return IdempotencyKey.answer(this.accounts.execute(command), key, this.accounts);
     }
 
     /**
@@ -54,7 +54,7 @@ public class AccountService {
      * @throws UnknownAggregateException when there is no such account
      */
     public Account deposit(String id, BigDecimal amount, IdempotencyKey key) {
-        return execute(new Account.Deposit(id, amount, commandId(key)), key);
+        return execute(new Account.Deposit(id, amount, IdempotencyKey.commandId(key)), key);
     }
 
     /**
@@ -69,7 +69,7 @@ public class AccountService {
      * @throws InsufficientFundsException when the balance is lower than the amount
      */
     public Account withdraw(String id, BigDecimal amount, IdempotencyKey key) {
-        return execute(new Account.Withdraw(id, amount, commandId(key)), key);
+        return execute(new Account.Withdraw(id, amount, IdempotencyKey.commandId(key)), key);
     }
 
     /**
@@ -89,19 +89,9 @@ public class AccountService {
      */
     private Account execute(Command command, IdempotencyKey key) {
         return UnknownAggregateException.orUnknown(Account.KIND, command.aggregateId(),
-                () -> answer(this.accounts.execute(command), key));
+                () -> IdempotencyKey.answer(this.accounts.execute(command), key, this.accounts));
     }
 
-    private Account answer(CommandResult<Account> result, IdempotencyKey key) {
-        if (result.duplicate()) {
-            key.requireSameRequest(this.accounts.history(result.aggregate().id()), result.version());
-        }
-        return result.aggregate();
-    }
-
-    private static String commandId(IdempotencyKey key) {
-        return (key != null) ? key.key() : null;
-    }
 
     /**
      * Returns an account's history.

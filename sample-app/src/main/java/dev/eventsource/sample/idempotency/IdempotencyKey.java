@@ -1,5 +1,8 @@
 package dev.eventsource.sample.idempotency;
 
+import dev.eventsource.AggregateRoot;
+import dev.eventsource.CommandResult;
+import dev.eventsource.Repository;
 import dev.eventsource.StoredEvent;
 
 import org.springframework.web.context.request.RequestAttributes;
@@ -80,6 +83,35 @@ public record IdempotencyKey(String key, String fingerprint) {
             throw new IdempotencyKeyReusedException("Header " + HEADER + " '" + this.key
                     + "' was already used with another request; nothing was changed. Send a new key for a new request");
         }
+    }
+
+    /**
+     * Returns the command id for a request's key.
+     *
+     * @param key the request's key, or null
+     * @return the key's text, or null without a key
+     */
+    public static String commandId(IdempotencyKey key) {
+        return (key != null) ? key.key : null;
+    }
+
+    /**
+     * Answers a command from its result: the aggregate right after the command. A result the store answered for a
+     * key it already held is first checked to come from the same request.
+     *
+     * @param result what the repository did
+     * @param key the request's key, or null
+     * @param repository the repository, to read the original request's fingerprint
+     * @param <A> the aggregate type
+     * @return the aggregate after the command
+     * @throws IdempotencyKeyReusedException when the key was first used with another request
+     */
+    public static <A extends AggregateRoot> A answer(CommandResult<A> result, IdempotencyKey key,
+            Repository<A> repository) {
+        if (result.duplicate()) {
+            key.requireSameRequest(repository.history(result.aggregate().id()), result.version());
+        }
+        return result.aggregate();
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.eventsource.sample.person;
 
 import dev.eventsource.Command;
-import dev.eventsource.CommandResult;
 import dev.eventsource.NoEventsProducedException;
 import dev.eventsource.Repository;
 import dev.eventsource.StoredEvent;
@@ -41,7 +40,8 @@ public class PersonService {
      */
     public Person create(String name, String email, IdempotencyKey key) {
         String id = (key != null) ? key.aggregateId(Person.KIND) : this.ids.next();
-        return answer(this.people.execute(new Person.CreatePerson(id, name, email, commandId(key))), key);
+        Person.CreatePerson command = new Person.CreatePerson(id, name, email, IdempotencyKey.commandId(key));
+        return IdempotencyKey.answer(this.people.execute(command), key, this.people);
     }
 
     /**
@@ -67,7 +67,7 @@ public class PersonService {
      * @throws dev.eventsource.sample.StaleVersionException when the person is no longer at the expected version
      */
     public Person rename(String id, String name, Long expectedVersion, IdempotencyKey key) {
-        return change(new Person.ChangeName(id, name, expectedVersion, commandId(key)), key);
+        return change(new Person.ChangeName(id, name, expectedVersion, IdempotencyKey.commandId(key)), key);
     }
 
     /**
@@ -82,7 +82,7 @@ public class PersonService {
      * @throws dev.eventsource.sample.StaleVersionException when the person is no longer at the expected version
      */
     public Person changeEmail(String id, String email, Long expectedVersion, IdempotencyKey key) {
-        return change(new Person.ChangeEmail(id, email, expectedVersion, commandId(key)), key);
+        return change(new Person.ChangeEmail(id, email, expectedVersion, IdempotencyKey.commandId(key)), key);
     }
 
     /**
@@ -96,23 +96,13 @@ public class PersonService {
         return UnknownAggregateException.orUnknown(Person.KIND, id, () -> this.people.history(id));
     }
 
-    private Person answer(CommandResult<Person> result, IdempotencyKey key) {
-        if (result.duplicate()) {
-            key.requireSameRequest(this.people.history(result.aggregate().id()), result.version());
-        }
-        return result.aggregate();
-    }
-
-    private static String commandId(IdempotencyKey key) {
-        return (key != null) ? key.key() : null;
-    }
 
     private Person change(Command command, IdempotencyKey key) {
         try {
             // The answer is the person right after the change, as the repository returns it: a write that committed
             // is never answered from a second read that could fail.
             return UnknownAggregateException.orUnknown(Person.KIND, command.aggregateId(),
-                    () -> answer(this.people.execute(command), key));
+                    () -> IdempotencyKey.answer(this.people.execute(command), key, this.people));
         }
         catch (NoEventsProducedException unchanged) {
             // Setting the value a person already has is a successful no-op, not an error: nothing was written.
