@@ -487,19 +487,8 @@ public final class JdbcStore implements Store {
 
     /** @return whether the batch is already stored: same versions, same types, equal payloads */
     private boolean isStored(Connection connection, String aggregateId, List<Record> records) throws SQLException {
-        long first = records.get(0).version();
-        long last = records.get(records.size() - 1).version();
-        List<Record> stored = new ArrayList<>(records.size());
-        try (PreparedStatement statement = connection.prepareStatement(loadSql)) {
-            statement.setString(1, aggregateId);
-            statement.setLong(2, first);
-            statement.setLong(3, last);
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    stored.add(toRecord(rows, aggregateId, 2));
-                }
-            }
-        }
+        List<Record> stored = readRange(connection, loadSql, aggregateId, records.get(0).version(),
+                records.get(records.size() - 1).version());
         if (stored.size() != records.size()) {
             return false;
         }
@@ -575,6 +564,18 @@ public final class JdbcStore implements Store {
             throws SQLException {
         long from = Math.max(1, fromVersion);
         long to = toVersion == 0 ? Long.MAX_VALUE : toVersion;
+        List<Record> records = readRange(connection, sql, aggregateId, from, to);
+        // Versions start at 1 without gaps, so an empty range from 1 means no events at all; only a range
+        // starting later needs a second look.
+        if (records.isEmpty() && (from == 1 || !exists(connection, aggregateId))) {
+            throw new AggregateNotFoundException(aggregateId);
+        }
+        return History.of(records);
+    }
+
+    /** Reads an aggregate's records with versions in {@code [from, to]}, ordered by version, with a load query. */
+    private List<Record> readRange(Connection connection, String sql, String aggregateId, long from, long to)
+            throws SQLException {
         List<Record> records = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, aggregateId);
@@ -586,12 +587,7 @@ public final class JdbcStore implements Store {
                 }
             }
         }
-        // Versions start at 1 without gaps, so an empty range from 1 means no events at all; only a range
-        // starting later needs a second look.
-        if (records.isEmpty() && (from == 1 || !exists(connection, aggregateId))) {
-            throw new AggregateNotFoundException(aggregateId);
-        }
-        return History.of(records);
+        return records;
     }
 
     private JdbcStoreException loadFailed(String aggregateId, long fromVersion, long toVersion, SQLException e) {
