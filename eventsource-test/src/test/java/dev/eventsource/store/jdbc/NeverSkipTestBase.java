@@ -1,5 +1,7 @@
 package dev.eventsource.store.jdbc;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.eventsource.ConcurrencyConflictException;
 import dev.eventsource.Event;
 import dev.eventsource.Record;
@@ -42,6 +44,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
@@ -69,7 +72,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 abstract class NeverSkipTestBase {
 
-    private static final Duration WAIT = Duration.ofSeconds(60);
+    static final Duration WAIT = Duration.ofSeconds(60);
     /** How long a waiting append is watched to be still waiting; a bound on nothing's speed. */
     private static final long STILL_WAITING_MILLIS = 300;
 
@@ -79,6 +82,12 @@ abstract class NeverSkipTestBase {
         Store store();
 
         CheckpointStore checkpoints();
+
+        /**
+         * @return a store on the same events whose connections' default isolation is REPEATABLE READ (a server or
+         *     pool configured so); the memory store has no isolation levels and returns its one store
+         */
+        Store storeAtRepeatableRead();
 
         /** @return a new transaction on its own connection, held open until the test ends it */
         OpenTransaction begin() throws SQLException;
@@ -119,7 +128,7 @@ abstract class NeverSkipTestBase {
     Store store;
     private final List<OpenTransaction> opened = new ArrayList<>();
     private final List<Subscription> started = new ArrayList<>();
-    private ExecutorService others;
+    ExecutorService others;
 
     abstract Backend newBackend();
 
@@ -281,6 +290,113 @@ abstract class NeverSkipTestBase {
         late.read();
         for (Reader reader : List.of(stepping, late)) {
             assertWholeStream(reader.name, reader.seen, Set.copyOf(committed));
+        }
+    }
+
+    @Test
+    @DisplayName("T1 appends 10,001 events and stays open while T2 appends: after T1's commit a reader gets them all"
+            + " once, in version order, above what it read before")
+    void aLargeOpenTransaction() throws Exception {
+        append("before", 1);
+        Reader reader = new Reader("the reader", 2500, 0);
+        assertThat(keys(reader.read())).containsExactly("before@1");
+
+        OpenTransaction t1 = begin();
+        t1.append("big", records("big", 1, 10_001)); // more than one numbering statement on PostgreSQL
+        Future<?> t2 = others.submit(() -> append("b", 1));
+        if (appendsToOtherAggregatesWait()) {
+            assertStillWaiting(t2, "T2's append to aggregate b while T1's append is uncommitted");
+        } else {
+            t2.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        }
+        int readWhileOpen = reader.read().size();
+        assertThat(readWhileOpen).as("read while T1 is open: T2's event when it committed")
+                .isEqualTo(t2.isDone() ? 1 : 0);
+        long headWhileOpen = store.lastPosition();
+        t1.commit();
+        t2.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+        List<Record> afterCommit = reader.read();
+        assertThat(afterCommit).hasSize(10_001 + 1 - readWhileOpen)
+                .allSatisfy(record -> assertThat(record.position()).isGreaterThan(headWhileOpen));
+        Set<String> committed = new HashSet<>(List.of("before@1", "b@1"));
+        for (int version = 1; version <= 10_001; version++) {
+            committed.add("big@" + version);
+        }
+        assertWholeStream(reader.name, reader.seen, committed);
+    }
+
+    // ---- many readers at once ----------------------------------------------------------------------------------
+
+    @Test
+    @DisplayName("3 readers reading all the time while 4 writers append, one in transactions that sometimes roll"
+            + " back: no read fails, each reader gets every committed event once, in order")
+    void concurrentReadersAndWriters() throws Exception {
+        readWhileWriting(store);
+    }
+
+    @Test
+    @DisplayName("the same on connections whose default isolation is REPEATABLE READ: no read fails, nothing skipped")
+    void concurrentReadersAndWritersAtRepeatableRead() throws Exception {
+        readWhileWriting(backend.storeAtRepeatableRead());
+    }
+
+    /**
+     * Readers that read as fast as they can, each from its own checkpoint with its own page size, while writers
+     * append: on PostgreSQL every read first numbers what committed since the last read, so numbering passes of
+     * several readers meet all the time.
+     */
+    private void readWhileWriting(Store on) throws Exception {
+        Set<String> committed = ConcurrentHashMap.newKeySet();
+        AtomicBoolean writing = new AtomicBoolean(true);
+        List<Future<Reader>> readers = new ArrayList<>();
+        for (int r = 0; r < 3; r++) {
+            Reader reader = new Reader("reader " + r, 1 + 4 * r, 0, on);
+            readers.add(others.submit(() -> {
+                while (writing.get()) {
+                    reader.read();
+                }
+                reader.read();
+                return reader;
+            }));
+        }
+        List<Future<Void>> writers = new ArrayList<>();
+        for (int writer = 0; writer < 4; writer++) {
+            int w = writer;
+            writers.add(others.submit(() -> {
+                ThreadLocalRandom random = ThreadLocalRandom.current();
+                for (int n = 0; n < 25; n++) {
+                    String id = "w" + w + "-" + n;
+                    List<Record> records = records(id, 1, 1 + random.nextInt(2));
+                    if (w < 3) {
+                        on.save(id, records);
+                        records.forEach(record -> committed.add(key(record)));
+                        continue;
+                    }
+                    try (OpenTransaction transaction = backend.begin()) {
+                        transaction.append(id, records);
+                        LockSupport.parkNanos(random.nextLong(2_000_000));
+                        if (random.nextInt(4) == 0) {
+                            transaction.rollback();
+                        } else {
+                            transaction.commit();
+                            records.forEach(record -> committed.add(key(record)));
+                        }
+                    }
+                }
+                return null;
+            }));
+        }
+        try {
+            for (Future<Void> writer : writers) {
+                writer.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            }
+        } finally {
+            writing.set(false);
+        }
+        for (Future<Reader> result : readers) {
+            Reader reader = result.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertWholeStream(reader.name, reader.seen, committed);
         }
     }
 
@@ -454,7 +570,7 @@ abstract class NeverSkipTestBase {
      * of the whole stream from the start now (an event committed late with a position below one already read
      * would be in the re-read but not in what the reader collected).
      */
-    private void assertWholeStream(String reader, List<Record> collected, Set<String> committed) {
+    void assertWholeStream(String reader, List<Record> collected, Set<String> committed) {
         List<String> keys = keys(collected);
         assertThat(new HashSet<>(keys)).as("%s: no event twice in %s", reader, keys).hasSize(keys.size());
         assertThat(new HashSet<>(keys)).as("%s: every committed event, and only those", reader).isEqualTo(committed);
@@ -468,7 +584,7 @@ abstract class NeverSkipTestBase {
             assertThat(record.version()).as("%s: %s in version order", reader, key(record))
                     .isEqualTo(previous == null ? 1 : previous + 1);
         }
-        List<Record> whole = store.readAll(0, 10_000);
+        List<Record> whole = store.readAll(0, 100_000);
         assertThat(positions(collected)).as("%s: the same events at the same positions as a re-read from the start",
                 reader).isEqualTo(positions(whole));
     }
@@ -498,20 +614,26 @@ abstract class NeverSkipTestBase {
     final class Reader {
         final String name;
         final int limit;
+        final Store on;
         long checkpoint;
         final List<Record> seen = new ArrayList<>();
 
         Reader(String name, int limit, long checkpoint) {
+            this(name, limit, checkpoint, store);
+        }
+
+        Reader(String name, int limit, long checkpoint, Store on) {
             this.name = name;
             this.limit = limit;
             this.checkpoint = checkpoint;
+            this.on = on;
         }
 
         /** @return what this read found: every page after the checkpoint until an empty one */
         List<Record> read() {
             List<Record> found = new ArrayList<>();
             while (true) {
-                List<Record> page = store.readAll(checkpoint, limit);
+                List<Record> page = on.readAll(checkpoint, limit);
                 assertThat(page.size()).as("%s: page size", name).isLessThanOrEqualTo(limit);
                 if (page.isEmpty()) {
                     return found;
@@ -533,23 +655,23 @@ abstract class NeverSkipTestBase {
         return transaction;
     }
 
-    private Subscription.Builder builder(String name, SubscriptionHandler handler) {
+    Subscription.Builder builder(String name, SubscriptionHandler handler) {
         return Subscription.builder(name, store, serializer, handler).checkpoints(backend.checkpoints())
                 .pollInterval(Duration.ofMillis(10));
     }
 
-    private Subscription start(Subscription.Builder builder) {
+    Subscription start(Subscription.Builder builder) {
         Subscription subscription = builder.build();
         started.add(subscription);
         subscription.start();
         return subscription;
     }
 
-    private void append(String aggregateId, int events) {
+    void append(String aggregateId, int events) {
         store.save(aggregateId, records(aggregateId, 1, events));
     }
 
-    private List<Record> records(String aggregateId, long fromVersion, int events) {
+    List<Record> records(String aggregateId, long fromVersion, int events) {
         List<Record> records = new ArrayList<>();
         for (long version = fromVersion; version < fromVersion + events; version++) {
             records.add(serializer.marshal(new Noted(aggregateId, version, Instant.now())).withAggregateType("Thing"));
@@ -557,11 +679,11 @@ abstract class NeverSkipTestBase {
         return records;
     }
 
-    private static String key(Record record) {
+    static String key(Record record) {
         return record.aggregateId() + "@" + record.version();
     }
 
-    private static List<String> keys(List<?> events) {
+    static List<String> keys(List<?> events) {
         List<String> keys = new ArrayList<>();
         for (Object event : events) {
             keys.add(event instanceof StoredEvent stored ? stored.event().aggregateId() + "@"
@@ -571,7 +693,7 @@ abstract class NeverSkipTestBase {
     }
 
     /** What a subscription delivered, as records with their positions. */
-    private List<Record> asRecords(List<StoredEvent> delivered) {
+    List<Record> asRecords(List<StoredEvent> delivered) {
         List<Record> records = new ArrayList<>();
         for (StoredEvent event : delivered) {
             records.add(serializer.marshal(event.event()).withAggregateType("Thing").withPosition(event.position()));
@@ -615,6 +737,11 @@ abstract class NeverSkipTestBase {
             @Override
             public CheckpointStore checkpoints() {
                 return checkpoints;
+            }
+
+            @Override
+            public Store storeAtRepeatableRead() {
+                return store;
             }
 
             @Override
@@ -729,10 +856,21 @@ abstract class NeverSkipTestBase {
         JdbcStore store = JdbcStore.builder(database.pooled()).tableName(table).build();
         store.createSchema();
         execute(database.pooled(), "CREATE TABLE " + scratch + " (id VARCHAR(100) PRIMARY KEY)");
+        HikariConfig repeatableRead = new HikariConfig();
+        repeatableRead.setDataSource(database.unpooled());
+        repeatableRead.setTransactionIsolation("TRANSACTION_REPEATABLE_READ");
+        repeatableRead.setMaximumPoolSize(8);
+        repeatableRead.setPoolName("repeatable-read-" + table);
+        HikariDataSource repeatableReadPool = new HikariDataSource(repeatableRead);
         return new Backend() {
             @Override
             public Store store() {
                 return store;
+            }
+
+            @Override
+            public Store storeAtRepeatableRead() {
+                return JdbcStore.builder(repeatableReadPool).dialect(dialect).tableName(table).build();
             }
 
             @Override
@@ -799,6 +937,7 @@ abstract class NeverSkipTestBase {
 
             @Override
             public void close() {
+                repeatableReadPool.close();
                 execute(database.pooled(), "DROP TABLE IF EXISTS " + scratch);
                 TestDatabases.drop(database.pooled(), table);
             }
