@@ -171,21 +171,27 @@ abstract class NeverSkipTestBase {
     @DisplayName("T1 appends and stays open, T2 appends to another aggregate, readers read, T1 commits: every event"
             + " once, in order, none below a position already read")
     void anOpenAppendCommitsAfterAnotherAggregatesAppend() throws Exception {
-        interleave(List.of(new Append("a", 1)), true);
+        interleave(List.of(new Append("a", 1)), true, false);
     }
 
     @Test
     @DisplayName("T1 appends and stays open, T2 appends to another aggregate, readers read, T1 rolls back: T2's"
             + " events once, nothing of T1")
     void anOpenAppendRollsBack() throws Exception {
-        interleave(List.of(new Append("a", 1)), false);
+        interleave(List.of(new Append("a", 1)), false, false);
     }
 
     @Test
     @DisplayName("T1 appends a batch of 3 and then 2 events to another aggregate and stays open: after its commit"
             + " readers get all 5 once, in its append order, above every position read before")
     void anOpenTransactionWithBatches() throws Exception {
-        interleave(List.of(new Append("a", 3), new Append("c", 2)), true);
+        interleave(List.of(new Append("a", 3), new Append("c", 2)), true, false);
+    }
+
+    @Test
+    @DisplayName("as above with T2 appending in a transaction of its own rather than on an autocommit connection")
+    void anOpenAppendCommitsAfterAnotherTransactionsAppend() throws Exception {
+        interleave(List.of(new Append("a", 2)), true, true);
     }
 
     @Test
@@ -228,9 +234,10 @@ abstract class NeverSkipTestBase {
     /**
      * The interleaving of the issue, read by three readers: one that reads one event per page at every step, one
      * that reads only at the end, and one that starts at {@code lastPosition()} taken while T1 is open (as a
-     * subscription that starts from the end does).
+     * subscription that starts from the end does). T2 appends on an autocommit connection, or in a transaction of
+     * its own.
      */
-    private void interleave(List<Append> t1Appends, boolean t1Commits) throws Exception {
+    private void interleave(List<Append> t1Appends, boolean t1Commits, boolean t2InTransaction) throws Exception {
         append("before", 2);
         Reader stepping = new Reader("the reader at every step", 1, 0);
         Reader late = new Reader("the reader at the end", 100, 0);
@@ -244,7 +251,17 @@ abstract class NeverSkipTestBase {
             t1.append(append.aggregateId(), records);
             records.forEach(record -> t1Keys.add(key(record)));
         }
-        Future<?> t2 = others.submit(() -> append("b", 2));
+        Future<?> t2 = others.submit(() -> {
+            if (!t2InTransaction) {
+                append("b", 2);
+                return null;
+            }
+            try (OpenTransaction transaction = backend.begin()) {
+                transaction.append("b", records("b", 1, 2));
+                transaction.commit();
+            }
+            return null;
+        });
         List<String> t2Keys = List.of("b@1", "b@2");
         if (appendsToOtherAggregatesWait()) {
             assertStillWaiting(t2, "T2's append to aggregate b while T1's append is uncommitted");
