@@ -54,12 +54,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Never skip an event, whatever the interleaving of appending transactions and readers (issue 11). Each test holds
- * a transaction open by hand and drives the other sessions around it, so the interleaving is the same on every run:
+ * Never skip an event, whatever the interleaving of appending transactions and readers (issue 11). Most tests hold a
+ * transaction open by hand and drive the other sessions around it, so the interleaving is the same on every run;
+ * the others run writers and readers at once:
  * <ul>
  *   <li>the global stream read page by page from a checkpoint ({@link Store#readAll}, {@link Store#lastPosition})
- *       while an appending transaction is open, after it commits or rolls back, with batches, and by readers that
- *       start at different checkpoints;</li>
+ *       while an appending transaction is open, after it commits or rolls back, with batches (up to 10,001 events),
+ *       and by readers that start at different checkpoints;</li>
+ *   <li>readers reading all the time while writers append, also on connections whose default isolation is
+ *       REPEATABLE READ;</li>
  *   <li>subscriptions while a transaction appends for a long time, while a session idles in a transaction that
  *       appended nothing or that appended, and two subscriptions of different speeds.</li>
  * </ul>

@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Never skipping an event around open transactions ({@link NeverSkipTestBase}) on the memory store and on every
- * supported database.
+ * supported database; on PostgreSQL also a subscription woken only by LISTEN, and a stuck numbering pass.
  */
 class NeverSkipTests {
 
