@@ -276,10 +276,12 @@ class EventSourceAutoConfigurationTests {
 
     @Test
     void usesConfiguredPlatformInsteadOfDetectingIt() {
-        // H2 accepts the PostgreSQL dialect's table: created by H2's script, and checked at start-up.
+        // H2 accepts the PostgreSQL dialect's table: created by H2's script plus PostgreSQL's id column, and
+        // checked at start-up.
         this.contextRunner.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class))
             .withPropertyValues("spring.datasource.url=jdbc:h2:mem:" + UUID.randomUUID()
-                    + ";DB_CLOSE_DELAY=-1;INIT=RUNSCRIPT FROM 'classpath:dev/eventsource/store/jdbc/schema-h2.sql'",
+                    + ";DB_CLOSE_DELAY=-1;INIT=RUNSCRIPT FROM 'classpath:dev/eventsource/store/jdbc/schema-h2.sql'"
+                    + "\\;ALTER TABLE eventsource_events ADD COLUMN id BIGINT",
                     "eventsource.jdbc.platform=postgresql", "eventsource.jdbc.initialize-schema=never")
             .run((context) -> assertThat(context.getBean(JdbcStore.class).dialect()).isEqualTo(JdbcDialect.POSTGRESQL));
     }

@@ -92,6 +92,8 @@ public final class JdbcStore implements Store {
     public static final int MAX_ID_LENGTH = EventLimits.MAX_ID_LENGTH;
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** SQLState of a reference to a column that does not exist (PostgreSQL). */
+    private static final String UNDEFINED_COLUMN = "42703";
     private static final String EMPTY_METADATA = "{}";
     private static final TypeReference<Map<String, String>> METADATA_TYPE = new TypeReference<>() {
     };
@@ -207,7 +209,8 @@ public final class JdbcStore implements Store {
     /**
      * Creates the events table, its constraints and, on MySQL, MariaDB and H2, the lock table and its row, where
      * missing; running it again changes nothing. The statements are those of the shipped
-     * {@code schema-<platform>.sql} scripts, for this store's table name and payload format.
+     * {@code schema-<platform>.sql} scripts, for this store's table name and payload format. An existing table of an
+     * earlier layout is left as it is: {@link #verifySchema} names the migration scripts it needs.
      *
      * @throws JdbcStoreException when a statement fails (for example a missing schema or privilege)
      */
@@ -217,7 +220,15 @@ public final class JdbcStore implements Store {
                     .toLowerCase(Locale.ROOT).contains("mariadb");
             try (Statement statement = connection.createStatement()) {
                 for (String ddl : dialect.schema(table, payloadFormat, mariaDb)) {
-                    statement.execute(ddl);
+                    try {
+                        statement.execute(ddl);
+                    } catch (SQLException e) {
+                        // An index on a column that an events table of an earlier layout lacks: leave the table as
+                        // it is, for verifySchema to name the migration script that adds both.
+                        if (!UNDEFINED_COLUMN.equals(e.getSQLState()) || !connection.getAutoCommit()) {
+                            throw e;
+                        }
+                    }
                 }
             }
         } catch (SQLException e) {
