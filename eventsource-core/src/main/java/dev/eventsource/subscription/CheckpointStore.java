@@ -13,8 +13,8 @@ import java.util.function.LongSupplier;
  * <p>Lease times are measured by one clock for every instance: the database's for the JDBC store (so clock skew
  * between instances cannot make two holders), the process's for the memory store.
  *
- * <p>Implementations: {@link dev.eventsource.store.memory.MemoryCheckpointStore} (one process) and
- * {@link dev.eventsource.store.jdbc.JdbcCheckpointStore} (a table beside the events table, shared by every instance
+ * <p>Implementations: {@link MemoryCheckpointStore} (one process) and
+ * {@link dev.eventsource.subscription.jdbc.JdbcCheckpointStore} (a table beside the events table, shared by every instance
  * on the database).
  */
 public interface CheckpointStore {

@@ -6,7 +6,6 @@ import dev.eventsource.Record;
 import dev.eventsource.Serializer;
 import dev.eventsource.Store;
 import dev.eventsource.StoredEvent;
-import dev.eventsource.store.memory.MemoryCheckpointStore;
 
 import java.time.Duration;
 import java.util.List;
@@ -23,7 +22,7 @@ import java.util.regex.Pattern;
  *
  * <pre>{@code
  * Subscription people = Subscription.builder("people", store, serializer, event -> peopleTable.apply(event))
- *         .checkpoints(jdbcStore.checkpointStore())
+ *         .checkpoints(JdbcCheckpointStore.of(jdbcStore))
  *         .build();
  * people.start();   // a daemon thread; people.stop() at shutdown
  * }</pre>

@@ -3,5 +3,11 @@
  * from a durable checkpoint kept in a {@link dev.eventsource.subscription.CheckpointStore}, handing events in
  * position order, at least once and never skipping one, to a
  * {@link dev.eventsource.subscription.SubscriptionHandler}; only one instance processes a subscription at a time.
+ *
+ * <p><b>Owns</b> subscriptions, projections' handler dispatch, and the checkpoint stores: the interface and the
+ * in-memory {@link dev.eventsource.subscription.MemoryCheckpointStore} here, the JDBC one in
+ * {@code dev.eventsource.subscription.jdbc}. <b>Imports</b> the API package, {@code dev.eventsource.annotation}
+ * and {@code dev.eventsource.internal}; reads events through the {@link dev.eventsource.Store} interface, never a
+ * store implementation, and never Micrometer or Spring. No store imports this package.
  */
 package dev.eventsource.subscription;

@@ -1,6 +1,6 @@
 package dev.eventsource.autoconfigure;
 
-import dev.eventsource.store.jdbc.JdbcCheckpointStore;
+import dev.eventsource.subscription.jdbc.JdbcCheckpointStore;
 import dev.eventsource.store.jdbc.JdbcSchemaCheck;
 import dev.eventsource.store.jdbc.JdbcStore;
 import dev.eventsource.subscription.CheckpointStore;

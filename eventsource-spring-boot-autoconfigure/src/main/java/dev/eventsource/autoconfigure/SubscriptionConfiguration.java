@@ -3,10 +3,11 @@ package dev.eventsource.autoconfigure;
 import dev.eventsource.Serializer;
 import dev.eventsource.Store;
 import dev.eventsource.store.jdbc.JdbcStore;
-import dev.eventsource.store.memory.MemoryCheckpointStore;
 import dev.eventsource.subscription.BatchTransaction;
 import dev.eventsource.subscription.CheckpointStore;
+import dev.eventsource.subscription.MemoryCheckpointStore;
 import dev.eventsource.subscription.SubscriptionMetrics;
+import dev.eventsource.subscription.jdbc.JdbcCheckpointStore;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -29,7 +30,7 @@ class SubscriptionConfiguration {
     @ConditionalOnMissingBean
     CheckpointStore eventSourceCheckpointStore(Store store) {
         // The JDBC store's DataSource is transaction-aware: checkpoints commit with the batch's read-model writes.
-        return (store instanceof JdbcStore jdbc) ? jdbc.checkpointStore() : new MemoryCheckpointStore();
+        return (store instanceof JdbcStore jdbc) ? JdbcCheckpointStore.of(jdbc) : new MemoryCheckpointStore();
     }
 
     @Bean

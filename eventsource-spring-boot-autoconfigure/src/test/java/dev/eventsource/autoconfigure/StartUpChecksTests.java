@@ -5,7 +5,7 @@ import dev.eventsource.Store;
 import dev.eventsource.annotation.EventHandler;
 import dev.eventsource.annotation.Projection;
 import dev.eventsource.autoconfigure.app.Person;
-import dev.eventsource.store.jdbc.JdbcCheckpointStore;
+import dev.eventsource.subscription.jdbc.JdbcCheckpointStore;
 import dev.eventsource.store.jdbc.JdbcStore;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.h2.jdbcx.JdbcDataSource;

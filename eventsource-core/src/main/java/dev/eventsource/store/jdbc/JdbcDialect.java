@@ -396,7 +396,7 @@ public enum JdbcDialect {
 
     /**
      * The checkpoints of subscriptions: the last position each has processed, and its lease (the instance that
-     * may process it, until when), used by {@link JdbcCheckpointStore}.
+     * may process it, until when), used by the JDBC checkpoint store of the subscriptions.
      */
     private static String checkpointTableDdl(TableName table, String options) {
         return """

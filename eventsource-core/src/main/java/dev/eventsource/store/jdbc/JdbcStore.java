@@ -9,6 +9,8 @@ import dev.eventsource.Record;
 import dev.eventsource.StaleReadConflictException;
 import dev.eventsource.Store;
 import dev.eventsource.internal.Batches;
+import dev.eventsource.internal.IdenticalRecords;
+import dev.eventsource.internal.SqlFailures;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -21,7 +23,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -201,6 +202,19 @@ public final class JdbcStore implements Store {
         return table.qualified();
     }
 
+    /**
+     * @return the table of subscription checkpoints and leases that {@link #createSchema()} creates beside the events
+     *     table, {@code <events table>_checkpoints}; this store neither reads nor writes it
+     */
+    public String checkpointTableName() {
+        return table.checkpointTable();
+    }
+
+    /** @return the DataSource this store takes its connections from, as given to the builder */
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
     /** @return the payload format the table's payload column is made for */
     public PayloadFormat payloadFormat() {
         return payloadFormat;
@@ -241,7 +255,7 @@ public final class JdbcStore implements Store {
      * Checks that the tables this store uses exist with the columns it needs, with one cheap query per table; for
      * a start-up check after the schema was created (by {@link #createSchema()}, a script or a migration tool).
      *
-     * @param checkpoints whether to check the checkpoints table of {@link #checkpointStore()} too
+     * @param checkpoints whether to check the checkpoints table ({@link #checkpointTableName()}) too
      * @return what is missing, if anything
      * @throws JdbcStoreException when the database cannot be reached or refuses the check for another reason
      */
@@ -330,7 +344,7 @@ public final class JdbcStore implements Store {
             insert.setString(index + 4, records.get(0).aggregateType());
             return insert.executeUpdate() == records.size();
         } catch (SQLException e) {
-            if (isUniqueViolation(e)) {
+            if (SqlFailures.isUniqueViolation(e)) {
                 return false;
             }
             throw e;
@@ -411,7 +425,7 @@ public final class JdbcStore implements Store {
                 }
                 insert.executeUpdate();
             } catch (SQLException e) {
-                if (isUniqueViolation(e)) {
+                if (SqlFailures.isUniqueViolation(e)) {
                     throw new Refused(current, e);
                 }
                 throw e;
@@ -506,37 +520,11 @@ public final class JdbcStore implements Store {
         }
     }
 
-    /** @return whether the batch is already stored: same versions, same types, equal payloads */
+    /** @return whether the batch is already stored, identical ({@link IdenticalRecords}) */
     private boolean isStored(Connection connection, String aggregateId, List<Record> records) throws SQLException {
         List<Record> stored = readRange(connection, loadSql, aggregateId, records.get(0).version(),
                 records.get(records.size() - 1).version());
-        if (stored.size() != records.size()) {
-            return false;
-        }
-        for (int i = 0; i < records.size(); i++) {
-            Record mine = records.get(i);
-            Record theirs = stored.get(i);
-            if (mine.version() != theirs.version() || !mine.type().equals(theirs.type())
-                    || !samePayload(mine.data(), theirs.data())) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private boolean samePayload(byte[] mine, byte[] stored) {
-        if (Arrays.equals(mine, stored)) {
-            return true;
-        }
-        if (payloadFormat != PayloadFormat.JSON) {
-            return false;
-        }
-        // jsonb and MySQL's JSON normalise the text (spacing, key order), so compare the parsed values.
-        try {
-            return JSON.readTree(mine).equals(JSON.readTree(stored));
-        } catch (JacksonException e) {
-            return false;
-        }
+        return IdenticalRecords.isStored(stored, records, payloadFormat);
     }
 
     @Override
@@ -665,17 +653,6 @@ public final class JdbcStore implements Store {
     }
 
     /**
-     * Returns a checkpoint store in the table {@code <events table>_checkpoints} (created by {@link #createSchema()})
-     * on this store's DataSource, so that with a transaction-aware DataSource a checkpoint commits together with
-     * the read-model changes made in the same transaction.
-     *
-     * @return the checkpoint store of this events table
-     */
-    public JdbcCheckpointStore checkpointStore() {
-        return new JdbcCheckpointStore(dataSource, table, dialect);
-    }
-
-    /**
      * Returns whether {@link #listenForAppends} wakes listeners early: on PostgreSQL a numbering pass that numbered
      * events notifies the table's channel at its commit, and the listener looks for committed events waiting for a
      * number a few times a second. Other databases have no such mechanism; subscriptions poll there.
@@ -769,26 +746,6 @@ public final class JdbcStore implements Store {
         // An empty type marks a row stored before streams had types (see the v2 migration script).
         return new Record(aggregateType == null || aggregateType.isEmpty() ? null : aggregateType, aggregateId, version,
                 type, at, data, metadata, rows.getString(versionColumn + 6), position);
-    }
-
-    static boolean isUniqueViolation(SQLException failure) {
-        // Drivers chain the server's error through causes or getNextException; a few links suffice.
-        Throwable link = failure;
-        for (int depth = 0; link != null && depth < 8; depth++) {
-            if (link instanceof SQLException sql && isUniqueState(sql)) {
-                return true;
-            }
-            Throwable next = link instanceof SQLException sql && sql.getNextException() != null
-                    ? sql.getNextException() : link.getCause();
-            link = next == link ? null : next;
-        }
-        return false;
-    }
-
-    private static boolean isUniqueState(SQLException e) {
-        // 23505: PostgreSQL and H2; 23000 with error 1062: MySQL and MariaDB.
-        return "23505".equals(e.getSQLState())
-                || ("23000".equals(e.getSQLState()) && e.getErrorCode() == 1062);
     }
 
     private static void rollback(Connection connection, Throwable failure) {

@@ -3,5 +3,10 @@
  * MariaDB or H2), through plain {@code java.sql} on a {@link javax.sql.DataSource}. Start with
  * {@link dev.eventsource.store.jdbc.JdbcStore#builder(javax.sql.DataSource)}; the schema scripts are in this
  * package's folder of the jar ({@code dev/eventsource/store/jdbc/schema-<platform>.sql}).
+ *
+ * <p><b>Owns</b> the events table, its schema (the checkpoints table included, since one script creates both) and
+ * the append, load and global-stream protocols. <b>Imports</b> the API package and {@code dev.eventsource.internal}
+ * only: never {@code dev.eventsource.subscription} (a store does not know its readers; the JDBC checkpoint store
+ * lives in {@code dev.eventsource.subscription.jdbc}), a serializer, Micrometer or Spring.
  */
 package dev.eventsource.store.jdbc;

@@ -7,9 +7,9 @@ import dev.eventsource.History;
 import dev.eventsource.Record;
 import dev.eventsource.Store;
 import dev.eventsource.internal.Batches;
+import dev.eventsource.internal.IdenticalRecords;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -341,17 +341,14 @@ public final class MemoryStore implements Store {
         }
     }
 
+    /** @return whether the records are in the history, identical ({@link IdenticalRecords}) */
     private static boolean isStored(List<Record> history, List<Record> records) {
-        for (Record record : records) {
-            long version = record.version();
-            if (version < 1 || version > history.size()) {
-                return false;
-            }
-            Record stored = history.get((int) version - 1);
-            if (!stored.type().equals(record.type()) || !Arrays.equals(stored.data(), record.data())) {
-                return false;
-            }
+        long first = records.get(0).version();
+        long last = records.get(records.size() - 1).version();
+        if (first < 1 || last > history.size()) {
+            return false;
         }
-        return true;
+        // The payloads' format is not known here: equal bytes, or equal parsed JSON.
+        return IdenticalRecords.isStored(history.subList((int) first - 1, (int) last), records, null);
     }
 }

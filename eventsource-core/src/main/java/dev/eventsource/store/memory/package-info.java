@@ -1,5 +1,9 @@
 /**
  * An in-memory {@link dev.eventsource.Store} for tests and prototypes: the seed's {@code store/memory}, which can
  * join the caller's transactions through a {@link dev.eventsource.store.memory.TransactionContext}.
+ *
+ * <p><b>Owns</b> the in-memory event store and its transactions. <b>Imports</b> the API package and
+ * {@code dev.eventsource.internal} only: never {@code dev.eventsource.subscription} (the memory checkpoint store
+ * lives there), a serializer, Micrometer or Spring.
  */
 package dev.eventsource.store.memory;

@@ -7,6 +7,7 @@ import dev.eventsource.autoconfigure.app.Person;
 import dev.eventsource.store.jdbc.JdbcStore;
 import dev.eventsource.subscription.StartFrom;
 import dev.eventsource.subscription.Subscription;
+import dev.eventsource.subscription.jdbc.JdbcCheckpointStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -86,7 +87,7 @@ class ProjectionsTests {
 
         awaitTrue("renamed in the view", () -> rows(context,
                 "SELECT COUNT(*) FROM person_names_view WHERE name = 'Ada Lovelace' AND version = 2") == 1);
-        long checkpoint = context.getBean(JdbcStore.class).checkpointStore().position("person-names").orElseThrow();
+        long checkpoint = JdbcCheckpointStore.of(context.getBean(JdbcStore.class)).position("person-names").orElseThrow();
         assertThat(checkpoint).isEqualTo(context.getBean(JdbcStore.class).lastPosition());
         MeterRegistry meters = context.getBean(MeterRegistry.class);
         awaitTrue("processed metric", () -> meters.find("eventsource.subscription.events.processed")

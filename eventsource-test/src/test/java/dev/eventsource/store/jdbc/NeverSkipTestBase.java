@@ -9,12 +9,13 @@ import dev.eventsource.Serializer;
 import dev.eventsource.Store;
 import dev.eventsource.StoredEvent;
 import dev.eventsource.serializer.jackson.JacksonSerializer;
-import dev.eventsource.store.memory.MemoryCheckpointStore;
+import dev.eventsource.subscription.MemoryCheckpointStore;
 import dev.eventsource.store.memory.MemoryStore;
 import dev.eventsource.store.memory.TransactionContext;
 import dev.eventsource.subscription.CheckpointStore;
 import dev.eventsource.subscription.Subscription;
 import dev.eventsource.subscription.SubscriptionHandler;
+import dev.eventsource.subscription.jdbc.JdbcCheckpointStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -895,7 +896,7 @@ abstract class NeverSkipTestBase {
 
             @Override
             public CheckpointStore checkpoints() {
-                return store.checkpointStore();
+                return JdbcCheckpointStore.of(store);
             }
 
             @Override

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.eventsource.serializer.jackson.JacksonSerializer;
 import dev.eventsource.subscription.Subscription;
+import dev.eventsource.subscription.jdbc.JdbcCheckpointStore;
 
 /**
  * An application instance in a process of its own, for {@link SubscriptionRestartTests}: follows one subscription
@@ -24,7 +25,7 @@ public final class SubscriptionProcess {
         Subscription subscription = Subscription.builder(args[2], store,
                         JacksonSerializer.json().bind(SubscriptionRestartTests.Happened.class),
                         event -> System.out.println("handled " + event.position()))
-                .checkpoints(store.checkpointStore())
+                .checkpoints(JdbcCheckpointStore.of(store))
                 .build();
         subscription.start();
         System.out.println("started " + subscription.owner());

@@ -7,6 +7,7 @@ import dev.eventsource.Serializer;
 import dev.eventsource.serializer.jackson.JacksonSerializer;
 import dev.eventsource.subscription.CheckpointStore;
 import dev.eventsource.subscription.Subscription;
+import dev.eventsource.subscription.jdbc.JdbcCheckpointStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -88,7 +89,7 @@ class SubscriptionRestartTests {
             try {
                 store.save("before", serializer.marshal(new Happened("before", 1, Instant.now())).withAggregateType("Thing"));
                 long first = store.lastPosition();
-                CheckpointStore checkpoints = store.checkpointStore();
+                CheckpointStore checkpoints = JdbcCheckpointStore.of(store);
                 await("the other process handles and checkpoints the first event", process, log,
                         () -> checkpoints.position("people").orElse(-1) >= first);
                 assertThat(Files.readString(log)).contains("handled " + first);
@@ -100,7 +101,7 @@ class SubscriptionRestartTests {
                 assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("killed").isTrue();
                 List<Long> handled = new CopyOnWriteArrayList<>();
                 resumed = Subscription.builder("people", store, serializer, event -> handled.add(event.position()))
-                        .checkpoints(store.checkpointStore()).build();
+                        .checkpoints(JdbcCheckpointStore.of(store)).build();
                 resumed.start();
                 store.save("after", serializer.marshal(new Happened("after", 1, Instant.now())).withAggregateType("Thing"));
                 long second = store.lastPosition();
@@ -135,8 +136,8 @@ class SubscriptionRestartTests {
             config.setConnectionInitSql(dialect() == JdbcDialect.MYSQL ? "SET time_zone = '+09:00'"
                     : "SET TIME ZONE 'Asia/Tokyo'");
             try (HikariDataSource tokyo = new HikariDataSource(config)) {
-                CheckpointStore east = JdbcStore.builder(tokyo).tableName(table).build().checkpointStore();
-                CheckpointStore west = store.checkpointStore();
+                CheckpointStore east = JdbcCheckpointStore.of(JdbcStore.builder(tokyo).tableName(table).build());
+                CheckpointStore west = JdbcCheckpointStore.of(store);
 
                 assertThat(east.acquire("zones", "east", Duration.ofSeconds(1), () -> 0)).isPresent();
                 assertThat(west.acquire("zones", "west", Duration.ofMinutes(1), () -> 0)).as("lease running")

@@ -6,7 +6,7 @@ import dev.eventsource.Serializer;
 import dev.eventsource.Store;
 import dev.eventsource.StoredEvent;
 import dev.eventsource.serializer.jackson.JacksonSerializer;
-import dev.eventsource.store.memory.MemoryCheckpointStore;
+import dev.eventsource.subscription.MemoryCheckpointStore;
 import dev.eventsource.store.memory.MemoryStore;
 import dev.eventsource.subscription.CheckpointStore;
 import dev.eventsource.subscription.StartFrom;
@@ -14,6 +14,7 @@ import dev.eventsource.subscription.Subscription;
 import dev.eventsource.subscription.SubscriptionFailedException;
 import dev.eventsource.subscription.SubscriptionHandler;
 import dev.eventsource.subscription.SubscriptionMetrics;
+import dev.eventsource.subscription.jdbc.JdbcCheckpointStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -604,8 +605,8 @@ abstract class SubscriptionTestBase {
 
             @Override
             public CheckpointStore checkpoints() {
-                return JdbcStore.builder(database.pooled()).dialect(dialect).tableName(table).build()
-                        .checkpointStore();
+                return JdbcCheckpointStore.of(
+                        JdbcStore.builder(database.pooled()).dialect(dialect).tableName(table).build());
             }
 
             @Override

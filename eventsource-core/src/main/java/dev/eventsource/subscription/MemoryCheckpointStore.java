@@ -1,6 +1,4 @@
-package dev.eventsource.store.memory;
-
-import dev.eventsource.subscription.CheckpointStore;
+package dev.eventsource.subscription;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -12,7 +10,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Checkpoints and leases of subscriptions in memory, shared by the subscriptions of one process; lost when the
- * process ends (a restarted subscription then starts over). Thread-safe.
+ * process ends (a restarted subscription then starts over). Thread-safe. The default of
+ * {@link Subscription.Builder#checkpoints}.
  */
 public final class MemoryCheckpointStore implements CheckpointStore {
 

@@ -1,5 +1,9 @@
-package dev.eventsource.store.jdbc;
+package dev.eventsource.subscription.jdbc;
 
+import dev.eventsource.internal.SqlFailures;
+import dev.eventsource.store.jdbc.JdbcDialect;
+import dev.eventsource.store.jdbc.JdbcStore;
+import dev.eventsource.store.jdbc.JdbcStoreException;
 import dev.eventsource.subscription.CheckpointStore;
 
 import javax.sql.DataSource;
@@ -14,9 +18,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Checkpoints and leases of subscriptions in the table {@code <events table>_checkpoints}, created with the events
- * table by {@link JdbcStore#createSchema()} and the shipped schema scripts; get one with
- * {@link JdbcStore#checkpointStore()}. One row per subscription: its position, the lease owner, and the lease's
- * end in epoch milliseconds.
+ * table by {@link JdbcStore#createSchema()} and the shipped schema scripts; get one with {@link #of(JdbcStore)}.
+ * One row per subscription: its position, the lease owner, and the lease's end in epoch milliseconds.
  *
  * <p>The lease is taken and renewed by conditional UPDATEs, which every supported database evaluates against the
  * latest committed row under its row lock, so two instances can never both take it. Every checkpoint advance is
@@ -50,7 +53,7 @@ public final class JdbcCheckpointStore implements CheckpointStore {
             UPDATE %1$s SET lease_owner = NULL, lease_until = 0 WHERE subscription = ? AND lease_owner = ?""";
 
     private final DataSource dataSource;
-    private final TableName table;
+    private final String table;
     private final String selectSql;
     private final String insertSql;
     private final String takeSql;
@@ -58,10 +61,9 @@ public final class JdbcCheckpointStore implements CheckpointStore {
     private final String renewSql;
     private final String releaseSql;
 
-    JdbcCheckpointStore(DataSource dataSource, TableName events, JdbcDialect dialect) {
+    private JdbcCheckpointStore(DataSource dataSource, String checkpoints, JdbcDialect dialect) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
-        this.table = events;
-        String checkpoints = events.checkpointTable();
+        this.table = checkpoints;
         String now = databaseMillis(dialect);
         this.selectSql = SELECT.formatted(checkpoints);
         this.insertSql = INSERT.formatted(checkpoints, now);
@@ -69,6 +71,19 @@ public final class JdbcCheckpointStore implements CheckpointStore {
         this.advanceSql = ADVANCE.formatted(checkpoints, now);
         this.renewSql = RENEW.formatted(checkpoints, now);
         this.releaseSql = RELEASE.formatted(checkpoints);
+    }
+
+    /**
+     * Returns the checkpoint store in the table {@code <events table>_checkpoints} (created by
+     * {@link JdbcStore#createSchema()}) on the events store's DataSource, so that with a transaction-aware DataSource
+     * a checkpoint commits together with the read-model changes made in the same transaction.
+     *
+     * @param events the store of the events table the checkpoints sit beside
+     * @return the checkpoint store of that events table
+     */
+    public static JdbcCheckpointStore of(JdbcStore events) {
+        Objects.requireNonNull(events, "events");
+        return new JdbcCheckpointStore(events.dataSource(), events.checkpointTableName(), events.dialect());
     }
 
     /**
@@ -85,7 +100,7 @@ public final class JdbcCheckpointStore implements CheckpointStore {
 
     /** @return the checkpoints table */
     public String tableName() {
-        return table.checkpointTable();
+        return table;
     }
 
     @Override
@@ -106,7 +121,7 @@ public final class JdbcCheckpointStore implements CheckpointStore {
                 insert.executeUpdate();
                 return OptionalLong.of(initial);
             } catch (SQLException e) {
-                if (JdbcStore.isUniqueViolation(e)) {
+                if (SqlFailures.isUniqueViolation(e)) {
                     // Another instance created it first, and holds its lease.
                     return OptionalLong.empty();
                 }
@@ -176,12 +191,12 @@ public final class JdbcCheckpointStore implements CheckpointStore {
     }
 
     private JdbcStoreException failure(String what, SQLException e) {
-        return new JdbcStoreException(what + " in table " + table.checkpointTable() + " failed: " + e.getMessage()
+        return new JdbcStoreException(what + " in table " + table + " failed: " + e.getMessage()
                 + " (the table is created by JdbcStore.createSchema() and the schema scripts)", e);
     }
 
     @Override
     public String toString() {
-        return "JdbcCheckpointStore[" + table.checkpointTable() + "]";
+        return "JdbcCheckpointStore[" + table + "]";
     }
 }

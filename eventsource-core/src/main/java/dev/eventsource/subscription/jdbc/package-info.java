@@ -1,0 +1,11 @@
+/**
+ * The JDBC {@link dev.eventsource.subscription.CheckpointStore}:
+ * {@link dev.eventsource.subscription.jdbc.JdbcCheckpointStore#of(dev.eventsource.store.jdbc.JdbcStore)} keeps
+ * checkpoints and leases in the table beside a JDBC store's events table, on the same DataSource.
+ *
+ * <p><b>Owns</b> the SQL of checkpoints and leases. <b>Imports</b> {@code dev.eventsource.subscription},
+ * {@code dev.eventsource.store.jdbc} (for the table, dialect and DataSource of an events store) and
+ * {@code dev.eventsource.internal}; the store package never imports this one, and neither does
+ * {@code dev.eventsource.subscription}, so subscriptions need no JDBC. Never Spring.
+ */
+package dev.eventsource.subscription.jdbc;
