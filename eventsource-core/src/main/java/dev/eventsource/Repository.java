@@ -421,28 +421,35 @@ public final class Repository<A extends Aggregate> {
                                    String commandId) {
         Map<String, String> meta = metadata.get();
         List<Record> records = new ArrayList<>(events.size());
-        long expected = currentVersion;
-        for (int i = 0; i < events.size(); i++) {
-            Event event = events.get(i);
-            if (event == null) {
-                throw new InvalidEventException("Event at index " + i + " for aggregate '" + aggregateId
-                        + "' is null; nothing was stored");
-            }
-            if (!aggregateId.equals(event.aggregateId())) {
-                throw new InvalidEventException("Event " + event.type() + " at index " + i + " belongs to aggregate '"
-                        + event.aggregateId() + "', not to '" + aggregateId + "'; nothing was stored");
-            }
-            expected++;
-            if (event.version() != expected) {
-                throw new InvalidEventException("Event " + event.type() + " at index " + i + " of aggregate '"
-                        + aggregateId + "' has version " + event.version() + ", expected " + expected
-                        + " (the aggregate is at version " + currentVersion
-                        + "); use AggregateRoot.nextVersion() to number new events; nothing was stored");
-            }
-            if (event.at() == null) {
-                throw new InvalidEventException("Event " + event.type() + " version " + event.version()
-                        + " of aggregate '" + aggregateId + "' has no time (at() is null); nothing was stored");
-            }
+        Batches.requireOneStream(aggregateId, events, currentVersion + 1, Event::aggregateId, Event::version,
+                new Batches.Breaks<Event>() {
+                    @Override
+                    public RuntimeException nullItem(int index) {
+                        return new InvalidEventException("Event at index " + index + " for aggregate '" + aggregateId
+                                + "' is null; nothing was stored");
+                    }
+
+                    @Override
+                    public RuntimeException otherAggregate(int index, Event event) {
+                        return new InvalidEventException("Event " + event.type() + " at index " + index
+                                + " belongs to aggregate '" + event.aggregateId() + "', not to '" + aggregateId
+                                + "'; nothing was stored");
+                    }
+
+                    @Override
+                    public RuntimeException wrongVersion(int index, Event event, long expected) {
+                        return new InvalidEventException("Event " + event.type() + " at index " + index
+                                + " of aggregate '" + aggregateId + "' has version " + event.version() + ", expected "
+                                + expected + " (the aggregate is at version " + currentVersion
+                                + "); use AggregateRoot.nextVersion() to number new events; nothing was stored");
+                    }
+                }, (event, index) -> {
+                    if (event.at() == null) {
+                        throw new InvalidEventException("Event " + event.type() + " version " + event.version()
+                                + " of aggregate '" + aggregateId + "' has no time (at() is null); nothing was stored");
+                    }
+                });
+        for (Event event : events) {
             Record record = serializer.marshal(event);
             records.add(new Record(typeName, record.aggregateId(), record.version(), record.type(), record.at(),
                     record.data(), meta.isEmpty() ? record.metadata() : meta, commandId, 0));

@@ -5,11 +5,35 @@ import dev.eventsource.PayloadFormat;
 import dev.eventsource.Record;
 
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.ObjIntConsumer;
+import java.util.function.ToLongFunction;
 
 /**
  * Argument checks every store (and the repository) makes before touching storage, so all reject bad input alike.
+ * The rule of a batch, "one aggregate, consecutive versions", is {@link #requireOneStream}, for the repository's
+ * events and the stores' records alike.
  */
 public final class Batches {
+
+    /**
+     * The exceptions a caller of {@link #requireOneStream} throws for each way a batch breaks the rule: the
+     * repository speaks of events and throws {@link dev.eventsource.InvalidEventException}, a store speaks of
+     * records and throws {@link IllegalArgumentException}; the rule itself is the same.
+     *
+     * @param <T> the items of the batch
+     */
+    public interface Breaks<T> {
+
+        /** @return the exception for a null item at an index */
+        RuntimeException nullItem(int index);
+
+        /** @return the exception for an item of another aggregate */
+        RuntimeException otherAggregate(int index, T item);
+
+        /** @return the exception for an item whose version is not the one expected there */
+        RuntimeException wrongVersion(int index, T item, long expected);
+    }
 
     private Batches() {
     }
@@ -24,6 +48,40 @@ public final class Batches {
         if (aggregateId == null || aggregateId.isBlank()) {
             throw new IllegalArgumentException("Aggregate id must not be null or blank, got "
                     + (aggregateId == null ? "null" : "'" + aggregateId + "'"));
+        }
+    }
+
+    /**
+     * Checks the rule of every batch: no null item, every item of the one aggregate, versions consecutive (and the
+     * first one {@code firstVersion}, when that is positive). Items are checked in order, so the first break found
+     * is the one thrown; {@code alsoCheck} runs on each item that passed.
+     *
+     * @param firstVersion the version the first item must have, or 0 when any first version will do (a store
+     *     decides a wrong one by a concurrency conflict)
+     * @param breaks the exception to throw for each break
+     * @param alsoCheck further checks of an item and its index, or {@code null}
+     */
+    public static <T> void requireOneStream(String aggregateId, List<? extends T> items, long firstVersion,
+                                            Function<? super T, String> aggregateIdOf,
+                                            ToLongFunction<? super T> versionOf, Breaks<? super T> breaks,
+                                            ObjIntConsumer<? super T> alsoCheck) {
+        long expected = firstVersion;
+        for (int i = 0; i < items.size(); i++) {
+            T item = items.get(i);
+            if (item == null) {
+                throw breaks.nullItem(i);
+            }
+            if (!aggregateId.equals(aggregateIdOf.apply(item))) {
+                throw breaks.otherAggregate(i, item);
+            }
+            long version = versionOf.applyAsLong(item);
+            if ((i > 0 || expected > 0) && version != expected) {
+                throw breaks.wrongVersion(i, item, expected);
+            }
+            expected = version + 1;
+            if (alsoCheck != null) {
+                alsoCheck.accept(item, i);
+            }
         }
     }
 
@@ -52,16 +110,26 @@ public final class Batches {
         if (records == null) {
             throw new IllegalArgumentException("Records of aggregate '" + aggregateId + "' must not be null");
         }
-        for (int i = 0; i < records.size(); i++) {
-            Record record = records.get(i);
-            if (record == null) {
-                throw new IllegalArgumentException("Record at index " + i + " of aggregate '" + aggregateId
+        requireOneStream(aggregateId, records, 0, Record::aggregateId, Record::version, new Breaks<Record>() {
+            @Override
+            public RuntimeException nullItem(int index) {
+                return new IllegalArgumentException("Record at index " + index + " of aggregate '" + aggregateId
                         + "' is null; nothing was stored");
             }
-            if (!aggregateId.equals(record.aggregateId())) {
-                throw new IllegalArgumentException("Record at index " + i + " belongs to aggregate '"
+
+            @Override
+            public RuntimeException otherAggregate(int index, Record record) {
+                return new IllegalArgumentException("Record at index " + index + " belongs to aggregate '"
                         + record.aggregateId() + "', not '" + aggregateId + "'; nothing was stored");
             }
+
+            @Override
+            public RuntimeException wrongVersion(int index, Record record, long expected) {
+                return new IllegalArgumentException("Records of aggregate '" + aggregateId
+                        + "' must have consecutive versions, but version " + (expected - 1)
+                        + " is followed by " + record.version() + "; nothing was stored");
+            }
+        }, (record, i) -> {
             if (record.aggregateType() == null) {
                 throw new IllegalArgumentException("Record at index " + i + " of aggregate '" + aggregateId
                         + "' has no aggregate type; give it the type of the aggregate's stream"
@@ -72,12 +140,7 @@ public final class Batches {
                         + records.get(0).aggregateType() + "' and '" + record.aggregateType()
                         + "'; a stream has one type; nothing was stored");
             }
-            if (i > 0 && record.version() != records.get(i - 1).version() + 1) {
-                throw new IllegalArgumentException("Records of aggregate '" + aggregateId
-                        + "' must have consecutive versions, but version " + records.get(i - 1).version()
-                        + " is followed by " + record.version() + "; nothing was stored");
-            }
-        }
+        });
         if (!records.isEmpty()) {
             RecordValidator.check(aggregateId, records, format);
         }
