@@ -421,29 +421,10 @@ public final class Repository<A extends Aggregate> {
                                    String commandId) {
         Map<String, String> meta = metadata.get();
         List<Record> records = new ArrayList<>(events.size());
-        Batches.requireOneStream(aggregateId, events, currentVersion + 1, Event::aggregateId, Event::version,
-                new Batches.Breaks<Event>() {
-                    @Override
-                    public RuntimeException nullItem(int index) {
-                        return new InvalidEventException("Event at index " + index + " for aggregate '" + aggregateId
-                                + "' is null; nothing was stored");
-                    }
-
-                    @Override
-                    public RuntimeException otherAggregate(int index, Event event) {
-                        return new InvalidEventException("Event " + event.type() + " at index " + index
-                                + " belongs to aggregate '" + event.aggregateId() + "', not to '" + aggregateId
-                                + "'; nothing was stored");
-                    }
-
-                    @Override
-                    public RuntimeException wrongVersion(int index, Event event, long expected) {
-                        return new InvalidEventException("Event " + event.type() + " at index " + index
-                                + " of aggregate '" + aggregateId + "' has version " + event.version() + ", expected "
-                                + expected + " (the aggregate is at version " + currentVersion
-                                + "); use AggregateRoot.nextVersion() to number new events; nothing was stored");
-                    }
-                }, (event, index) -> {
+        Batches.requireOneStream(Batches.EVENTS, aggregateId, events, currentVersion + 1,
+                ", continuing the aggregate's version " + currentVersion
+                        + "; use AggregateRoot.nextVersion() to number new events",
+                InvalidEventException::new, (event, index) -> {
                     if (event.at() == null) {
                         throw new InvalidEventException("Event " + event.type() + " version " + event.version()
                                 + " of aggregate '" + aggregateId + "' has no time (at() is null); nothing was stored");

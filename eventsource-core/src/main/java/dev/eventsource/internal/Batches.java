@@ -1,6 +1,7 @@
 package dev.eventsource.internal;
 
 import dev.eventsource.AggregateNotFoundException;
+import dev.eventsource.Event;
 import dev.eventsource.PayloadFormat;
 import dev.eventsource.Record;
 
@@ -17,23 +18,28 @@ import java.util.function.ToLongFunction;
 public final class Batches {
 
     /**
-     * The exceptions a caller of {@link #requireOneStream} throws for each way a batch breaks the rule: the
-     * repository speaks of events and throws {@link dev.eventsource.InvalidEventException}, a store speaks of
-     * records and throws {@link IllegalArgumentException}; the rule itself is the same.
+     * What a batch holds, for {@link #requireOneStream}: {@link #EVENTS} (the repository's) or {@link #RECORDS} (a
+     * store's).
      *
-     * @param <T> the items of the batch
+     * @param noun how messages name an item
+     * @param <T> the item type
      */
-    public interface Breaks<T> {
+    public record Items<T>(String noun, Function<T, String> aggregateIdOf, ToLongFunction<T> versionOf,
+                           Function<T, String> typeOf) {
 
-        /** @return the exception for a null item at an index */
-        RuntimeException nullItem(int index);
-
-        /** @return the exception for an item of another aggregate */
-        RuntimeException otherAggregate(int index, T item);
-
-        /** @return the exception for an item whose version is not the one expected there */
-        RuntimeException wrongVersion(int index, T item, long expected);
+        /** @return how a message names an item: the noun and, when known, its type */
+        String describe(T item) {
+            String type = typeOf.apply(item);
+            return type == null ? noun : noun + " " + type;
+        }
     }
+
+    /** The events of a command or of {@code Repository.save}. */
+    public static final Items<Event> EVENTS = new Items<>("Event", Event::aggregateId, Event::version, Event::type);
+
+    /** The records of a {@link dev.eventsource.Store#save}. */
+    public static final Items<Record> RECORDS = new Items<>("Record", Record::aggregateId, Record::version,
+            Record::type);
 
     private Batches() {
     }
@@ -52,31 +58,39 @@ public final class Batches {
     }
 
     /**
-     * Checks the rule of every batch: no null item, every item of the one aggregate, versions consecutive (and the
-     * first one {@code firstVersion}, when that is positive). Items are checked in order, so the first break found
-     * is the one thrown; {@code alsoCheck} runs on each item that passed.
+     * Checks the rule of every batch, of events or of records: no null item, every item of the one aggregate,
+     * versions consecutive (and the first one {@code firstVersion}, when that is positive). Items are checked in
+     * order, so the first break found is the one thrown, in the same words for events and records;
+     * {@code alsoCheck} runs on each item that passed.
      *
      * @param firstVersion the version the first item must have, or 0 when any first version will do (a store
      *     decides a wrong one by a concurrency conflict)
-     * @param breaks the exception to throw for each break
+     * @param versionHint appended to the message of a wrong version (empty, or starting with {@code "; "})
+     * @param exception the exception for a message: the repository's is an
+     *     {@link dev.eventsource.InvalidEventException}, a store's an {@link IllegalArgumentException}
      * @param alsoCheck further checks of an item and its index, or {@code null}
      */
-    public static <T> void requireOneStream(String aggregateId, List<? extends T> items, long firstVersion,
-                                            Function<? super T, String> aggregateIdOf,
-                                            ToLongFunction<? super T> versionOf, Breaks<? super T> breaks,
+    public static <T> void requireOneStream(Items<T> kind, String aggregateId, List<? extends T> items,
+                                            long firstVersion, String versionHint,
+                                            Function<String, ? extends RuntimeException> exception,
                                             ObjIntConsumer<? super T> alsoCheck) {
         long expected = firstVersion;
         for (int i = 0; i < items.size(); i++) {
             T item = items.get(i);
             if (item == null) {
-                throw breaks.nullItem(i);
+                throw exception.apply(kind.noun() + " at index " + i + " of aggregate '" + aggregateId
+                        + "' is null; nothing was stored");
             }
-            if (!aggregateId.equals(aggregateIdOf.apply(item))) {
-                throw breaks.otherAggregate(i, item);
+            String owner = kind.aggregateIdOf().apply(item);
+            if (!aggregateId.equals(owner)) {
+                throw exception.apply(kind.describe(item) + " at index " + i + " belongs to aggregate '" + owner
+                        + "', not to '" + aggregateId + "'; nothing was stored");
             }
-            long version = versionOf.applyAsLong(item);
+            long version = kind.versionOf().applyAsLong(item);
             if ((i > 0 || expected > 0) && version != expected) {
-                throw breaks.wrongVersion(i, item, expected);
+                throw exception.apply(kind.describe(item) + " at index " + i + " of aggregate '" + aggregateId
+                        + "' has version " + version + ", expected " + expected
+                        + " (the versions of a batch are consecutive" + versionHint + "); nothing was stored");
             }
             expected = version + 1;
             if (alsoCheck != null) {
@@ -110,26 +124,7 @@ public final class Batches {
         if (records == null) {
             throw new IllegalArgumentException("Records of aggregate '" + aggregateId + "' must not be null");
         }
-        requireOneStream(aggregateId, records, 0, Record::aggregateId, Record::version, new Breaks<Record>() {
-            @Override
-            public RuntimeException nullItem(int index) {
-                return new IllegalArgumentException("Record at index " + index + " of aggregate '" + aggregateId
-                        + "' is null; nothing was stored");
-            }
-
-            @Override
-            public RuntimeException otherAggregate(int index, Record record) {
-                return new IllegalArgumentException("Record at index " + index + " belongs to aggregate '"
-                        + record.aggregateId() + "', not '" + aggregateId + "'; nothing was stored");
-            }
-
-            @Override
-            public RuntimeException wrongVersion(int index, Record record, long expected) {
-                return new IllegalArgumentException("Records of aggregate '" + aggregateId
-                        + "' must have consecutive versions, but version " + (expected - 1)
-                        + " is followed by " + record.version() + "; nothing was stored");
-            }
-        }, (record, i) -> {
+        requireOneStream(RECORDS, aggregateId, records, 0, "", IllegalArgumentException::new, (record, i) -> {
             if (record.aggregateType() == null) {
                 throw new IllegalArgumentException("Record at index " + i + " of aggregate '" + aggregateId
                         + "' has no aggregate type; give it the type of the aggregate's stream"
