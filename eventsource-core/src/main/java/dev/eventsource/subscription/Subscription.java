@@ -595,7 +595,8 @@ public final class Subscription {
         }
 
         /**
-         * Sets where checkpoints and leases are kept; by default in memory, so a restart starts over.
+         * Sets where checkpoints and leases are kept ({@link dev.eventsource.subscription.jdbc.JdbcCheckpointStore}
+         * for a JDBC store); by default in memory ({@link MemoryCheckpointStore}), so a restart starts over.
          *
          * @return this builder
          */
