@@ -253,10 +253,10 @@ final class JdbcAppends {
     }
 
     /**
-     * Takes the lock that serialises appends to the table until the transaction ends (positions must follow
-     * commit order so readAll never skips a late commit; see the class comment), and reads the aggregate's
-     * version and stream type: one statement where the dialect can, else two. A version read stale by the lock
-     * wait is caught by the unique key at insert.
+     * Takes the dialect's append lock until the transaction ends (on MySQL, MariaDB and H2 the table's, so that
+     * positions follow commit order; on PostgreSQL the aggregate's; see the class comment of {@link JdbcStore}),
+     * and reads the aggregate's version and stream type: one statement where the dialect can, else two. A version
+     * read stale by the lock wait is caught by the unique key at insert.
      *
      * @return the aggregate's current version (0 when it has no events) and stream type
      */

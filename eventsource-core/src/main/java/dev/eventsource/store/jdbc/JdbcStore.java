@@ -33,9 +33,9 @@ import java.util.Objects;
  * already in a transaction (autocommit off, for example the connection Spring's
  * {@code TransactionAwareDataSourceProxy} binds to a {@code @Transactional} method), the append joins it and
  * neither commits nor rolls back: the events commit, or vanish, with the caller's other changes. In a joined
- * transaction the version is read after the append lock is taken (on MySQL and MariaDB with a locking read, which
- * sees past a REPEATABLE READ snapshot), so a {@link ConcurrencyConflictException} leaves the transaction usable
- * and holding the append lock: a retry that reloads with {@link #loadLatest} succeeds. When the version read is
+ * transaction the version is read after the append lock is taken (the aggregate's on PostgreSQL, the table's
+ * elsewhere; on MySQL and MariaDB with a locking read, which sees past a REPEATABLE READ snapshot), so a
+ * {@link ConcurrencyConflictException} leaves the transaction usable and holding the append lock: a retry that reloads with {@link #loadLatest} succeeds. When the version read is
  * stale all the same (REPEATABLE READ or SERIALIZABLE on PostgreSQL or H2), the insert meets the unique key and
  * the conflict is a {@link dev.eventsource.StaleReadConflictException}: roll the transaction back (PostgreSQL has
  * already aborted it) and run it again. After a {@link JdbcStoreException}, roll it back too.
