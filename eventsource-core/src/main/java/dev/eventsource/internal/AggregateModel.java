@@ -4,10 +4,13 @@ import dev.eventsource.Command;
 import dev.eventsource.Event;
 import dev.eventsource.EventSourceException;
 import dev.eventsource.InvalidHandlerException;
+import dev.eventsource.InvalidHandlerException.Kind;
+import dev.eventsource.InvalidHandlerException.Problem;
 import dev.eventsource.UnhandledCommandException;
 import dev.eventsource.UnhandledEventException;
 import dev.eventsource.annotation.CommandHandler;
 import dev.eventsource.annotation.EventHandler;
+import org.jspecify.annotations.Nullable;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -68,7 +71,8 @@ public final class AggregateModel {
                     continue; // overridden by a subclass method already taken
                 }
                 if (isEventHandler && isCommandHandler) {
-                    throw invalid(method, "is annotated both @EventHandler and @CommandHandler; keep one");
+                    throw invalid(method, Problem.SIGNATURE,
+                            "is annotated both @EventHandler and @CommandHandler; keep one");
                 }
                 if (isEventHandler) {
                     addEventHandler(events, method);
@@ -94,7 +98,7 @@ public final class AggregateModel {
             return MODELS.get(type);
         } catch (InvalidHandlerException e) {
             // ClassValue does not cache failures; rethrow a fresh copy so the stack shows this call.
-            throw new InvalidHandlerException(e.getMessage(), e);
+            throw copy(e);
         }
     }
 
@@ -198,8 +202,8 @@ public final class AggregateModel {
     private void addEventHandler(Map<Class<?>, Handler> handlers, Method method) {
         Class<?> parameter = singleParameter(method, Event.class, "@EventHandler", "event");
         if (method.getReturnType() != void.class) {
-            throw invalid(method, "must return void: an @EventHandler only changes state; return events from a "
-                    + "@CommandHandler instead");
+            throw invalid(method, Problem.SIGNATURE, "must return void: an @EventHandler only changes state;"
+                    + " return events from a @CommandHandler instead");
         }
         put(handlers, parameter, new Handler(method, unreflect(method, EVENT_HANDLER_TYPE)), "@EventHandler", "event");
     }
@@ -208,23 +212,23 @@ public final class AggregateModel {
         Class<?> parameter = singleParameter(method, Command.class, "@CommandHandler", "command");
         Class<?> returns = method.getReturnType();
         if (!Collection.class.isAssignableFrom(returns) && !Event.class.isAssignableFrom(returns)) {
-            throw invalid(method, "must return the produced events, as a List<Event> or a single Event, not "
-                    + returns.getName());
+            throw invalid(method, Problem.SIGNATURE, "must return the produced events, as a List<Event> or a"
+                    + " single Event, not " + returns.getName());
         }
         put(handlers, parameter, new Handler(method, unreflect(method, COMMAND_HANDLER_TYPE)), "@CommandHandler", "command");
     }
 
     private Class<?> singleParameter(Method method, Class<?> required, String annotation, String what) {
         if (Modifier.isStatic(method.getModifiers())) {
-            throw invalid(method, "is static; an " + annotation + " must be an instance method");
+            throw invalid(method, Problem.SIGNATURE, "is static; an " + annotation + " must be an instance method");
         }
         if (method.getParameterCount() != 1) {
-            throw invalid(method, "takes " + method.getParameterCount() + " parameters; an " + annotation
-                    + " takes exactly one, the " + what);
+            throw invalid(method, Problem.SIGNATURE, "takes " + method.getParameterCount() + " parameters; an "
+                    + annotation + " takes exactly one, the " + what);
         }
         Class<?> parameter = method.getParameterTypes()[0];
         if (!required.isAssignableFrom(parameter)) {
-            throw invalid(method, "takes " + parameter.getName() + ", which does not implement "
+            throw invalid(method, Problem.SIGNATURE, "takes " + parameter.getName() + ", which does not implement "
                     + required.getName() + "; an " + annotation + " takes the " + what);
         }
         return parameter;
@@ -233,9 +237,9 @@ public final class AggregateModel {
     private void put(Map<Class<?>, Handler> handlers, Class<?> parameter, Handler handler, String annotation, String what) {
         Handler previous = handlers.putIfAbsent(parameter, handler);
         if (previous != null) {
-            throw invalid(handler.method, "handles " + what + " " + parameter.getSimpleName() + ", as does "
-                    + previous.method.getName() + "(" + parameter.getSimpleName() + "); keep one " + annotation
-                    + " per " + what + " type");
+            throw invalid(handler.method, Problem.DUPLICATE_HANDLER, "handles " + what + " "
+                    + parameter.getSimpleName() + ", as does " + previous.method.getName() + "("
+                    + parameter.getSimpleName() + "); keep one " + annotation + " per " + what + " type");
         }
     }
 
@@ -245,11 +249,13 @@ public final class AggregateModel {
             return MethodHandles.lookup().unreflect(method).asType(type);
         } catch (IllegalAccessException | RuntimeException e) {
             throw new InvalidHandlerException(describe(method) + " is not accessible: " + e.getMessage()
-                    + "; open its package to dev.eventsource or make the method non-private", e);
+                    + "; open its package to dev.eventsource or make the method non-private", Kind.AGGREGATE,
+                    Problem.SIGNATURE, this.type, method, e);
         }
     }
 
-    private static Handler resolve(Map<Class<?>, Handler> cache, Map<Class<?>, Handler> declared, Class<?> type) {
+    private static @Nullable Handler resolve(Map<Class<?>, Handler> cache, Map<Class<?>, Handler> declared,
+                                             Class<?> type) {
         Handler handler = cache.get(type);
         if (handler != null) {
             return handler;
@@ -264,7 +270,7 @@ public final class AggregateModel {
         return handler;
     }
 
-    private static Handler mostSpecific(Map<Class<?>, Handler> declared, Class<?> type) {
+    private static @Nullable Handler mostSpecific(Map<Class<?>, Handler> declared, Class<?> type) {
         Class<?> best = null;
         for (Class<?> candidate : declared.keySet()) {
             if (candidate.isAssignableFrom(type) && (best == null || best.isAssignableFrom(candidate))) {
@@ -300,7 +306,8 @@ public final class AggregateModel {
         for (Object element : (Collection<?>) result) {
             if (element != null && !(element instanceof Event)) {
                 throw new InvalidHandlerException(handler.describe() + " returned " + element.getClass().getName()
-                        + ", which does not implement dev.eventsource.Event");
+                        + ", which does not implement dev.eventsource.Event", Kind.AGGREGATE, Problem.RESULT,
+                        handler.method.getDeclaringClass(), handler.method);
             }
             events.add((Event) element);
         }
@@ -314,8 +321,13 @@ public final class AggregateModel {
         return methods;
     }
 
-    private InvalidHandlerException invalid(Method method, String problem) {
-        return new InvalidHandlerException(describe(method) + " " + problem);
+    private InvalidHandlerException invalid(Method method, Problem problem, String what) {
+        return new InvalidHandlerException(describe(method) + " " + what, Kind.AGGREGATE, problem, type, method);
+    }
+
+    /** A fresh copy of a failure ClassValue does not cache, so the stack shows the current call. */
+    private static InvalidHandlerException copy(InvalidHandlerException e) {
+        return new InvalidHandlerException(e.getMessage(), e.kind(), e.problem(), e.type(), e.method(), e);
     }
 
     private static String describe(Method method) {
@@ -342,7 +354,8 @@ public final class AggregateModel {
             protected Constructor<?> computeValue(Class<?> type) {
                 if (type.isInterface() || Modifier.isAbstract(type.getModifiers())) {
                     throw new InvalidHandlerException("Aggregate " + type.getName()
-                            + " is abstract; the repository needs a concrete class to create empty aggregates");
+                            + " is abstract; the repository needs a concrete class to create empty aggregates",
+                            Kind.AGGREGATE, Problem.ABSTRACT, type, null);
                 }
                 try {
                     Constructor<?> constructor = type.getDeclaredConstructor();
@@ -351,7 +364,8 @@ public final class AggregateModel {
                 } catch (NoSuchMethodException e) {
                     throw new InvalidHandlerException("Aggregate " + type.getName()
                             + " has no no-argument constructor; add one (it may be private), or give the repository a "
-                            + "factory with Repository.builder(type, factory)", e);
+                            + "factory with Repository.builder(type, factory)", Kind.AGGREGATE, Problem.NO_CONSTRUCTOR,
+                            type, null, e);
                 }
             }
         };
@@ -361,7 +375,7 @@ public final class AggregateModel {
             try {
                 constructor = CONSTRUCTORS.get(type);
             } catch (InvalidHandlerException e) {
-                throw new InvalidHandlerException(e.getMessage(), e);
+                throw copy(e);
             }
             return () -> {
                 try {
@@ -373,7 +387,8 @@ public final class AggregateModel {
                     }
                     throw new EventSourceException("Constructor of " + type.getName() + " threw " + cause, cause);
                 } catch (ReflectiveOperationException e) {
-                    throw new InvalidHandlerException("Cannot create " + type.getName() + ": " + e, e);
+                    throw new InvalidHandlerException("Cannot create " + type.getName() + ": " + e, Kind.AGGREGATE,
+                            Problem.NO_CONSTRUCTOR, type, null, e);
                 }
             };
         }

@@ -2,9 +2,12 @@ package dev.eventsource.subscription;
 
 import dev.eventsource.Event;
 import dev.eventsource.InvalidHandlerException;
+import dev.eventsource.InvalidHandlerException.Kind;
+import dev.eventsource.InvalidHandlerException.Problem;
 import dev.eventsource.StoredEvent;
 import dev.eventsource.annotation.EventHandler;
 import dev.eventsource.annotation.Projection;
+import org.jspecify.annotations.Nullable;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -57,7 +60,8 @@ public final class ProjectionHandler implements SubscriptionHandler {
         Class<?> type = projection.getClass();
         Projection annotation = findAnnotation(type);
         if (annotation == null) {
-            throw new InvalidHandlerException(type.getName() + " is not annotated @Projection");
+            throw new InvalidHandlerException(type.getName() + " is not annotated @Projection", Kind.PROJECTION,
+                    Problem.NOT_A_PROJECTION, type, null);
         }
         Map<String, Handler> handlers = new LinkedHashMap<>();
         List<Class<?>> eventTypes = new ArrayList<>();
@@ -72,14 +76,14 @@ public final class ProjectionHandler implements SubscriptionHandler {
                 if (handlers.putIfAbsent(typeName, handler) != null) {
                     throw new InvalidHandlerException("Projection " + type.getName() + " has two @EventHandler"
                             + " methods for event type '" + typeName + "' (one is " + method.getName()
-                            + "); keep one");
+                            + "); keep one", Kind.PROJECTION, Problem.DUPLICATE_HANDLER, type, method);
                 }
                 eventTypes.add(eventType);
             }
         }
         if (handlers.isEmpty()) {
             throw new InvalidHandlerException("Projection " + type.getName() + " has no @EventHandler method; add"
-                    + " one per event type it projects");
+                    + " one per event type it projects", Kind.PROJECTION, Problem.NO_HANDLERS, type, null);
         }
         return new ProjectionHandler(annotation.value(), projection, handlers, Collections.unmodifiableList(eventTypes));
     }
@@ -90,7 +94,7 @@ public final class ProjectionHandler implements SubscriptionHandler {
      *
      * @return the annotation, or null
      */
-    public static Projection findAnnotation(Class<?> type) {
+    public static @Nullable Projection findAnnotation(Class<?> type) {
         for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
             Projection projection = c.getAnnotation(Projection.class);
             if (projection != null) {
@@ -104,21 +108,22 @@ public final class ProjectionHandler implements SubscriptionHandler {
         String where = "Projection " + type.getName() + ": @EventHandler " + method.getName();
         Class<?>[] parameters = method.getParameterTypes();
         if (Modifier.isStatic(method.getModifiers())) {
-            throw new InvalidHandlerException(where + " is static; make it an instance method");
+            throw new InvalidHandlerException(where + " is static; make it an instance method", Kind.PROJECTION,
+                    Problem.SIGNATURE, type, method);
         }
         if (method.getReturnType() != void.class) {
             throw new InvalidHandlerException(where + " returns " + method.getReturnType().getSimpleName()
-                    + "; a projection's handler returns void");
+                    + "; a projection's handler returns void", Kind.PROJECTION, Problem.SIGNATURE, type, method);
         }
         if (parameters.length < 1 || parameters.length > 2
                 || (parameters.length == 2 && parameters[1] != StoredEvent.class)) {
             throw new InvalidHandlerException(where + " takes " + parameters.length + " parameter(s); take one event,"
-                    + " optionally followed by a StoredEvent");
+                    + " optionally followed by a StoredEvent", Kind.PROJECTION, Problem.SIGNATURE, type, method);
         }
         if (!Event.class.isAssignableFrom(parameters[0]) || parameters[0].isInterface()
                 || Modifier.isAbstract(parameters[0].getModifiers())) {
             throw new InvalidHandlerException(where + " takes " + parameters[0].getName() + ", which is not a concrete"
-                    + " class implementing dev.eventsource.Event");
+                    + " class implementing dev.eventsource.Event", Kind.PROJECTION, Problem.SIGNATURE, type, method);
         }
         return parameters[0];
     }
@@ -130,7 +135,7 @@ public final class ProjectionHandler implements SubscriptionHandler {
                     .asType(method.getParameterCount() == 2 ? TWO : ONE);
         } catch (IllegalAccessException | RuntimeException e) {
             throw new InvalidHandlerException("@EventHandler " + type.getName() + "." + method.getName()
-                    + " cannot be called: " + e.getMessage(), e);
+                    + " cannot be called: " + e.getMessage(), Kind.PROJECTION, Problem.SIGNATURE, type, method, e);
         }
     }
 
@@ -164,7 +169,7 @@ public final class ProjectionHandler implements SubscriptionHandler {
         } catch (Exception | Error e) {
             throw e;
         } catch (Throwable e) {
-            throw new IllegalStateException(e);
+            throw new ProjectionFailedException(name, false, event, e);
         }
     }
 

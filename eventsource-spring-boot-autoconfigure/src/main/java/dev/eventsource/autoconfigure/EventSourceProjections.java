@@ -10,6 +10,7 @@ import dev.eventsource.annotation.Projection;
 import dev.eventsource.store.jdbc.JdbcStore;
 import dev.eventsource.subscription.BatchTransaction;
 import dev.eventsource.subscription.CheckpointStore;
+import dev.eventsource.subscription.ProjectionFailedException;
 import dev.eventsource.subscription.ProjectionHandler;
 import dev.eventsource.subscription.Subscription;
 import dev.eventsource.subscription.SubscriptionMetrics;
@@ -86,7 +87,8 @@ public final class EventSourceProjections implements SmartInitializingSingleton,
             if (previous != null) {
                 throw new InvalidHandlerException("Two projections are named '" + handler.name() + "' (beans '"
                         + previous + "' and '" + beanName + "'); give each @Projection its own name, since the"
-                        + " name keys its checkpoint");
+                        + " name keys its checkpoint", InvalidHandlerException.Kind.PROJECTION,
+                        InvalidHandlerException.Problem.DUPLICATE_NAME, bean.getClass(), null);
             }
             this.serializer.bind(handler.eventTypes().toArray(Class<?>[]::new));
             if (ProjectionHandler.findAnnotation(bean.getClass()).inline()) {
@@ -214,14 +216,13 @@ public final class EventSourceProjections implements SmartInitializingSingleton,
                         + " already committed, so if the projection fails they stay stored while the read model"
                         + " misses them. Call repositories from a @Transactional method (logged once)");
             }
+            StoredEvent stored = new StoredEvent(event, Map.of(), 0);
             try {
-                handler.handle(new StoredEvent(event, Map.of(), 0));
+                handler.handle(stored);
             } catch (RuntimeException e) {
                 throw e;
             } catch (Exception e) {
-                throw new IllegalStateException("Inline projection '" + handler.name() + "' failed on event "
-                        + event.type() + " of aggregate '" + event.aggregateId() + "' version " + event.version()
-                        + ": " + e.getMessage(), e);
+                throw new ProjectionFailedException(handler.name(), true, stored, e);
             }
         }
     }

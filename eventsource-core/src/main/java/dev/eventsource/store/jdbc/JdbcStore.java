@@ -9,6 +9,7 @@ import dev.eventsource.Record;
 import dev.eventsource.StaleReadConflictException;
 import dev.eventsource.Store;
 import dev.eventsource.internal.Batches;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -145,8 +146,8 @@ public final class JdbcStore implements Store {
     private final String readAllSql;
     private final String lastPositionSql;
     private final String lockSql;
-    private final String lockAndReadVersionSql;
-    private final JdbcDialect.LockedInsert lockedInsert;
+    private final @Nullable String lockAndReadVersionSql;
+    private final JdbcDialect.@Nullable LockedInsert lockedInsert;
     private final String[] lockedInsertBySize;
     private final PostgresSequencer sequencer;
 
@@ -496,7 +497,7 @@ public final class JdbcStore implements Store {
      * The latest stored version of an aggregate and the type of its stream: null when it has no events, or empty
      * for a stream stored before streams had types (any aggregate type may continue it).
      */
-    private record Head(long version, String type) {
+    private record Head(long version, @Nullable String type) {
 
         /** @throws AggregateNotFoundException when the stream belongs to another aggregate type */
         void requireType(List<Record> records) {
@@ -817,7 +818,7 @@ public final class JdbcStore implements Store {
 
         private final DataSource dataSource;
         private String tableName = DEFAULT_TABLE_NAME;
-        private JdbcDialect dialect;
+        private @Nullable JdbcDialect dialect;
         private PayloadFormat payloadFormat = PayloadFormat.JSON;
         private int fetchSize = DEFAULT_FETCH_SIZE;
 
@@ -842,7 +843,7 @@ public final class JdbcStore implements Store {
          * @param dialect the dialect, or null to detect it
          * @return this builder
          */
-        public Builder dialect(JdbcDialect dialect) {
+        public Builder dialect(@Nullable JdbcDialect dialect) {
             this.dialect = dialect;
             return this;
         }
