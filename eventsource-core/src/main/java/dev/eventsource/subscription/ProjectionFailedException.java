@@ -6,12 +6,13 @@ import dev.eventsource.StoredEvent;
 import java.util.Objects;
 
 /**
- * Thrown when a projection's {@code @EventHandler} method fails on an event with a checked exception (an unchecked
- * one is rethrown as it is). Names the projection and the event: {@link #projection()}, {@link #position()},
- * {@link #aggregateId()}, {@link #version()} and {@link #eventType()}; the handler's failure is the cause. An inline
- * projection throws it in the appending thread, which rolls back the append with the read model when both share a
- * transaction; a subscription retries the event and, when the failures persist, stops with a
- * {@link SubscriptionFailedException} whose cause this is.
+ * Thrown when an inline projection's {@code @EventHandler} method fails on an event with a checked exception (an
+ * unchecked one is rethrown as it is), or when a handler throws a {@link Throwable} that is neither an exception nor
+ * an error. Names the projection and the event: {@link #projection()}, {@link #position()}, {@link #aggregateId()},
+ * {@link #version()} and {@link #eventType()}; the handler's failure is the cause. An inline projection throws it in
+ * the appending thread, which rolls back the append with the read model when both share a transaction. A
+ * projection run by a subscription is retried instead and, when the failures persist, the subscription stops with a
+ * {@link SubscriptionFailedException}, which names the same event.
  */
 public class ProjectionFailedException extends EventSourceException {
 
