@@ -9,9 +9,9 @@ import org.jspecify.annotations.Nullable;
  */
 public class AggregateNotFoundException extends EventSourceException {
 
-    private final String aggregateType;
+    private final @Nullable String aggregateType;
     private final String aggregateId;
-    private final String storedType;
+    private final @Nullable String storedType;
 
     /**
      * Reports an id without stored events, whatever the aggregate type.

@@ -16,6 +16,7 @@ import dev.eventsource.subscription.Subscription;
 import dev.eventsource.subscription.SubscriptionMetrics;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.context.SmartLifecycle;
@@ -51,11 +52,11 @@ public final class EventSourceProjections implements SmartInitializingSingleton,
     private final BatchTransaction transaction;
     private final EventSourceProperties properties;
 
-    private volatile Map<String, Subscription> subscriptions;
-    private volatile List<ProjectionHandler> inline;
+    private volatile @Nullable Map<String, Subscription> subscriptions;
+    private volatile @Nullable List<ProjectionHandler> inline;
     private final Set<String> warnedWithoutTransaction = ConcurrentHashMap.newKeySet();
     private volatile boolean running;
-    private AutoCloseable listening;
+    private @Nullable AutoCloseable listening;
 
     EventSourceProjections(ListableBeanFactory beans, Store store, Serializer serializer, CheckpointStore checkpoints,
             SubscriptionMetrics metrics, BatchTransaction transaction, EventSourceProperties properties) {

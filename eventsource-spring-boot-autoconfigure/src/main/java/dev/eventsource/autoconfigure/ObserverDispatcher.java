@@ -23,7 +23,7 @@ final class ObserverDispatcher implements Observer {
     private final ApplicationEventPublisher publisher;
 
     /** Resolved on first use, not per event: a projection or observer bean may itself depend on a repository. */
-    private volatile Targets resolved;
+    private volatile @Nullable Targets resolved;
 
     ObserverDispatcher(ObjectProvider<EventSourceProjections> projections, ObjectProvider<Observer> observers,
             ApplicationEventPublisher publisher) {

@@ -149,7 +149,7 @@ public final class JdbcStore implements Store {
     private final @Nullable String lockAndReadVersionSql;
     private final JdbcDialect.@Nullable LockedInsert lockedInsert;
     private final String[] lockedInsertBySize;
-    private final PostgresSequencer sequencer;
+    private final @Nullable PostgresSequencer sequencer;
 
     private JdbcStore(Builder builder, TableName table, JdbcDialect dialect) {
         this.dataSource = builder.dataSource;
@@ -371,7 +371,7 @@ public final class JdbcStore implements Store {
     private static final class Refused extends Exception {
         private final long versionSeen;
 
-        Refused(long versionSeen, SQLException cause) {
+        Refused(long versionSeen, @Nullable SQLException cause) {
             super(cause == null ? "version " + versionSeen : cause.getMessage(), cause, false, false);
             this.versionSeen = versionSeen;
         }
