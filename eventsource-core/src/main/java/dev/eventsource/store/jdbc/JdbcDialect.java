@@ -21,7 +21,7 @@ import java.util.Objects;
 
 /**
  * The databases a {@link JdbcStore} supports, and what differs between them: column types, how a JSON parameter
- * is bound, how appends are serialised, how times are bound.
+ * is bound, what appends lock, how the global stream is kept in order, how times are bound.
  */
 public enum JdbcDialect {
 
