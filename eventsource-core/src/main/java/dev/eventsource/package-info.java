@@ -15,4 +15,7 @@
  * imports the repository, so the only circle is this builder's fallback (the architecture test,
  * {@code ArchitectureTest}, allows exactly these two dependencies).
  */
+@NullMarked
 package dev.eventsource;
+
+import org.jspecify.annotations.NullMarked;

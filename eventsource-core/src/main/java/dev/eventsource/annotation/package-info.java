@@ -7,4 +7,7 @@
  * subscriptions. <b>Imports</b> no other package of this library (annotations are the leaves every package may
  * use).
  */
+@NullMarked
 package dev.eventsource.annotation;
+
+import org.jspecify.annotations.NullMarked;

@@ -4,6 +4,8 @@ import dev.eventsource.Command;
 import dev.eventsource.Event;
 import dev.eventsource.EventSourceException;
 import dev.eventsource.InvalidHandlerException;
+import dev.eventsource.InvalidHandlerException.Kind;
+import dev.eventsource.InvalidHandlerException.Problem;
 import dev.eventsource.UnhandledCommandException;
 import dev.eventsource.UnhandledEventException;
 import dev.eventsource.annotation.CommandHandler;
@@ -73,7 +75,7 @@ public final class AggregateModel {
             return MODELS.get(type);
         } catch (InvalidHandlerException e) {
             // ClassValue does not cache failures; rethrow a fresh copy so the stack shows this call.
-            throw new InvalidHandlerException(e.getMessage(), e);
+            throw HandlerMethods.copy(e);
         }
     }
 
@@ -214,7 +216,8 @@ public final class AggregateModel {
         for (Object element : (Collection<?>) result) {
             if (element != null && !(element instanceof Event)) {
                 throw new InvalidHandlerException(handler.describe() + " returned " + element.getClass().getName()
-                        + ", which does not implement dev.eventsource.Event");
+                        + ", which does not implement dev.eventsource.Event", Kind.AGGREGATE, Problem.RESULT,
+                        handler.method().getDeclaringClass(), handler.method());
             }
             events.add((Event) element);
         }
@@ -228,7 +231,8 @@ public final class AggregateModel {
             protected Constructor<?> computeValue(Class<?> type) {
                 if (type.isInterface() || Modifier.isAbstract(type.getModifiers())) {
                     throw new InvalidHandlerException("Aggregate " + type.getName()
-                            + " is abstract; the repository needs a concrete class to create empty aggregates");
+                            + " is abstract; the repository needs a concrete class to create empty aggregates",
+                            Kind.AGGREGATE, Problem.ABSTRACT, type, null);
                 }
                 try {
                     Constructor<?> constructor = type.getDeclaredConstructor();
@@ -237,7 +241,8 @@ public final class AggregateModel {
                 } catch (NoSuchMethodException e) {
                     throw new InvalidHandlerException("Aggregate " + type.getName()
                             + " has no no-argument constructor; add one (it may be private), or give the repository a "
-                            + "factory with Repository.builder(type, factory)", e);
+                            + "factory with Repository.builder(type, factory)", Kind.AGGREGATE, Problem.NO_CONSTRUCTOR,
+                            type, null, e);
                 }
             }
         };
@@ -247,7 +252,7 @@ public final class AggregateModel {
             try {
                 constructor = CONSTRUCTORS.get(type);
             } catch (InvalidHandlerException e) {
-                throw new InvalidHandlerException(e.getMessage(), e);
+                throw HandlerMethods.copy(e);
             }
             return () -> {
                 try {
@@ -259,7 +264,8 @@ public final class AggregateModel {
                     }
                     throw new EventSourceException("Constructor of " + type.getName() + " threw " + cause, cause);
                 } catch (ReflectiveOperationException e) {
-                    throw new InvalidHandlerException("Cannot create " + type.getName() + ": " + e, e);
+                    throw new InvalidHandlerException("Cannot create " + type.getName() + ": " + e, Kind.AGGREGATE,
+                            Problem.NO_CONSTRUCTOR, type, null, e);
                 }
             };
         }

@@ -4,8 +4,10 @@ import dev.eventsource.AggregateNotFoundException;
 import dev.eventsource.Event;
 import dev.eventsource.PayloadFormat;
 import dev.eventsource.Record;
+import org.jspecify.annotations.Nullable;
 
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.ObjIntConsumer;
 import java.util.function.ToLongFunction;
@@ -66,36 +68,34 @@ public final class Batches {
      * @param firstVersion the version the first item must have, or 0 when any first version will do (a store
      *     decides a wrong one by a concurrency conflict)
      * @param versionHint appended to the message of a wrong version (empty, or starting with {@code "; "})
-     * @param exception the exception for a message: the repository's is an
+     * @param exception the exception for a message and the item (null for a null item): the repository's is an
      *     {@link dev.eventsource.InvalidEventException}, a store's an {@link IllegalArgumentException}
-     * @param alsoCheck further checks of an item and its index, or {@code null}
+     * @param alsoCheck further checks of an item and its index
      */
-    public static <T> void requireOneStream(Items<T> kind, String aggregateId, List<? extends T> items,
-                                            long firstVersion, String versionHint,
-                                            Function<String, ? extends RuntimeException> exception,
-                                            ObjIntConsumer<? super T> alsoCheck) {
+    public static <T> void requireOneStream(
+            Items<T> kind, String aggregateId, List<? extends @Nullable T> items, long firstVersion,
+            String versionHint, BiFunction<String, ? super @Nullable T, ? extends RuntimeException> exception,
+            ObjIntConsumer<? super T> alsoCheck) {
         long expected = firstVersion;
         for (int i = 0; i < items.size(); i++) {
             T item = items.get(i);
             if (item == null) {
                 throw exception.apply(kind.noun() + " at index " + i + " of aggregate '" + aggregateId
-                        + "' is null; nothing was stored");
+                        + "' is null; nothing was stored", null);
             }
             String owner = kind.aggregateIdOf().apply(item);
             if (!aggregateId.equals(owner)) {
                 throw exception.apply(kind.describe(item) + " at index " + i + " belongs to aggregate '" + owner
-                        + "', not to '" + aggregateId + "'; nothing was stored");
+                        + "', not to '" + aggregateId + "'; nothing was stored", item);
             }
             long version = kind.versionOf().applyAsLong(item);
             if ((i > 0 || expected > 0) && version != expected) {
                 throw exception.apply(kind.describe(item) + " at index " + i + " of aggregate '" + aggregateId
                         + "' has version " + version + ", expected " + expected
-                        + " (the versions of a batch are consecutive" + versionHint + "); nothing was stored");
+                        + " (the versions of a batch are consecutive" + versionHint + "); nothing was stored", item);
             }
             expected = version + 1;
-            if (alsoCheck != null) {
-                alsoCheck.accept(item, i);
-            }
+            alsoCheck.accept(item, i);
         }
     }
 
@@ -119,25 +119,30 @@ public final class Batches {
      * @throws IllegalArgumentException naming the first problem found
      * @throws dev.eventsource.InvalidEventException when a record holds what no store can keep
      */
-    public static void validate(String aggregateId, List<Record> records, PayloadFormat format) {
+    public static void validate(String aggregateId, List<Record> records, @Nullable PayloadFormat format) {
         requireAggregateId(aggregateId);
         if (records == null) {
             throw new IllegalArgumentException("Records of aggregate '" + aggregateId + "' must not be null");
         }
-        requireOneStream(RECORDS, aggregateId, records, 0, "", IllegalArgumentException::new, (record, i) -> {
-            if (record.aggregateType() == null) {
-                throw new IllegalArgumentException("Record at index " + i + " of aggregate '" + aggregateId
-                        + "' has no aggregate type; give it the type of the aggregate's stream"
-                        + " (Record.withAggregateType); nothing was stored");
-            }
-            if (i > 0 && !record.aggregateType().equals(records.get(0).aggregateType())) {
-                throw new IllegalArgumentException("Records of aggregate '" + aggregateId + "' name two aggregate types, '"
-                        + records.get(0).aggregateType() + "' and '" + record.aggregateType()
-                        + "'; a stream has one type; nothing was stored");
-            }
-        });
+        requireOneStream(RECORDS, aggregateId, records, 0, "",
+                (message, record) -> new IllegalArgumentException(message),
+                (record, i) -> requireOneType(aggregateId, records, record, i));
         if (!records.isEmpty()) {
             RecordValidator.check(aggregateId, records, format);
+        }
+    }
+
+    /** Checks that a record of a batch names the batch's one aggregate type. */
+    private static void requireOneType(String aggregateId, List<Record> records, Record record, int i) {
+        if (record.aggregateType() == null) {
+            throw new IllegalArgumentException("Record at index " + i + " of aggregate '" + aggregateId
+                    + "' has no aggregate type; give it the type of the aggregate's stream"
+                    + " (Record.withAggregateType); nothing was stored");
+        }
+        if (i > 0 && !record.aggregateType().equals(records.get(0).aggregateType())) {
+            throw new IllegalArgumentException("Records of aggregate '" + aggregateId + "' name two aggregate types, '"
+                    + records.get(0).aggregateType() + "' and '" + record.aggregateType()
+                    + "'; a stream has one type; nothing was stored");
         }
     }
 

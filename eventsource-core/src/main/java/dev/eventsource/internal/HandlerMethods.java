@@ -2,8 +2,11 @@ package dev.eventsource.internal;
 
 import dev.eventsource.Event;
 import dev.eventsource.InvalidHandlerException;
+import dev.eventsource.InvalidHandlerException.Kind;
+import dev.eventsource.InvalidHandlerException.Problem;
 import dev.eventsource.StoredEvent;
 import dev.eventsource.annotation.EventHandler;
+import org.jspecify.annotations.Nullable;
 
 import java.lang.annotation.Annotation;
 import java.lang.invoke.MethodHandle;
@@ -51,15 +54,16 @@ public final class HandlerMethods {
     /** What holds the handlers: the rules differ only where the two owners receive events differently. */
     public enum Owner {
         /** An aggregate, replaying its own stream: each handler takes the event alone. */
-        AGGREGATE("Aggregate", "an aggregate's @EventHandler takes exactly one, the event"),
+        AGGREGATE("Aggregate", Kind.AGGREGATE, "an aggregate's @EventHandler takes exactly one, the event"),
         /**
          * A projection, reading the global stream: a handler may also take the {@link StoredEvent}, and must name
          * its event classes up front so that events of other types are passed over without being deserialized.
          */
-        PROJECTION("Projection", "a projection's @EventHandler takes the event, optionally followed by its"
-                + " StoredEvent");
+        PROJECTION("Projection", Kind.PROJECTION, "a projection's @EventHandler takes the event, optionally"
+                + " followed by its StoredEvent");
 
         private final String label;
+        private final Kind kind;
         private final String parameters;
         private final ClassValue<HandlerMethods> models = new ClassValue<>() {
             @Override
@@ -68,9 +72,15 @@ public final class HandlerMethods {
             }
         };
 
-        Owner(String label, String parameters) {
+        Owner(String label, Kind kind, String parameters) {
             this.label = label;
+            this.kind = kind;
             this.parameters = parameters;
+        }
+
+        /** @return the owner as an {@link InvalidHandlerException#kind()} */
+        public Kind kind() {
+            return kind;
         }
     }
 
@@ -145,7 +155,7 @@ public final class HandlerMethods {
      * @param eventClass the event's class
      * @return the handler, or null when none accepts the class
      */
-    public Handler resolve(Class<?> eventClass) {
+    public @Nullable Handler resolve(Class<?> eventClass) {
         return dispatch.resolve(eventClass);
     }
 
@@ -201,7 +211,7 @@ public final class HandlerMethods {
             Handler handler, String annotation, String what) {
         Handler previous = handlers.putIfAbsent(parameter, handler);
         if (previous != null) {
-            throw invalid(owner, type, handler.method(), "handles " + what + " " + parameter.getSimpleName()
+            throw invalid(owner, type, handler.method(), Problem.DUPLICATE_HANDLER, "handles " + what + " " + parameter.getSimpleName()
                     + ", as does " + previous.method().getName() + "(" + parameterNames(previous.method())
                     + "); keep one " + annotation + " per " + what + " type");
         }
@@ -213,12 +223,26 @@ public final class HandlerMethods {
             return MethodHandles.lookup().unreflect(method).asType(methodType);
         } catch (IllegalAccessException | RuntimeException e) {
             throw new InvalidHandlerException(prefix(owner, type) + describe(method) + " is not accessible: "
-                    + e.getMessage() + "; open its package to dev.eventsource or make the method non-private", e);
+                    + e.getMessage() + "; open its package to dev.eventsource or make the method non-private",
+                    owner.kind, Problem.SIGNATURE, type, method, e);
         }
     }
 
+    /** @return a {@link Problem#SIGNATURE} failure: the method cannot be a handler as written */
     static InvalidHandlerException invalid(Owner owner, Class<?> type, Method method, String problem) {
-        return new InvalidHandlerException(prefix(owner, type) + describe(method) + " " + problem);
+        return invalid(owner, type, method, Problem.SIGNATURE, problem);
+    }
+
+    static InvalidHandlerException invalid(Owner owner, Class<?> type, Method method, Problem kind,
+                                           String problem) {
+        return new InvalidHandlerException(prefix(owner, type) + describe(method) + " " + problem, owner.kind, kind,
+                type, method);
+    }
+
+    /** A fresh copy of a failure that a ClassValue does not cache, so that the stack shows the current call. */
+    static InvalidHandlerException copy(InvalidHandlerException e) {
+        return new InvalidHandlerException(String.valueOf(e.getMessage()), e.kind(), e.problem(), e.type(),
+                e.method(), e);
     }
 
     static String describe(Method method) {
@@ -315,7 +339,7 @@ public final class HandlerMethods {
             return declared.keySet();
         }
 
-        Handler resolve(Class<?> type) {
+        @Nullable Handler resolve(Class<?> type) {
             Handler handler = resolved.get(type);
             if (handler == null) {
                 handler = declared.get(type);

@@ -13,4 +13,7 @@
  * {@link dev.eventsource.Repository} uses it and it uses the API's types, so the architecture test counts the two
  * packages as one unit when it looks for circles.
  */
+@NullMarked
 package dev.eventsource.internal;
+
+import org.jspecify.annotations.NullMarked;

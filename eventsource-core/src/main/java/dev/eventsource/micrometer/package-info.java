@@ -7,4 +7,7 @@
  * {@code dev.eventsource.subscription}, never a store or serializer, and never Spring; nothing else in this library
  * imports it, so Micrometer stays optional.
  */
+@NullMarked
 package dev.eventsource.micrometer;
+
+import org.jspecify.annotations.NullMarked;

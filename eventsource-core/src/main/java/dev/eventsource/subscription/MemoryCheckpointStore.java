@@ -1,5 +1,7 @@
 package dev.eventsource.subscription;
 
+import org.jspecify.annotations.Nullable;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -20,7 +22,7 @@ public final class MemoryCheckpointStore implements CheckpointStore {
 
     private static final class Entry {
         long position;
-        String owner;
+        @Nullable String owner;
         long leaseUntil;
 
         Entry(long position) {
@@ -94,7 +96,7 @@ public final class MemoryCheckpointStore implements CheckpointStore {
         return entry == null ? OptionalLong.empty() : OptionalLong.of(entry.position);
     }
 
-    private Entry held(String subscription, String owner) {
+    private @Nullable Entry held(String subscription, String owner) {
         Entry entry = entries.get(subscription);
         return entry != null && owner.equals(entry.owner) ? entry : null;
     }

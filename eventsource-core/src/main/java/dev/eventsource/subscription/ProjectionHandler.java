@@ -2,12 +2,15 @@ package dev.eventsource.subscription;
 
 import dev.eventsource.Event;
 import dev.eventsource.InvalidHandlerException;
+import dev.eventsource.InvalidHandlerException.Kind;
+import dev.eventsource.InvalidHandlerException.Problem;
 import dev.eventsource.StoredEvent;
 import dev.eventsource.annotation.EventHandler;
 import dev.eventsource.annotation.Projection;
 import dev.eventsource.internal.HandlerMethods;
 import dev.eventsource.internal.HandlerMethods.Handler;
 import dev.eventsource.internal.HandlerMethods.Owner;
+import org.jspecify.annotations.Nullable;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -42,7 +45,8 @@ public final class ProjectionHandler implements SubscriptionHandler {
             if (previous != null) {
                 throw new InvalidHandlerException("Projection " + target.getClass().getName() + " handles two event"
                         + " classes named '" + Event.typeName(eventType) + "', " + previous.getName() + " and "
-                        + eventType.getName() + "; give each its own @EventType");
+                        + eventType.getName() + "; give each its own @EventType", Kind.PROJECTION,
+                        Problem.DUPLICATE_HANDLER, target.getClass(), null);
             }
         }
         this.typeNames = Collections.unmodifiableSet(names.keySet());
@@ -61,12 +65,13 @@ public final class ProjectionHandler implements SubscriptionHandler {
         Class<?> type = projection.getClass();
         Projection annotation = findAnnotation(type);
         if (annotation == null) {
-            throw new InvalidHandlerException(type.getName() + " is not annotated @Projection");
+            throw new InvalidHandlerException(type.getName() + " is not annotated @Projection", Kind.PROJECTION,
+                    Problem.NOT_A_PROJECTION, type, null);
         }
         HandlerMethods handlers = HandlerMethods.of(type, Owner.PROJECTION);
         if (handlers.isEmpty()) {
             throw new InvalidHandlerException("Projection " + type.getName() + " has no @EventHandler method; add"
-                    + " one per event type it projects");
+                    + " one per event type it projects", Kind.PROJECTION, Problem.NO_HANDLERS, type, null);
         }
         return new ProjectionHandler(annotation.value(), projection, handlers);
     }
@@ -77,7 +82,7 @@ public final class ProjectionHandler implements SubscriptionHandler {
      *
      * @return the annotation, or null
      */
-    public static Projection findAnnotation(Class<?> type) {
+    public static @Nullable Projection findAnnotation(Class<?> type) {
         for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
             Projection projection = c.getAnnotation(Projection.class);
             if (projection != null) {
@@ -117,7 +122,7 @@ public final class ProjectionHandler implements SubscriptionHandler {
         } catch (Exception | Error e) {
             throw e;
         } catch (Throwable e) {
-            throw new IllegalStateException(e);
+            throw new ProjectionFailedException(name, false, event, e);
         }
     }
 

@@ -10,4 +10,7 @@
  * and {@code dev.eventsource.internal}; reads events through the {@link dev.eventsource.Store} interface, never a
  * store implementation, and never Micrometer or Spring. No store imports this package.
  */
+@NullMarked
 package dev.eventsource.subscription;
+
+import org.jspecify.annotations.NullMarked;

@@ -5,4 +5,7 @@
  * <b>Imports</b> the API package only (never {@code internal}, a store, subscriptions or Spring): a serializer knows
  * events and records, not where they are kept.
  */
+@NullMarked
 package dev.eventsource.serializer.jackson;
+
+import org.jspecify.annotations.NullMarked;

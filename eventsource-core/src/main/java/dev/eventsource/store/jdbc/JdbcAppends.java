@@ -8,6 +8,7 @@ import dev.eventsource.StaleReadConflictException;
 import dev.eventsource.internal.Batches;
 import dev.eventsource.internal.IdenticalRecords;
 import dev.eventsource.internal.SqlFailures;
+import org.jspecify.annotations.Nullable;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -46,8 +47,8 @@ final class JdbcAppends {
     private final String headSql;
     private final String lockingHeadSql;
     private final String lockSql;
-    private final String lockAndReadVersionSql;
-    private final JdbcDialect.LockedInsert lockedInsert;
+    private final @Nullable String lockAndReadVersionSql;
+    private final JdbcDialect.@Nullable LockedInsert lockedInsert;
     private final String[] lockedInsertBySize;
 
     JdbcAppends(DataSource dataSource, TableName table, JdbcDialect dialect, PayloadFormat payloadFormat,
@@ -197,7 +198,7 @@ final class JdbcAppends {
     private static final class Refused extends Exception {
         private final long versionSeen;
 
-        Refused(long versionSeen, SQLException cause) {
+        Refused(long versionSeen, @Nullable SQLException cause) {
             super(cause == null ? "version " + versionSeen : cause.getMessage(), cause, false, false);
             this.versionSeen = versionSeen;
         }
@@ -306,7 +307,7 @@ final class JdbcAppends {
      * The latest stored version of an aggregate and the type of its stream: null when it has no events, or empty
      * for a stream stored before streams had types (any aggregate type may continue it).
      */
-    private record Head(long version, String type) {
+    private record Head(long version, @Nullable String type) {
 
         /** @throws AggregateNotFoundException when the stream belongs to another aggregate type */
         void requireType(List<Record> records) {

@@ -4,6 +4,7 @@ import dev.eventsource.AggregateNotFoundException;
 import dev.eventsource.History;
 import dev.eventsource.Record;
 import dev.eventsource.internal.Batches;
+import org.jspecify.annotations.Nullable;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -52,10 +53,10 @@ final class JdbcReads {
     private final String readAllSql;
     private final String lastPositionSql;
     private final String lockSql;
-    private final PostgresSequencer sequencer;
+    private final @Nullable PostgresSequencer sequencer;
 
     JdbcReads(DataSource dataSource, TableName table, JdbcDialect dialect, JdbcRows mapper, int fetchSize,
-              PostgresSequencer sequencer) {
+              @Nullable PostgresSequencer sequencer) {
         this.dataSource = dataSource;
         this.table = table;
         this.dialect = dialect;

@@ -7,6 +7,7 @@ import dev.eventsource.History;
 import dev.eventsource.PayloadFormat;
 import dev.eventsource.Record;
 import dev.eventsource.Store;
+import org.jspecify.annotations.Nullable;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -86,7 +87,7 @@ public final class JdbcStore implements Store {
     private final TableName table;
     private final JdbcDialect dialect;
     private final PayloadFormat payloadFormat;
-    private final PostgresSequencer sequencer;
+    private final @Nullable PostgresSequencer sequencer;
     private final JdbcReads reads;
     private final JdbcAppends appends;
 
@@ -258,7 +259,7 @@ public final class JdbcStore implements Store {
 
         private final DataSource dataSource;
         private String tableName = DEFAULT_TABLE_NAME;
-        private JdbcDialect dialect;
+        private @Nullable JdbcDialect dialect;
         private PayloadFormat payloadFormat = PayloadFormat.JSON;
         private int fetchSize = DEFAULT_FETCH_SIZE;
 
@@ -283,7 +284,7 @@ public final class JdbcStore implements Store {
          * @param dialect the dialect, or null to detect it
          * @return this builder
          */
-        public Builder dialect(JdbcDialect dialect) {
+        public Builder dialect(@Nullable JdbcDialect dialect) {
             this.dialect = dialect;
             return this;
         }

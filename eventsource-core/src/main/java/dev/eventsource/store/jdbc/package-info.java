@@ -9,4 +9,7 @@
  * only: never {@code dev.eventsource.subscription} (a store does not know its readers; the JDBC checkpoint store
  * lives in {@code dev.eventsource.subscription.jdbc}), a serializer, Micrometer or Spring.
  */
+@NullMarked
 package dev.eventsource.store.jdbc;
+
+import org.jspecify.annotations.NullMarked;

@@ -6,4 +6,7 @@
  * {@code dev.eventsource.internal} only: never {@code dev.eventsource.subscription} (the memory checkpoint store
  * lives there), a serializer, Micrometer or Spring.
  */
+@NullMarked
 package dev.eventsource.store.memory;
+
+import org.jspecify.annotations.NullMarked;

@@ -8,4 +8,7 @@
  * {@code dev.eventsource.internal}; the store package never imports this one, and neither does
  * {@code dev.eventsource.subscription}, so subscriptions need no JDBC. Never Spring.
  */
+@NullMarked
 package dev.eventsource.subscription.jdbc;
+
+import org.jspecify.annotations.NullMarked;
