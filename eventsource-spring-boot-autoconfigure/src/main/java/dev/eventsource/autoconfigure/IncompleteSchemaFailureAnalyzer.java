@@ -23,7 +23,7 @@ class IncompleteSchemaFailureAnalyzer extends MessageFailureAnalyzer<IncompleteS
                 action.append(' ');
             }
             action.append("The table was created by an earlier version of eventsource: apply ")
-                .append(check.migrationScript())
+                .append(String.join(" and then ", check.migrationScripts()))
                 .append(" from the eventsource-core jar (with your table name) to bring it to the current layout;"
                         + " eventsource.jdbc.initialize-schema does not alter existing tables.");
         }

@@ -24,13 +24,17 @@ import java.util.Objects;
  */
 public enum JdbcDialect {
 
-    /** PostgreSQL: {@code jsonb} payloads, appends serialised by a transaction-scoped advisory lock. */
+    /**
+     * PostgreSQL: {@code jsonb} payloads; appends wait only for appends to the same aggregate, and committed events
+     * are numbered afterwards, in order, by a short sequencing transaction (see {@link PostgresSequencer}).
+     */
     POSTGRESQL("postgresql") {
         @Override
         List<String> schema(TableName table, PayloadFormat format, boolean mariaDb) {
             return List.of("""
                     CREATE TABLE IF NOT EXISTS %1$s (
-                        position       BIGINT GENERATED ALWAYS AS IDENTITY,
+                        position       BIGINT,
+                        id             BIGINT GENERATED ALWAYS AS IDENTITY,
                         aggregate_type VARCHAR(255)             NOT NULL,
                         aggregate_id   VARCHAR(255)             NOT NULL,
                         version        BIGINT                   NOT NULL,
@@ -39,16 +43,32 @@ public enum JdbcDialect {
                         payload        %4$-24s NOT NULL,
                         metadata       JSONB                    NOT NULL,
                         command_id     VARCHAR(255),
-                        CONSTRAINT %2$s PRIMARY KEY (position),
+                        CONSTRAINT %2$s PRIMARY KEY (id),
+                        CONSTRAINT %5$s UNIQUE (position),
                         CONSTRAINT %3$s UNIQUE (aggregate_id, version)
                     )""".formatted(table, table.constraint("pk"), table.constraint("aggregate_version_uq"),
-                    format == PayloadFormat.JSON ? "JSONB" : "BYTEA"),
+                    format == PayloadFormat.JSON ? "JSONB" : "BYTEA", table.constraint("position_uq")),
+                    unnumberedIndexDdl(table),
                     checkpointTableDdl(table, ""));
         }
 
+        /**
+         * Takes the transaction-scoped advisory lock of one aggregate of the table: appends to the same aggregate
+         * wait for each other (so a version read after the lock is the latest committed one, and a competing
+         * append is a conflict reported without a failed insert), appends to other aggregates do not. The key is
+         * the pair (table OID, hash of the aggregate id), in the two-key space of advisory locks, apart from the
+         * one-key locks of the sequencer and of applications; a hash collision only makes two aggregates wait for
+         * each other. The OID is resolved by the server as the INSERT resolves the table, so two stores naming one
+         * table differently take the same locks. One parameter: the aggregate id's {@link String#hashCode()}.
+         */
         @Override
         String lockSql(TableName table) {
-            return "SELECT " + lockAndNotify(table);
+            return "SELECT " + aggregateLock(table);
+        }
+
+        private static String aggregateLock(TableName table) {
+            return ("pg_advisory_xact_lock(CAST(CAST(CAST(CAST('%1$s' AS REGCLASS) AS OID) AS BIGINT) - 2147483648"
+                    + " AS INTEGER), CAST(? AS INTEGER))").formatted(table.qualified());
         }
 
         @Override
@@ -60,25 +80,16 @@ public enum JdbcDialect {
         }
 
         @Override
-        void lock(Connection connection, String lockSql, TableName table) throws SQLException {
+        void lock(Connection connection, String lockSql, TableName table, String aggregateId) throws SQLException {
             try (PreparedStatement statement = connection.prepareStatement(lockSql)) {
+                statement.setInt(1, aggregateId.hashCode());
                 statement.executeQuery().close();
             }
         }
 
-        /**
-         * Takes the append lock and queues a notification on the table's channel, which PostgreSQL delivers to
-         * listening subscriptions at commit (never on rollback).
-         *
-         * <p>The lock key is the table's OID, resolved by the server as the INSERT resolves the table, so two stores
-         * that name one table differently ({@code public.events} and {@code events}) still take the same lock; a key
-         * hashed from the configured name would let their appends interleave out of commit order. The OID is
-         * shifted into a key space of its own, away from small application keys.
-         */
-        private static String lockAndNotify(TableName table) {
-            return ("pg_advisory_xact_lock((CAST(%1$d AS BIGINT) << 32) | CAST(CAST(CAST('%2$s' AS REGCLASS) AS OID)"
-                    + " AS BIGINT)) AS locked, pg_notify('%3$s', '') AS notified")
-                    .formatted(ADVISORY_KEY_SPACE, table.qualified(), table.notifyChannel());
+        @Override
+        boolean numbersAfterCommit() {
+            return true;
         }
 
         @Override
@@ -88,16 +99,16 @@ public enum JdbcDialect {
 
         @Override
         LockedInsert lockedInsert(TableName table, PayloadFormat format) {
-            // The lock is a CTE joined to the rows, so it is taken before the identity values are drawn (they
-            // are computed above the join); the version check's snapshot predates the lock wait, but a stale
-            // check can only let through versions that already exist, which the unique key then refuses.
+            // The aggregate's lock is a CTE joined to the rows; the version check's snapshot predates the lock
+            // wait, but a stale check can only let through versions that already exist, which the unique key then
+            // refuses. No position: the sequencer numbers the rows once they are committed.
             return new LockedInsert("""
-                    WITH append_lock AS (SELECT %2$s)
+                    WITH append_lock AS (SELECT %2$s AS locked)
                     INSERT INTO %1$s (aggregate_id, version, type, occurred_at, payload, metadata, aggregate_type,
                         command_id)
                     SELECT v.aggregate_id, v.version, v.type, v.occurred_at, v.payload, v.metadata, v.aggregate_type,
                         v.command_id
-                    FROM append_lock CROSS JOIN (VALUES\s""".formatted(table, lockAndNotify(table)),
+                    FROM append_lock CROSS JOIN (VALUES\s""".formatted(table, aggregateLock(table)),
                     ("(?, CAST(? AS BIGINT), ?, CAST(? AS TIMESTAMPTZ), CAST(? AS %1$s), CAST(? AS JSONB),"
                             + " CAST(? AS VARCHAR), CAST(? AS VARCHAR))")
                             .formatted(format == PayloadFormat.JSON ? "JSONB" : "BYTEA"),
@@ -105,7 +116,7 @@ public enum JdbcDialect {
                     ) AS v (aggregate_id, version, type, occurred_at, payload, metadata, aggregate_type, command_id)
                     WHERE (SELECT COALESCE(MAX(version), 0) FROM %1$s WHERE aggregate_id = ?) = ?
                     AND NOT EXISTS (SELECT 1 FROM %1$s WHERE aggregate_id = ? AND version = ?
-                        AND aggregate_type <> '' AND aggregate_type <> ?)""".formatted(table));
+                        AND aggregate_type <> '' AND aggregate_type <> ?)""".formatted(table), true);
         }
 
         @Override
@@ -211,7 +222,10 @@ public enum JdbcDialect {
         }
     };
 
-    /** The high 32 bits of the PostgreSQL advisory lock keys of appends: "evsr". */
+    /**
+     * The high 32 bits of the PostgreSQL advisory lock key of the sequencer of a table ("evsr"; the low 32 bits are
+     * the table's OID). Before events were numbered after commit, every append took this key.
+     */
     static final int ADVISORY_KEY_SPACE = 0x65767372;
 
     private final String platform;
@@ -266,17 +280,29 @@ public enum JdbcDialect {
     /** @return the DDL statements that create the events table and what appends need, each idempotent */
     abstract List<String> schema(TableName table, PayloadFormat format, boolean mariaDb);
 
+    /**
+     * Returns whether committed events get their positions after the commit, from the sequencer (PostgreSQL), rather
+     * than at insert under a lock that serialises all appends to the table until they commit (MySQL, MariaDB, H2).
+     *
+     * @return true on PostgreSQL
+     */
+    boolean numbersAfterCommit() {
+        return false;
+    }
+
     /** @return the statement that takes the append lock, built once per store */
     String lockSql(TableName table) {
         return "SELECT id FROM " + table.lockTable() + " WHERE id = 1 FOR UPDATE";
     }
 
     /**
-     * Takes the lock that serialises appends to the table until the end of the current transaction.
+     * Takes the append lock of the dialect until the end of the current transaction: on MySQL, MariaDB and H2 the one
+     * lock of the table, which serialises every append to it; on PostgreSQL the lock of the aggregate.
      *
+     * @param aggregateId the aggregate appended to
      * @throws JdbcStoreException when the lock table has no row to lock
      */
-    void lock(Connection connection, String lockSql, TableName table) throws SQLException {
+    void lock(Connection connection, String lockSql, TableName table, String aggregateId) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(lockSql);
              ResultSet rows = statement.executeQuery()) {
             if (!rows.next()) {
@@ -327,13 +353,15 @@ public enum JdbcDialect {
     /**
      * An insert that takes the append lock, checks the current version and the stream's type and inserts the rows
      * in one statement, so an append on an autocommit connection is one round trip. Parameters: the rows, then the
-     * aggregate id and the version it must be at, twice, then the aggregate type.
+     * aggregate id and the version it must be at, twice, then the aggregate type; when {@code aggregateLockParameter}
+     * is set, the hash of the aggregate id comes first, before the rows.
      *
      * @param prefix the text before the rows
      * @param row the placeholders of one row
      * @param suffix the text after the rows
+     * @param aggregateLockParameter whether the first parameter is the aggregate id's hash, for its lock
      */
-    record LockedInsert(String prefix, String row, String suffix) {
+    record LockedInsert(String prefix, String row, String suffix, boolean aggregateLockParameter) {
     }
 
     /** @return the single-statement append of this dialect, or null when it has none */
@@ -344,6 +372,12 @@ public enum JdbcDialect {
     /** @return whether the driver streams a result with a fetch size only inside a transaction */
     boolean streamsOnlyInTransaction() {
         return false;
+    }
+
+    /** Finds the rows the sequencer has still to number without scanning the numbered ones (PostgreSQL). */
+    private static String unnumberedIndexDdl(TableName table) {
+        return "CREATE INDEX IF NOT EXISTS %1$s ON %2$s (id) WHERE position IS NULL"
+                .formatted(table.constraint("unnumbered_ix"), table);
     }
 
     private static String lockTableDdl(TableName table, String options) {

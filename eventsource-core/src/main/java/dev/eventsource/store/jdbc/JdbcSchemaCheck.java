@@ -32,6 +32,12 @@ public final class JdbcSchemaCheck {
     public static final List<String> REQUIRED_EVENT_COLUMNS = List.of("position", "aggregate_type",
             "aggregate_id", "version", "type", "occurred_at", "payload", "metadata", "command_id");
 
+    /**
+     * Columns the events table must have on PostgreSQL besides {@link #REQUIRED_EVENT_COLUMNS}: {@code id}, the
+     * insertion order by which committed events are numbered (schema version 3).
+     */
+    public static final List<String> REQUIRED_POSTGRESQL_EVENT_COLUMNS = List.of("id");
+
     /** Columns the checkpoints table must have. */
     public static final List<String> REQUIRED_CHECKPOINT_COLUMNS = List.of("subscription", "position", "lease_owner",
             "lease_until");
@@ -67,7 +73,13 @@ public final class JdbcSchemaCheck {
      */
     static JdbcSchemaCheck run(DataSource dataSource, TableName table, JdbcDialect dialect, boolean checkpoints) {
         Map<String, List<String>> required = new LinkedHashMap<>();
-        required.put(table.qualified(), REQUIRED_EVENT_COLUMNS);
+        if (dialect == JdbcDialect.POSTGRESQL) {
+            List<String> columns = new ArrayList<>(REQUIRED_EVENT_COLUMNS);
+            columns.addAll(REQUIRED_POSTGRESQL_EVENT_COLUMNS);
+            required.put(table.qualified(), List.copyOf(columns));
+        } else {
+            required.put(table.qualified(), REQUIRED_EVENT_COLUMNS);
+        }
         if (dialect != JdbcDialect.POSTGRESQL) {
             required.put(table.lockTable(), REQUIRED_LOCK_COLUMNS);
         }
@@ -160,12 +172,35 @@ public final class JdbcSchemaCheck {
     }
 
     /**
-     * Names the shipped script that brings tables created by an earlier version to the current layout.
+     * Names the first shipped script that brings tables created by an earlier version towards the current layout;
+     * {@link #migrationScripts()} lists every one to run.
      *
      * @return its path in the eventsource-core jar, such as {@code dev/eventsource/store/jdbc/migrate-v2-h2.sql}
      */
     public String migrationScript() {
-        return SCRIPTS + "migrate-v2-" + platform + ".sql";
+        return migrationScripts().get(0);
+    }
+
+    /**
+     * Names the shipped scripts that bring the events table, as found, to the current layout, in the order to run
+     * them: {@code migrate-v2-<platform>.sql} for a table of the first version (it lacks {@code aggregate_type} and
+     * {@code command_id}), then on PostgreSQL {@code migrate-v3-postgresql.sql} for a table numbered by the append
+     * lock (it lacks {@code id}).
+     *
+     * @return the paths in the eventsource-core jar; the v2 script alone when no table lacks a column that a
+     *     migration adds
+     */
+    public List<String> migrationScripts() {
+        List<String> missing = missingColumns.values().stream().flatMap(List::stream).toList();
+        boolean v3 = platform.equals("postgresql") && missing.contains("id");
+        List<String> scripts = new ArrayList<>();
+        if (!v3 || missing.stream().anyMatch(column -> !column.equals("id"))) {
+            scripts.add(SCRIPTS + "migrate-v2-" + platform + ".sql");
+        }
+        if (v3) {
+            scripts.add(SCRIPTS + "migrate-v3-postgresql.sql");
+        }
+        return List.copyOf(scripts);
     }
 
     /** @return what is missing, in one sentence; empty when nothing is */

@@ -52,21 +52,26 @@ import java.util.Objects;
  * the conflict is a {@link dev.eventsource.StaleReadConflictException}: roll the transaction back (PostgreSQL has
  * already aborted it) and run it again. After a {@link JdbcStoreException}, roll it back too.
  *
- * <h2>Global positions and the append lock</h2>
- * Every event gets a position from the table's identity column. An identity value is taken at insert but becomes
- * visible at commit, so without care a reader of {@link #readAll} could pass position 11 and later find a committed
- * 10. This store therefore takes one lock per events table at every append, before inserting, and holds it until
- * the transaction ends: a PostgreSQL transaction-scoped advisory lock (its key derived from the table name), or on
- * MySQL, MariaDB and H2 a row lock on the one-row table {@code <table>_lock}. Positions are then assigned in
- * commit order, and {@code readAll} simply reads {@code position > ?} in order, never skipping a late commit.
+ * <h2>Global positions: never skipping a late commit</h2>
+ * An id or position drawn at insert becomes visible at commit, so without care a reader of {@link #readAll} could
+ * pass position 11 and later find a committed 10. How each database prevents it:
+ * <ul>
+ *   <li><b>PostgreSQL: numbered after commit.</b> An append inserts its rows without a position and waits only for
+ *   appends to the same aggregate (a transaction-scoped advisory lock per aggregate), so appends to different
+ *   aggregates commit in parallel, and an open transaction, even one idle for minutes, delays no other writer.
+ *   {@link #readAll} and {@link #lastPosition} first number the rows committed since the last pass, in insertion
+ *   order, in a short transaction under a per-table lock, then read {@code position > ?}: a row committed late is
+ *   numbered late, above everything returned before, and nothing open holds readers back (see
+ *   {@link PostgresSequencer}). Positions have no gaps. An event is in the global stream from its first read
+ *   after its commit; until then (and in {@link #load}) its position is 0. Reads inside the caller's transaction
+ *   do not number (a numbering pass commits on its own).</li>
+ *   <li><b>MySQL, MariaDB and H2: the append lock.</b> Every append takes a row lock on the one-row table
+ *   {@code <table>_lock} before inserting and holds it until its transaction ends, so positions (the identity
+ *   column) are assigned in commit order. Appends to the table therefore serialise, for as long as the appending
+ *   transaction lasts: keep transactions that append short. Positions may have gaps (a rolled-back append
+ *   consumes its identity values), but never appear late.</li>
+ * </ul>
  *
- * <p>Why a lock: the alternatives either skip events (a gap timeout gives up on a transaction that outlives it),
- * work on PostgreSQL only (reading below the transaction-id horizon), or add a write per event and a sequencer
- * process (post-commit sequencing). The lock is portable, exact, and needs nothing but the table. Its cost:
- * appends to the same table serialise, for as long as the appending transaction lasts; keep transactions that
- * append short, and expect appends of many writers to queue rather than run in parallel. Readers never take the
- * lock. Positions may have gaps (a rolled-back append consumes its identity values), but never appear late.
-
  * <h2>Columns</h2>
  * Aggregate ids and type names are at most {@value #MAX_ID_LENGTH} Java characters (UTF-16 units); times are kept
  * in UTC at microsecond precision; payloads in {@code jsonb} (PostgreSQL) or {@code JSON} for
@@ -141,6 +146,7 @@ public final class JdbcStore implements Store {
     private final String lockAndReadVersionSql;
     private final JdbcDialect.LockedInsert lockedInsert;
     private final String[] lockedInsertBySize;
+    private final PostgresSequencer sequencer;
 
     private JdbcStore(Builder builder, TableName table, JdbcDialect dialect) {
         this.dataSource = builder.dataSource;
@@ -165,6 +171,7 @@ public final class JdbcStore implements Store {
         this.lockSql = dialect.lockSql(table);
         this.lockAndReadVersionSql = dialect.lockAndReadVersionSql(table);
         this.lockedInsert = dialect.lockedInsert(table, payloadFormat);
+        this.sequencer = dialect.numbersAfterCommit() ? new PostgresSequencer(table) : null;
         this.lockedInsertBySize = new String[lockedInsert == null ? 0 : PREBUILT_INSERTS];
         for (int rows = 1; rows <= lockedInsertBySize.length; rows++) {
             lockedInsertBySize[rows - 1] = lockedInsertSql(rows);
@@ -299,6 +306,9 @@ public final class JdbcStore implements Store {
                 : lockedInsertSql(records.size());
         try (PreparedStatement insert = connection.prepareStatement(sql)) {
             int index = 1;
+            if (lockedInsert.aggregateLockParameter()) {
+                insert.setInt(index++, aggregateId.hashCode());
+            }
             for (Record record : records) {
                 index = bind(insert, index, record);
             }
@@ -434,7 +444,7 @@ public final class JdbcStore implements Store {
     private Head lockAndReadHead(Connection connection, String aggregateId, boolean ownTransaction)
             throws SQLException {
         if (lockAndReadVersionSql == null) {
-            dialect.lock(connection, lockSql, table);
+            dialect.lock(connection, lockSql, table, aggregateId);
             return head(connection, aggregateId);
         }
         if (!ownTransaction) {
@@ -443,7 +453,7 @@ public final class JdbcStore implements Store {
             // statement may read from a snapshot taken before the wait (H2), and on MySQL and MariaDB at
             // REPEATABLE READ only a locking read (taken under the append lock, see loadLatest) sees past the
             // transaction's snapshot.
-            dialect.lock(connection, lockSql, table);
+            dialect.lock(connection, lockSql, table, aggregateId);
             return head(connection, dialect == JdbcDialect.MYSQL ? lockingHeadSql : headSql, aggregateId);
         }
         try (PreparedStatement statement = connection.prepareStatement(lockAndReadVersionSql)) {
@@ -553,7 +563,7 @@ public final class JdbcStore implements Store {
             if (connection.getAutoCommit()) {
                 return load(connection, loadSql, aggregateId, fromVersion, toVersion);
             }
-            dialect.lock(connection, lockSql, table);
+            dialect.lock(connection, lockSql, table, aggregateId);
             return load(connection, lockingLoadSql, aggregateId, fromVersion, toVersion);
         } catch (SQLException e) {
             throw loadFailed(aggregateId, fromVersion, toVersion, e);
@@ -630,11 +640,13 @@ public final class JdbcStore implements Store {
 
     @Override
     public long lastPosition() {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(lastPositionSql);
-             ResultSet rows = statement.executeQuery()) {
-            rows.next();
-            return rows.getLong(1);
+        try (Connection connection = dataSource.getConnection()) {
+            numberCommittedEvents(connection);
+            try (PreparedStatement statement = connection.prepareStatement(lastPositionSql);
+                 ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
         } catch (SQLException e) {
             throw new JdbcStoreException("Reading the last position of table " + table + " failed: "
                     + e.getMessage(), e);
@@ -653,9 +665,9 @@ public final class JdbcStore implements Store {
     }
 
     /**
-     * Returns whether {@link #listenForAppends} wakes listeners early: on PostgreSQL every append sends a
-     * notification on the table's channel inside its transaction, so it is delivered at commit and never for a
-     * rollback. Other databases have no such mechanism; subscriptions poll there.
+     * Returns whether {@link #listenForAppends} wakes listeners early: on PostgreSQL a numbering pass that numbered
+     * events notifies the table's channel at its commit, and the listener looks for committed events waiting for a
+     * number a few times a second. Other databases have no such mechanism; subscriptions poll there.
      *
      * @return whether appends by any process are announced
      */
@@ -665,7 +677,8 @@ public final class JdbcStore implements Store {
 
     /**
      * Calls {@code onAppend} soon after any process commits an append to this table, on PostgreSQL (LISTEN on a
-     * connection held from the DataSource by a daemon thread, reconnecting after failures); elsewhere nothing
+     * connection held from the DataSource by a daemon thread, reconnecting after failures, which also polls for
+     * committed events not yet numbered every {@value PostgresAppendListener#WAIT_MILLIS} ms); elsewhere nothing
      * happens. A notification is only a hint to read now: listeners must still read from their checkpoint, and
      * the callback is also called after every (re)connection, since notifications sent while disconnected are
      * lost.
@@ -678,16 +691,31 @@ public final class JdbcStore implements Store {
         if (!notifiesAppends()) {
             return () -> { };
         }
-        return PostgresAppendListener.start(dataSource, table, onAppend);
+        return PostgresAppendListener.start(dataSource, table, onAppend, sequencer.pendingSql());
     }
 
     private interface Read<T> {
         T apply(Connection connection) throws SQLException;
     }
 
-    /** Runs a read, inside a transaction when the driver needs one to stream with the fetch size. */
+    /**
+     * On PostgreSQL, numbers the events committed since the last numbering pass before a read of the global stream
+     * (see {@link PostgresSequencer}), unless the connection is in the caller's transaction: a pass must commit on
+     * its own, so there the read shows what other readers have numbered.
+     */
+    private void numberCommittedEvents(Connection connection) throws SQLException {
+        if (sequencer != null && connection.getAutoCommit()) {
+            sequencer.number(connection);
+        }
+    }
+
+    /**
+     * Runs a read of the global stream, after numbering the committed events where they are numbered after commit,
+     * inside a transaction when the driver needs one to stream with the fetch size.
+     */
     private <T> T read(Read<T> read) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
+            numberCommittedEvents(connection);
             if (!dialect.streamsOnlyInTransaction() || !connection.getAutoCommit()) {
                 return read.apply(connection);
             }

@@ -6,39 +6,47 @@ import org.postgresql.PGNotification;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Listens on the PostgreSQL channel that appends to one events table notify, on a connection of its own held by a
- * daemon thread, and runs a callback per burst of notifications. Loaded only for PostgreSQL, so the driver stays
- * an optional dependency.
+ * Listens on the PostgreSQL channel that the numbering passes of one events table notify (see
+ * {@link PostgresSequencer}), on a connection of its own held by a daemon thread, and runs a callback per burst of
+ * notifications; between notifications it looks for committed events that no pass has numbered yet (appends do not
+ * notify: a notification serialises the commits of every notifying transaction in the database) and runs the
+ * callback when there are some, so that a subscription numbers and reads them. Loaded only for PostgreSQL, so the
+ * driver stays an optional dependency.
  */
 final class PostgresAppendListener implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(PostgresAppendListener.class.getName());
-    private static final int WAIT_MILLIS = 500;
+    /** How long the listener waits for a notification before it looks for unnumbered events. */
+    static final int WAIT_MILLIS = 200;
     /** Between reconnections: 0.5 s, doubling up to 30 s, for as long as the listener runs. */
     private static final Backoff BACKOFF = Backoff.exponential(Duration.ofMillis(500), Duration.ofSeconds(30));
 
     private final DataSource dataSource;
     private final TableName table;
     private final Runnable onAppend;
+    private final String pendingSql;
     private final Thread thread;
     private volatile boolean running = true;
 
-    private PostgresAppendListener(DataSource dataSource, TableName table, Runnable onAppend) {
+    private PostgresAppendListener(DataSource dataSource, TableName table, Runnable onAppend, String pendingSql) {
         this.dataSource = dataSource;
         this.table = table;
         this.onAppend = onAppend;
+        this.pendingSql = pendingSql;
         this.thread = new Thread(this::run, "eventsource-listen-" + table.qualified());
         this.thread.setDaemon(true);
     }
 
-    static PostgresAppendListener start(DataSource dataSource, TableName table, Runnable onAppend) {
-        PostgresAppendListener listener = new PostgresAppendListener(dataSource, table, onAppend);
+    static PostgresAppendListener start(DataSource dataSource, TableName table, Runnable onAppend,
+                                        String pendingSql) {
+        PostgresAppendListener listener = new PostgresAppendListener(dataSource, table, onAppend, pendingSql);
         listener.thread.start();
         return listener;
     }
@@ -57,7 +65,7 @@ final class PostgresAppendListener implements AutoCloseable {
                 onAppend.run();
                 while (running) {
                     PGNotification[] notifications = postgres.getNotifications(WAIT_MILLIS);
-                    if (notifications != null && notifications.length > 0) {
+                    if (notifications != null && notifications.length > 0 || pending(connection)) {
                         onAppend.run();
                     }
                 }
@@ -70,6 +78,13 @@ final class PostgresAppendListener implements AutoCloseable {
                         + e.getMessage() + "); subscriptions keep polling; retrying in " + pause.toMillis() + " ms");
                 sleep(pause.toMillis());
             }
+        }
+    }
+
+    private boolean pending(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery(pendingSql)) {
+            return rows.next() && rows.getBoolean(1);
         }
     }
 

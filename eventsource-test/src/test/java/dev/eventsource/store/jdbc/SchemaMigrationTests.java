@@ -60,13 +60,21 @@ class SchemaMigrationTests {
 
             JdbcStore before = JdbcStore.builder(database.pooled()).tableName(table).build();
             JdbcSchemaCheck check = before.verifySchema(false);
-            assertThat(check.missingColumns()).isEqualTo(Map.of(table, List.of("aggregate_type", "command_id")));
+            boolean postgres = dialect == JdbcDialect.POSTGRESQL;
+            assertThat(check.missingColumns()).isEqualTo(Map.of(table, postgres
+                    ? List.of("aggregate_type", "command_id", "id") : List.of("aggregate_type", "command_id")));
             assertThat(check.migrationScript()).isEqualTo("dev/eventsource/store/jdbc/migrate-v2-" + platform + ".sql");
+            assertThat(check.migrationScripts()).containsExactlyElementsOf(postgres
+                    ? List.of("dev/eventsource/store/jdbc/migrate-v2-postgresql.sql",
+                            "dev/eventsource/store/jdbc/migrate-v3-postgresql.sql")
+                    : List.of("dev/eventsource/store/jdbc/migrate-v2-" + platform + ".sql"));
 
-            String migration = resource("migrate-v2-" + platform + ".sql");
-            run(migration);
-            if (dialect != JdbcDialect.MYSQL || platform.equals("mariadb")) {
-                run(migration); // idempotent where the database has ADD COLUMN IF NOT EXISTS
+            for (String script : check.migrationScripts()) {
+                String migration = resource(script.substring(script.lastIndexOf('/') + 1));
+                run(migration);
+                if (dialect != JdbcDialect.MYSQL || platform.equals("mariadb")) {
+                    run(migration); // idempotent where the database has ADD COLUMN IF NOT EXISTS
+                }
             }
             JdbcStore store = JdbcStore.builder(database.pooled()).tableName(table).build();
             store.createSchema(); // the v2 layout is complete: nothing to create, nothing fails
@@ -84,6 +92,47 @@ class SchemaMigrationTests {
             assertThat(catchThrowableOfType(AggregateNotFoundException.class,
                     () -> accounts.apply(new Open("p-1", "Eve")))).isNotNull();
             assertThat(store.load("p-1")).hasSize(2);
+        }
+
+        @Test
+        @DisplayName("a table numbered by the append lock, migrated by migrate-v3-postgresql.sql: positions and"
+                + " checkpoints stay valid, new events are numbered after them")
+        void migratesAV2PostgresTableKeepingCheckpoints() throws Exception {
+            if (dialect != JdbcDialect.POSTGRESQL) {
+                return; // only PostgreSQL changed its layout in v3; the nested classes run on every database
+            }
+            database = TestDatabases.get(dialect);
+            table = TestDatabases.uniqueTable("legacy");
+            run(resource("v2/schema-postgresql.sql"));
+            for (int version = 1; version <= 3; version++) {
+                execute("INSERT INTO " + table + " (aggregate_type, aggregate_id, version, type, occurred_at, payload,"
+                        + " metadata) VALUES ('Person', 'p-1', " + version + ", 'Renamed', CURRENT_TIMESTAMP, "
+                        + "'{\"aggregateId\":\"p-1\",\"version\":" + version + ",\"at\":\"2025-01-01T00:00:00Z\","
+                        + "\"name\":\"Ada " + version + "\"}', '{}')");
+            }
+            JdbcStore before = JdbcStore.builder(database.pooled()).tableName(table).build();
+            List<Record> old = before.readAll(0, 10);
+            long checkpoint = old.get(1).position();
+            JdbcSchemaCheck check = before.verifySchema(false);
+            assertThat(check.missingColumns()).isEqualTo(Map.of(table, List.of("id")));
+            assertThat(check.migrationScripts()).containsExactly("dev/eventsource/store/jdbc/migrate-v3-postgresql.sql");
+
+            String migration = resource("migrate-v3-postgresql.sql");
+            run(migration);
+            run(migration); // a second run changes nothing
+            JdbcStore store = JdbcStore.builder(database.pooled()).tableName(table).build();
+            store.createSchema();
+            assertThat(store.verifySchema(false).isComplete()).isTrue();
+
+            assertThat(store.readAll(0, 10)).as("old positions unchanged").extracting(Record::position)
+                    .containsExactlyElementsOf(old.stream().map(Record::position).toList());
+            store.save("p-2", List.of(Record.of("Person", "p-2", 1, "Renamed", java.time.Instant.now(),
+                    "{\"aggregateId\":\"p-2\",\"version\":1,\"name\":\"Eve\"}".getBytes(StandardCharsets.UTF_8))));
+            List<Record> fromCheckpoint = store.readAll(checkpoint, 10);
+            assertThat(fromCheckpoint).as("a checkpoint taken before the migration reads on from where it was")
+                    .extracting(record -> record.aggregateId() + "@" + record.version())
+                    .containsExactly("p-1@3", "p-2@1");
+            assertThat(fromCheckpoint.get(1).position()).isEqualTo(old.get(2).position() + 1);
         }
 
         private String json(String text) {
