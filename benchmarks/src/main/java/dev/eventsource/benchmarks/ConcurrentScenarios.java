@@ -52,10 +52,17 @@ final class ConcurrentScenarios {
     private ConcurrentScenarios() {
     }
 
-    /** The others' throughput undisturbed and during the slow writer's open transaction. */
-    record SlowWriter(String contender, double baselinePerSecond, double duringPerSecond) {
+    /**
+     * The others' throughput undisturbed (before the slow writer's transaction and after its commit) and while
+     * it was open.
+     */
+    record SlowWriter(String contender, double beforePerSecond, double duringPerSecond, double afterPerSecond) {
+        double baselinePerSecond() {
+            return (beforePerSecond + afterPerSecond) / 2;
+        }
+
         double kept() {
-            return duringPerSecond / baselinePerSecond;
+            return duringPerSecond / baselinePerSecond();
         }
     }
 
@@ -70,42 +77,33 @@ final class ConcurrentScenarios {
         try (HikariDataSource pool = BenchDatabase.pool(url, BenchDatabase.CONCURRENT_POOL_SIZE);
              Contender impl = Contender.create(contender, pool)) {
             String run = UUID.randomUUID().toString();
-            // Warm-up, not counted: class loading, JIT, the pool's connections.
-            writeFor(impl, run + "-warm", Duration.ofSeconds(1));
-            long baselineStart = System.nanoTime();
-            long baselineCount = writeFor(impl, run + "-base", Duration.ofSeconds(WINDOW_SECONDS));
-            double baseline = baselineCount / seconds(System.nanoTime() - baselineStart);
-
-            Writers writers = Writers.start(impl, run + "-during");
-            double during;
+            long window = TimeUnit.SECONDS.toNanos(WINDOW_SECONDS);
+            // One set of writers runs throughout: warm-up (class loading, JIT, the pool's connections), an
+            // undisturbed window, the window of the open transaction, a short settling time after its commit, and
+            // a second undisturbed window. The baseline is the mean of the two undisturbed windows, so a drift of
+            // the machine's load during the run shows in neither direction.
+            Writers writers = Writers.start(impl, run);
             try (Connection slow = pool.getConnection()) {
-                Thread.sleep(300);
+                // 5 s: on a loaded 2-core machine the JIT needs that long; with 2 s the first window was
+                // systematically slower than the last.
+                Thread.sleep(5000);
+                double before = writers.rateOver(window);
                 slow.setAutoCommit(false);
+                double during;
                 try {
                     impl.openInTransaction(slow, run + "-slow");
-                    long fromCount = writers.count.get();
-                    long from = System.nanoTime();
-                    Thread.sleep(WINDOW_SECONDS * 1000L);
-                    long toCount = writers.count.get();
-                    long to = System.nanoTime();
+                    during = writers.rateOver(window);
                     slow.commit();
-                    during = (toCount - fromCount) / seconds(to - from);
                 } finally {
                     slow.setAutoCommit(true);
                 }
+                Thread.sleep(500);
+                double after = writers.rateOver(window);
+                return new SlowWriter(contender, before, during, after);
             } finally {
                 writers.stop();
             }
-            return new SlowWriter(contender, baseline, during);
         }
-    }
-
-    /** Runs the writers for a while; @return the appends they completed. */
-    private static long writeFor(Contender impl, String prefix, Duration duration) throws Exception {
-        Writers writers = Writers.start(impl, prefix);
-        Thread.sleep(duration.toMillis());
-        writers.stop();
-        return writers.count.get();
     }
 
     /** {@value #WRITERS} threads opening accounts as fast as they can until stopped. */
@@ -127,6 +125,15 @@ final class ConcurrentScenarios {
                 }));
             }
             return new Writers(threads, results, count, running);
+        }
+
+        /** Waits {@code nanos}; @return the appends completed meanwhile, per second. */
+        double rateOver(long nanos) {
+            long fromCount = count.get();
+            long from = System.nanoTime();
+            LockSupport.parkNanos(nanos);
+            long toCount = count.get();
+            return (toCount - fromCount) / seconds(System.nanoTime() - from);
         }
 
         void stop() throws Exception {
@@ -201,7 +208,7 @@ final class ConcurrentScenarios {
                 }
                 long[] sorted = lags.stream().mapToLong(Long::longValue).sorted().toArray();
                 String configuration = "poll " + pollInterval.toMillis() + " ms"
-                        + (listen ? ", woken by LISTEN/NOTIFY" : ", no wake-up");
+                        + (listen ? " + listenForAppends (the starter's set-up)" : ", no listener");
                 return new Lag(configuration, sorted.length / seconds(measured.toNanos()), sorted.length,
                         percentile(sorted, 0.50), percentile(sorted, 0.99), sorted[sorted.length - 1] / 1e6);
             } finally {

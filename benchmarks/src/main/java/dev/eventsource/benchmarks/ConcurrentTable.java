@@ -49,11 +49,14 @@ final class ConcurrentTable {
             out.append("Slow writer: ").append(ConcurrentScenarios.WRITERS)
                     .append(" writers' appends while a fifth holds an appending transaction open for ")
                     .append(ConcurrentScenarios.WINDOW_SECONDS).append(" s\n\n");
-            out.append("| contender | undisturbed, events/s | during the open transaction, events/s | kept |\n");
+            out.append("| contender | undisturbed (before / after), events/s | during the open transaction,"
+                    + " events/s | kept |\n");
             out.append("|---|---:|---:|---:|\n");
             for (ConcurrentScenarios.SlowWriter slow : slowWriters) {
                 out.append("| ").append(name(slow.contender()))
-                        .append(" | ").append(number(slow.baselinePerSecond()))
+                        .append(" | ").append(number(slow.baselinePerSecond())).append(" (")
+                        .append(number(slow.beforePerSecond())).append(" / ")
+                        .append(number(slow.afterPerSecond())).append(")")
                         .append(" | ").append(number(slow.duringPerSecond()))
                         .append(" | ").append(String.format(Locale.ROOT, "%.0f %%", 100 * slow.kept()))
                         .append(" |\n");
