@@ -15,8 +15,10 @@ import java.util.List;
  *       is an {@link AggregateNotFoundException} for that type (ids are unique across aggregate types). Records
  *       load with their aggregate type and {@linkplain Record#commandId() command id}.</li>
  *   <li>{@link #load} of an aggregate without events throws {@link AggregateNotFoundException}.</li>
- *   <li>Each stored record gets a global position, increasing in commit order, so that {@link #readAll} after a
- *       position never misses a record that commits later.</li>
+ *   <li>Each committed record gets a global position, at the latest when the global stream is next read, such
+ *       that a record committed later never gets a position below one {@link #readAll} has already returned: a
+ *       reader never misses a record that commits late. A store may number records at insert (under a lock that
+ *       orders commits) or after commit; until it has, a loaded record's position is 0.</li>
  * </ul>
  */
 public interface Store {

@@ -7,7 +7,8 @@ import java.util.Map;
  *
  * @param event the deserialized event
  * @param metadata the metadata stored with it (for example who made the change)
- * @param position its place in the global stream
+ * @param position its place in the global stream; 0 for an event of an aggregate's history that the store has not
+ *     numbered yet (the JDBC store on PostgreSQL numbers committed events when the global stream is next read)
  */
 public record StoredEvent(Event event, Map<String, String> metadata, long position) {
 

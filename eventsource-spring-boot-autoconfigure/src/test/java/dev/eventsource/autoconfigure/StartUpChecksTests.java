@@ -261,8 +261,9 @@ class StartUpChecksTests {
                 .run((context) -> {
                     assertThat(context).hasFailed();
                     assertThat(FailureAnalysisAssert.analyze(context.getStartupFailure()))
-                        .contains("table eventsource_events lacks column metadata in the postgresql database")
-                        .contains("dev/eventsource/store/jdbc/migrate-v2-postgresql.sql");
+                        .contains("table eventsource_events lacks columns metadata, id in the postgresql database")
+                        .contains("apply dev/eventsource/store/jdbc/migrate-v2-postgresql.sql and then"
+                                + " dev/eventsource/store/jdbc/migrate-v3-postgresql.sql from the eventsource-core jar");
                 });
         }
 
@@ -270,7 +271,7 @@ class StartUpChecksTests {
         void failsWhenSubscriptionsNeedTheMissingCheckpointsTable() throws SQLException {
             DataSource database = newDatabase();
             execute(database, OLD_EVENTS_TABLE.replace("payload VARCHAR(4000) NOT NULL",
-                    "payload JSONB NOT NULL, metadata JSONB NOT NULL"));
+                    "payload JSONB NOT NULL, metadata JSONB NOT NULL, id BIGINT"));
             StartUpChecksTests.this.contextRunner.withBean(DataSource.class, () -> database).withBean(Names.class)
                 .run((context) -> assertThat(FailureAnalysisAssert.analyze(context.getStartupFailure()))
                     .contains("table eventsource_events_checkpoints does not exist in the postgresql database"));

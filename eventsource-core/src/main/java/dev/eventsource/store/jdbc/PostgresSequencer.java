@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 
 /**
  * Numbers the committed events of one PostgreSQL events table: gives the rows inserted without a position the next
@@ -13,8 +14,8 @@ import java.sql.SQLException;
  * Appends insert their rows with a NULL position and do not wait for each other (only for appends to the same
  * aggregate). A reader of the global stream reads {@code position > checkpoint}, so it sees only numbered rows. A
  * numbering pass takes the table's sequencing lock (a transaction-scoped advisory lock, held until the pass
- * commits), then, in a new statement whose snapshot therefore sees every earlier pass committed, numbers the rows
- * that are committed and still unnumbered from the highest position plus one. Passes thus commit one after the
+ * commits), then, in a new statement at READ COMMITTED whose snapshot therefore sees every earlier pass committed,
+ * numbers the rows that are committed and still unnumbered from the highest position plus one. Passes thus commit one after the
  * other, each with positions above all positions committed before it; a row that is not committed when a pass runs
  * (a long or idle transaction) is numbered by a later pass, above everything numbered by then. So a reader that has
  * returned position p can never later find a committed row below p, whatever transactions are open, and no open
@@ -36,6 +37,7 @@ final class PostgresSequencer {
     static final int BATCH = 10_000;
     private static final String LOCK_TIMEOUT = "5s";
     private static final String IDLE_TIMEOUT = "5s";
+    private static final String READ_COMMITTED = "SET TRANSACTION ISOLATION LEVEL READ COMMITTED";
     /** SQLState of lock_timeout expiring. */
     private static final String LOCK_NOT_AVAILABLE = "55P03";
 
@@ -83,6 +85,12 @@ final class PostgresSequencer {
         connection.setAutoCommit(false);
         long numbered = 0;
         try {
+            try (Statement isolation = connection.createStatement()) {
+                // The numbering statement must see the pass committed just before it took the lock: at REPEATABLE
+                // READ or SERIALIZABLE (a pool's default isolation) its snapshot would date from the lock
+                // statement, before the wait, and its UPDATE would fail on the rows that pass numbered.
+                isolation.execute(READ_COMMITTED);
+            }
             try (PreparedStatement lock = connection.prepareStatement(lockSql)) {
                 lock.executeQuery().close();
             }

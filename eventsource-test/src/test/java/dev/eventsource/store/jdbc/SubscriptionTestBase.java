@@ -111,7 +111,8 @@ abstract class SubscriptionTestBase {
     // ---- the proof --------------------------------------------------------------------------------------------
 
     @Test
-    @DisplayName("8 writers with slow and rolled-back transactions: every committed event seen once, in order")
+    @DisplayName("8 writers with slow and rolled-back transactions: every committed event seen once, in order, by two"
+            + " subscriptions at different paces")
     void neverSkipsAnEventUnderConcurrentSlowAndRolledBackAppends() throws Exception {
         int rounds = 6;
         int transactionsPerWriter = 40;
@@ -125,10 +126,14 @@ abstract class SubscriptionTestBase {
 
     private void runProofRound(int round, int transactionsPerWriter) throws Exception {
         List<StoredEvent> seen = new CopyOnWriteArrayList<>();
+        List<StoredEvent> seenSlowly = new CopyOnWriteArrayList<>();
         // A small batch and a 1 ms poll make the subscription read very often, between the writers' inserts and
         // commits, which is where a reader that skips would skip.
         Subscription subscription = start(builder("proof-" + round, seen::add).batchSize(7)
                 .pollInterval(Duration.ofMillis(1)));
+        // A second subscription at another pace (large batches, a slower poll) reads at other moments.
+        Subscription slower = start(builder("proof-slower-" + round, seenSlowly::add).batchSize(50)
+                .pollInterval(Duration.ofMillis(15)));
         Set<String> committed = ConcurrentHashMap.newKeySet();
         Set<String> rolledBack = ConcurrentHashMap.newKeySet();
         long before = store.lastPosition();
@@ -167,15 +172,25 @@ abstract class SubscriptionTestBase {
 
         long head = store.lastPosition();
         awaitTrue("subscription reaches position " + head, () -> subscription.position() >= head);
+        awaitTrue("the slower subscription reaches position " + head, () -> slower.position() >= head);
         subscription.stop();
+        slower.stop();
 
+        assertSeenOnceInOrder("the fast subscription", seen, before, committed, rolledBack);
+        assertSeenOnceInOrder("the slower subscription", seenSlowly, before, committed, rolledBack);
+    }
+
+    private static void assertSeenOnceInOrder(String subscription, List<StoredEvent> seen, long before,
+                                              Set<String> committed, Set<String> rolledBack) {
         List<String> ids = seen.stream().filter(e -> e.position() > before)
                 .map(e -> e.event().aggregateId() + "@" + e.event().version()).toList();
-        assertThat(new HashSet<>(ids)).as("seen once each").hasSize(ids.size());
-        assertThat(new HashSet<>(ids)).as("every committed event, and only those").isEqualTo(committed);
-        assertThat(ids).as("no rolled-back event").noneMatch(rolledBack::contains);
+        assertThat(new HashSet<>(ids)).as("%s: seen once each", subscription).hasSize(ids.size());
+        assertThat(new HashSet<>(ids)).as("%s: every committed event, and only those", subscription)
+                .isEqualTo(committed);
+        assertThat(ids).as("%s: no rolled-back event", subscription).noneMatch(rolledBack::contains);
         for (int i = 1; i < seen.size(); i++) {
-            assertThat(seen.get(i).position()).as("position order").isGreaterThan(seen.get(i - 1).position());
+            assertThat(seen.get(i).position()).as("%s: position order", subscription)
+                    .isGreaterThan(seen.get(i - 1).position());
         }
     }
 
@@ -249,6 +264,12 @@ abstract class SubscriptionTestBase {
                 .hasMessageContaining("'stuck'").hasMessageContaining("position " + (store.readAll(0, 10).get(2)
                         .position())).hasMessageContaining("Happened").hasMessageContaining("'a'")
                 .hasMessageContaining("cannot project a@3").hasRootCauseMessage("cannot project a@3");
+        SubscriptionFailedException failure = (SubscriptionFailedException) subscription.failure();
+        assertThat(failure.subscription()).isEqualTo("stuck");
+        assertThat(failure.aggregateId()).isEqualTo("a");
+        assertThat(failure.version()).isEqualTo(3);
+        assertThat(failure.eventType()).isEqualTo("Happened");
+        assertThat(failure.position()).isEqualTo(store.readAll(0, 10).get(2).position());
         assertThat(metrics.failures).hasValue(3);
         assertThat(metrics.halted).isTrue();
         assertThat(subscription.isRunning()).isFalse();
