@@ -10,6 +10,7 @@ import dev.eventsource.serializer.jackson.JacksonSerializer;
 import dev.eventsource.store.jdbc.JdbcStore;
 import dev.eventsource.subscription.StartFrom;
 import dev.eventsource.subscription.Subscription;
+import dev.eventsource.subscription.jdbc.JdbcCheckpointStore;
 
 import java.sql.Connection;
 import java.time.Duration;
@@ -177,7 +178,7 @@ final class ConcurrentScenarios {
                             lags.add(Duration.between(event.event().at(), now).toNanos());
                         }
                     })
-                    .checkpoints(store.checkpointStore())
+                    .checkpoints(JdbcCheckpointStore.of(store))
                     .startFrom(StartFrom.END)
                     .pollInterval(pollInterval)
                     .build();

@@ -27,7 +27,7 @@ public final class Batches {
      * @param <T> the item type
      */
     public record Items<T>(String noun, Function<T, String> aggregateIdOf, ToLongFunction<T> versionOf,
-                           Function<T, String> typeOf) {
+                           Function<T, @Nullable String> typeOf) {
 
         /** @return how a message names an item: the noun and, when known, its type */
         String describe(T item) {

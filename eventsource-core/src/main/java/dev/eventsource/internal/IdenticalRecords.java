@@ -2,6 +2,7 @@ package dev.eventsource.internal;
 
 import dev.eventsource.PayloadFormat;
 import dev.eventsource.Record;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -31,7 +32,7 @@ public final class IdenticalRecords {
      *     when their bytes are, or when both parse as JSON to equal values
      * @return whether every record of the batch is stored, identical
      */
-    public static boolean isStored(List<Record> stored, List<Record> batch, PayloadFormat format) {
+    public static boolean isStored(List<Record> stored, List<Record> batch, @Nullable PayloadFormat format) {
         if (stored.size() != batch.size()) {
             return false;
         }
@@ -51,7 +52,7 @@ public final class IdenticalRecords {
      *
      * @param format the payloads' format, or {@code null} when unknown
      */
-    public static boolean samePayload(byte[] mine, byte[] stored, PayloadFormat format) {
+    public static boolean samePayload(byte[] mine, byte[] stored, @Nullable PayloadFormat format) {
         if (Arrays.equals(mine, stored)) {
             return true;
         }
