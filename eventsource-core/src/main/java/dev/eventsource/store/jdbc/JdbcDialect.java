@@ -29,29 +29,6 @@ public enum JdbcDialect {
      * are numbered afterwards, in order, by a short sequencing transaction (see {@link PostgresSequencer}).
      */
     POSTGRESQL("postgresql") {
-        @Override
-        List<String> schema(TableName table, PayloadFormat format, boolean mariaDb) {
-            return List.of("""
-                    CREATE TABLE IF NOT EXISTS %1$s (
-                        position       BIGINT,
-                        id             BIGINT GENERATED ALWAYS AS IDENTITY,
-                        aggregate_type VARCHAR(255)             NOT NULL,
-                        aggregate_id   VARCHAR(255)             NOT NULL,
-                        version        BIGINT                   NOT NULL,
-                        type           VARCHAR(255)             NOT NULL,
-                        occurred_at    TIMESTAMP WITH TIME ZONE NOT NULL,
-                        payload        %4$-24s NOT NULL,
-                        metadata       JSONB                    NOT NULL,
-                        command_id     VARCHAR(255),
-                        CONSTRAINT %2$s PRIMARY KEY (id),
-                        CONSTRAINT %5$s UNIQUE (position),
-                        CONSTRAINT %3$s UNIQUE (aggregate_id, version)
-                    )""".formatted(table, table.constraint("pk"), table.constraint("aggregate_version_uq"),
-                    format == PayloadFormat.JSON ? "JSONB" : "BYTEA", table.constraint("position_uq")),
-                    unnumberedIndexDdl(table),
-                    checkpointTableDdl(table, ""));
-        }
-
         /**
          * Takes the transaction-scoped advisory lock of one aggregate of the table: appends to the same aggregate
          * wait for each other (so a version read after the lock is the latest committed one, and a competing
@@ -155,31 +132,6 @@ public enum JdbcDialect {
      */
     MYSQL("mysql") {
         @Override
-        List<String> schema(TableName table, PayloadFormat format, boolean mariaDb) {
-            // Binary, no-pad collations: ids 'a', 'A' and 'a ' are three different aggregates, as in Java.
-            String collation = mariaDb ? "utf8mb4_nopad_bin" : "utf8mb4_0900_bin";
-            return List.of("""
-                    CREATE TABLE IF NOT EXISTS %1$s (
-                        position       BIGINT       NOT NULL AUTO_INCREMENT,
-                        aggregate_type VARCHAR(255) CHARACTER SET utf8mb4 COLLATE %5$s NOT NULL,
-                        aggregate_id   VARCHAR(255) CHARACTER SET utf8mb4 COLLATE %5$s NOT NULL,
-                        version        BIGINT       NOT NULL,
-                        type           VARCHAR(255) CHARACTER SET utf8mb4 COLLATE %5$s NOT NULL,
-                        occurred_at    DATETIME(6)  NOT NULL,
-                        payload        %4$-12s NOT NULL,
-                        metadata       JSON         NOT NULL,
-                        command_id     VARCHAR(255) CHARACTER SET utf8mb4 COLLATE %5$s,
-                        CONSTRAINT %2$s PRIMARY KEY (position),
-                        CONSTRAINT %3$s UNIQUE (aggregate_id, version)
-                    ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4""".formatted(table, table.constraint("pk"),
-                            table.constraint("aggregate_version_uq"),
-                            format == PayloadFormat.JSON ? "JSON" : "LONGBLOB", collation),
-                    lockTableDdl(table, " ENGINE = InnoDB"),
-                    lockRowInsert(table),
-                    checkpointTableDdl(table, " ENGINE = InnoDB"));
-        }
-
-        @Override
         void setInstant(PreparedStatement statement, int index, Instant at) throws SQLException {
             // DATETIME holds no zone; the store writes and reads it as UTC, whatever the session time zone.
             statement.setObject(index, LocalDateTime.ofInstant(at.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC));
@@ -193,28 +145,6 @@ public enum JdbcDialect {
 
     /** H2: a {@code JSON} payload column, appends serialised by a row lock on a one-row lock table. */
     H2("h2") {
-        @Override
-        List<String> schema(TableName table, PayloadFormat format, boolean mariaDb) {
-            return List.of("""
-                    CREATE TABLE IF NOT EXISTS %1$s (
-                        position       BIGINT GENERATED ALWAYS AS IDENTITY,
-                        aggregate_type VARCHAR(255)                NOT NULL,
-                        aggregate_id   VARCHAR(255)                NOT NULL,
-                        version        BIGINT                      NOT NULL,
-                        type           VARCHAR(255)                NOT NULL,
-                        occurred_at    TIMESTAMP(6) WITH TIME ZONE NOT NULL,
-                        payload        %4$-27s NOT NULL,
-                        metadata       JSON                        NOT NULL,
-                        command_id     VARCHAR(255),
-                        CONSTRAINT %2$s PRIMARY KEY (position),
-                        CONSTRAINT %3$s UNIQUE (aggregate_id, version)
-                    )""".formatted(table, table.constraint("pk"), table.constraint("aggregate_version_uq"),
-                            format == PayloadFormat.JSON ? "JSON" : "BLOB"),
-                    lockTableDdl(table, ""),
-                    lockRowInsert(table),
-                    checkpointTableDdl(table, ""));
-        }
-
         @Override
         String jsonParameter() {
             // Without FORMAT JSON, H2 would store the text as one JSON string value.
@@ -277,8 +207,17 @@ public enum JdbcDialect {
         return platform;
     }
 
-    /** @return the DDL statements that create the events table and what appends need, each idempotent */
-    abstract List<String> schema(TableName table, PayloadFormat format, boolean mariaDb);
+    /**
+     * Returns the DDL that creates the events table and what appends and subscriptions need: the statements of the
+     * shipped {@code schema-<platform>.sql} script, adapted to the table and the payload format (see
+     * {@link SchemaScript}); each is idempotent.
+     *
+     * @param mariaDb on {@link #MYSQL}, whether the server is MariaDB (its binary no-pad collation has another name)
+     * @return the statements, in order
+     */
+    List<String> schema(TableName table, PayloadFormat format, boolean mariaDb) {
+        return SchemaScript.statements("schema-" + (mariaDb ? "mariadb" : platform) + ".sql", table, format);
+    }
 
     /**
      * Returns whether committed events get their positions after the commit, from the sequencer (PostgreSQL), rather
@@ -372,40 +311,5 @@ public enum JdbcDialect {
     /** @return whether the driver streams a result with a fetch size only inside a transaction */
     boolean streamsOnlyInTransaction() {
         return false;
-    }
-
-    /** Finds the rows the sequencer has still to number without scanning the numbered ones (PostgreSQL). */
-    private static String unnumberedIndexDdl(TableName table) {
-        return "CREATE INDEX IF NOT EXISTS %1$s ON %2$s (id) WHERE position IS NULL"
-                .formatted(table.constraint("unnumbered_ix"), table);
-    }
-
-    private static String lockTableDdl(TableName table, String options) {
-        return """
-                CREATE TABLE IF NOT EXISTS %1$s (
-                    id INT NOT NULL,
-                    CONSTRAINT %2$s PRIMARY KEY (id)
-                )%3$s""".formatted(table.lockTable(), table.constraint("lock_pk"), options);
-    }
-
-    private static String lockRowInsert(TableName table) {
-        return """
-                INSERT INTO %1$s (id)
-                SELECT 1 FROM DUAL WHERE NOT EXISTS (SELECT id FROM %1$s WHERE id = 1)""".formatted(table.lockTable());
-    }
-
-    /**
-     * The checkpoints of subscriptions: the last position each has processed, and its lease (the instance that
-     * may process it, until when), used by {@link JdbcCheckpointStore}.
-     */
-    private static String checkpointTableDdl(TableName table, String options) {
-        return """
-                CREATE TABLE IF NOT EXISTS %1$s (
-                    subscription VARCHAR(255) NOT NULL,
-                    position     BIGINT       NOT NULL,
-                    lease_owner  VARCHAR(255),
-                    lease_until  BIGINT       NOT NULL,
-                    CONSTRAINT %2$s PRIMARY KEY (subscription)
-                )%3$s""".formatted(table.checkpointTable(), table.constraint("checkpoints_pk"), options);
     }
 }
