@@ -1,5 +1,7 @@
 package dev.eventsource;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Thrown when an aggregate has no stored events: the seed's {@code ErrNotFound}. Also thrown when the id names a
  * stream of another aggregate type: ids are unique across aggregate types, and reading an id through the
@@ -7,9 +9,9 @@ package dev.eventsource;
  */
 public class AggregateNotFoundException extends EventSourceException {
 
-    private final String aggregateType;
+    private final @Nullable String aggregateType;
     private final String aggregateId;
-    private final String storedType;
+    private final @Nullable String storedType;
 
     /**
      * Reports an id without stored events, whatever the aggregate type.
@@ -30,7 +32,7 @@ public class AggregateNotFoundException extends EventSourceException {
      * @param aggregateId the id looked up
      * @param storedType the type of the stream stored under that id, or null when there is none
      */
-    public AggregateNotFoundException(String aggregateType, String aggregateId, String storedType) {
+    public AggregateNotFoundException(String aggregateType, String aggregateId, @Nullable String storedType) {
         super(storedType == null
                 ? aggregateType + " '" + aggregateId + "' not found: it has no stored events"
                 : aggregateType + " '" + aggregateId + "' not found: that id belongs to an aggregate of another type"
@@ -46,7 +48,7 @@ public class AggregateNotFoundException extends EventSourceException {
     }
 
     /** @return the aggregate type looked for, or null when the lookup was for any type */
-    public String aggregateType() {
+    public @Nullable String aggregateType() {
         return aggregateType;
     }
 
@@ -56,7 +58,7 @@ public class AggregateNotFoundException extends EventSourceException {
      *
      * @return the other type, or null when nothing is stored under the id
      */
-    public String storedType() {
+    public @Nullable String storedType() {
         return storedType;
     }
 }

@@ -2,6 +2,7 @@ package dev.eventsource;
 
 import dev.eventsource.annotation.EventHandler;
 import dev.eventsource.internal.AggregateModel;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A convenient base for aggregates with {@link EventHandler @EventHandler} methods: it remembers the id and
@@ -17,7 +18,7 @@ import dev.eventsource.internal.AggregateModel;
  */
 public abstract class AggregateRoot implements Aggregate {
 
-    private String id;
+    private @Nullable String id;
     private long version;
     private long reserved;
 
@@ -36,7 +37,7 @@ public abstract class AggregateRoot implements Aggregate {
     }
 
     /** @return the id of the last applied event, or {@code null} for an aggregate without history */
-    public final String id() {
+    public final @Nullable String id() {
         return id;
     }
 

@@ -1,5 +1,7 @@
 package dev.eventsource;
 
+import org.jspecify.annotations.Nullable;
+
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
@@ -32,9 +34,9 @@ public final class Backoff {
     private final Duration max;
     private final double jitter;
     private final int maxAttempts;
-    private final Duration timeBudget;
+    private final @Nullable Duration timeBudget;
 
-    private Backoff(Duration first, Duration max, double jitter, int maxAttempts, Duration timeBudget) {
+    private Backoff(Duration first, Duration max, double jitter, int maxAttempts, @Nullable Duration timeBudget) {
         this.first = first;
         this.max = max;
         this.jitter = jitter;
@@ -95,7 +97,7 @@ public final class Backoff {
      * @return the copy
      * @throws IllegalArgumentException when zero or negative
      */
-    public Backoff withTimeBudget(Duration timeBudget) {
+    public Backoff withTimeBudget(@Nullable Duration timeBudget) {
         return new Backoff(first, max, jitter, maxAttempts,
                 timeBudget == null ? null : positive(timeBudget, "timeBudget"));
     }
@@ -121,7 +123,7 @@ public final class Backoff {
     }
 
     /** @return the time after the start of the first try when no retry starts any more, or null for none */
-    public Duration timeBudget() {
+    public @Nullable Duration timeBudget() {
         return timeBudget;
     }
 
@@ -165,7 +167,7 @@ public final class Backoff {
      * @param elapsed the time since the first try began
      * @return the pause before the next try, or null when a limit is reached
      */
-    public Duration next(int tries, Duration elapsed) {
+    public @Nullable Duration next(int tries, Duration elapsed) {
         return next(tries, elapsed, jitter == 0 ? 0 : ThreadLocalRandom.current().nextDouble());
     }
 
@@ -177,7 +179,7 @@ public final class Backoff {
      * @param random the jitter's draw, as for {@link #delay(int, double)}
      * @return the pause before the next try, or null when a limit is reached
      */
-    public Duration next(int tries, Duration elapsed, double random) {
+    public @Nullable Duration next(int tries, Duration elapsed, double random) {
         return next(tries, elapsed, tries, random);
     }
 
@@ -185,11 +187,11 @@ public final class Backoff {
      * As {@link #next(int, Duration)}, but pausing as before retry {@code pauseOf} (0: no pause), for a caller
      * that makes some retries at once and starts its pauses later.
      */
-    Duration nextPausing(int tries, Duration elapsed, int pauseOf) {
+    @Nullable Duration nextPausing(int tries, Duration elapsed, int pauseOf) {
         return next(tries, elapsed, pauseOf, jitter == 0 ? 0 : ThreadLocalRandom.current().nextDouble());
     }
 
-    private Duration next(int tries, Duration elapsed, int pauseOf, double random) {
+    private @Nullable Duration next(int tries, Duration elapsed, int pauseOf, double random) {
         Objects.requireNonNull(elapsed, "elapsed");
         if (maxAttempts > 0 && tries >= maxAttempts) {
             return null;
@@ -213,7 +215,7 @@ public final class Backoff {
     }
 
     @Override
-    public boolean equals(Object other) {
+    public boolean equals(@Nullable Object other) {
         return other instanceof Backoff that && first.equals(that.first) && max.equals(that.max)
                 && Double.compare(jitter, that.jitter) == 0 && maxAttempts == that.maxAttempts
                 && Objects.equals(timeBudget, that.timeBudget);

@@ -1,5 +1,7 @@
 package dev.eventsource;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A request to change one aggregate; it may be refused. Name commands in the imperative ({@code ChangeName});
  * the events they produce in the past tense ({@code NameChanged}). Commands are usually Java records:
@@ -24,7 +26,7 @@ public interface Command {
      *
      * @return the id, at most 255 characters, or null (the default) for a command that runs every time
      */
-    default String commandId() {
+    default @Nullable String commandId() {
         return null;
     }
 }

@@ -1,5 +1,7 @@
 package dev.eventsource;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Thrown when an append does not continue an aggregate's history exactly: another writer appended first,
  * or the events skip or repeat versions. Carries what was expected and what was found.
@@ -34,7 +36,7 @@ public class ConcurrencyConflictException extends EventSourceException {
      * @param cause what the store reported, or null
      */
     protected ConcurrencyConflictException(String aggregateId, long expectedVersion, long actualVersion,
-                                           String message, Throwable cause) {
+                                           String message, @Nullable Throwable cause) {
         super(message, cause);
         this.aggregateId = aggregateId;
         this.expectedVersion = expectedVersion;

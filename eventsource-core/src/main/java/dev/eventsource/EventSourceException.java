@@ -1,5 +1,7 @@
 package dev.eventsource;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Root of every exception this library throws; unchecked, so callers catch only what they can handle.
  */
@@ -9,7 +11,7 @@ public class EventSourceException extends RuntimeException {
         super(message);
     }
 
-    public EventSourceException(String message, Throwable cause) {
+    public EventSourceException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 }

@@ -1,5 +1,7 @@
 package dev.eventsource;
 
+import org.jspecify.annotations.Nullable;
+
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
@@ -21,8 +23,8 @@ import java.util.Objects;
  * @param commandId the id of the command that produced the event ({@link Command#commandId()}), or null
  * @param position the event's place in the global stream, assigned by the store; 0 until stored
  */
-public record Record(String aggregateType, String aggregateId, long version, String type, Instant at, byte[] data,
-                     Map<String, String> metadata, String commandId, long position) {
+public record Record(@Nullable String aggregateType, String aggregateId, long version, String type, Instant at,
+                     byte[] data, Map<String, String> metadata, @Nullable String commandId, long position) {
 
     /**
      * Validates and copies the record's parts.
@@ -91,7 +93,7 @@ public record Record(String aggregateType, String aggregateId, long version, Str
     }
 
     /** @return a copy of this record produced by the command with the given id (null: none) */
-    public Record withCommandId(String commandId) {
+    public Record withCommandId(@Nullable String commandId) {
         return new Record(aggregateType, aggregateId, version, type, at, data, metadata, commandId, position);
     }
 
@@ -106,7 +108,7 @@ public record Record(String aggregateType, String aggregateId, long version, Str
      * @return whether every component, including the bytes of {@code data}, is equal
      */
     @Override
-    public boolean equals(Object other) {
+    public boolean equals(@Nullable Object other) {
         return other instanceof Record that
                 && version == that.version
                 && position == that.position
@@ -132,7 +134,7 @@ public record Record(String aggregateType, String aggregateId, long version, Str
                 + (commandId == null ? "" : ", command " + commandId) + ", position " + position + "]";
     }
 
-    private static String quote(String s) {
+    private static String quote(@Nullable String s) {
         return s == null ? "null" : "'" + s + "'";
     }
 }

@@ -5,6 +5,7 @@ import dev.eventsource.internal.Batches;
 import dev.eventsource.internal.RecordValidator;
 import dev.eventsource.serializer.jackson.JacksonSerializer;
 import dev.eventsource.store.memory.MemoryStore;
+import org.jspecify.annotations.Nullable;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -236,27 +237,28 @@ public final class Repository<A extends Aggregate> {
         Batches.requireAggregateId(command.aggregateId());
         RecordValidator.checkAggregateId(command.aggregateId());
         long started = System.nanoTime();
-        String outcome = RepositoryMetrics.OUTCOME_ERROR;
+        RepositoryMetrics.Outcome outcome = RepositoryMetrics.Outcome.ERROR;
         CommandResult<A> result;
         try {
-            ConcurrencyConflictException retrying = null;
+            @Nullable ConcurrencyConflictException retrying = null;
             for (int tries = 1; ; tries++) {
                 try {
                     result = applyOnce(command, retrying);
-                    outcome = result.duplicate() ? RepositoryMetrics.OUTCOME_DUPLICATE : RepositoryMetrics.OUTCOME_SUCCESS;
+                    outcome = result.duplicate() ? RepositoryMetrics.Outcome.DUPLICATE
+                            : RepositoryMetrics.Outcome.SUCCESS;
                     break;
                 } catch (ConcurrencyConflictException conflict) {
                     metrics.conflict(type);
                     Duration pause = retryPause(conflict, tries, started);
                     if (pause == null) {
-                        outcome = RepositoryMetrics.OUTCOME_CONFLICT;
+                        outcome = RepositoryMetrics.Outcome.CONFLICT;
                         throw conflict;
                     }
                     metrics.retried(type);
                     sleep(pause, conflict);
                     retrying = conflict;
                 } catch (NoEventsProducedException none) {
-                    outcome = RepositoryMetrics.OUTCOME_NO_EVENTS;
+                    outcome = RepositoryMetrics.Outcome.NO_EVENTS;
                     throw none;
                 }
             }
@@ -287,7 +289,8 @@ public final class Repository<A extends Aggregate> {
         }
         Event first = events.get(0);
         if (first == null) {
-            throw new InvalidEventException("Cannot save a null event (index 0) to " + type.getSimpleName());
+            throw new InvalidEventException("Cannot save a null event (index 0) to " + type.getSimpleName(), null,
+                    null, 0);
         }
         Batches.requireAggregateId(first.aggregateId());
         if (store(first.aggregateId(), toRecords(first.aggregateId(), first.version() - 1, events, null))) {
@@ -305,7 +308,7 @@ public final class Repository<A extends Aggregate> {
     }
 
     /** @param retrying the conflict that made this a retry, or null on the first try */
-    private CommandResult<A> applyOnce(Command command, ConcurrencyConflictException retrying) {
+    private CommandResult<A> applyOnce(Command command, @Nullable ConcurrencyConflictException retrying) {
         String aggregateId = command.aggregateId();
         String commandId = command.commandId();
         Loaded<A> current = loadCurrent(aggregateId, retrying != null);
@@ -345,7 +348,7 @@ public final class Repository<A extends Aggregate> {
      *
      * @return the original outcome, or null when no stored event carries the id
      */
-    private CommandResult<A> findOutcome(History history, String commandId) {
+    private @Nullable CommandResult<A> findOutcome(History history, String commandId) {
         int first = -1;
         int last = -1;
         for (int i = 0; i < history.size(); i++) {
@@ -374,7 +377,7 @@ public final class Repository<A extends Aggregate> {
     }
 
     /** @return the pause before the next try, or null when the conflict is to be thrown */
-    private Duration retryPause(ConcurrencyConflictException conflict, int tries, long startedNanos) {
+    private @Nullable Duration retryPause(ConcurrencyConflictException conflict, int tries, long startedNanos) {
         if (conflict instanceof StaleReadConflictException) {
             if (staleReadReported.compareAndSet(false, true)) {
                 LOG.log(System.Logger.Level.WARNING, "Repository of " + type.getSimpleName() + ": "
@@ -418,7 +421,7 @@ public final class Repository<A extends Aggregate> {
      * type carrying the metadata and the command id.
      */
     private List<Record> toRecords(String aggregateId, long currentVersion, List<? extends Event> events,
-                                   String commandId) {
+                                   @Nullable String commandId) {
         Map<String, String> meta = metadata.get();
         List<Record> records = new ArrayList<>(events.size());
         long expected = currentVersion;
@@ -426,22 +429,25 @@ public final class Repository<A extends Aggregate> {
             Event event = events.get(i);
             if (event == null) {
                 throw new InvalidEventException("Event at index " + i + " for aggregate '" + aggregateId
-                        + "' is null; nothing was stored");
+                        + "' is null; nothing was stored", aggregateId, null, 0);
             }
             if (!aggregateId.equals(event.aggregateId())) {
                 throw new InvalidEventException("Event " + event.type() + " at index " + i + " belongs to aggregate '"
-                        + event.aggregateId() + "', not to '" + aggregateId + "'; nothing was stored");
+                        + event.aggregateId() + "', not to '" + aggregateId + "'; nothing was stored", aggregateId,
+                        event.type(), event.version());
             }
             expected++;
             if (event.version() != expected) {
                 throw new InvalidEventException("Event " + event.type() + " at index " + i + " of aggregate '"
                         + aggregateId + "' has version " + event.version() + ", expected " + expected
                         + " (the aggregate is at version " + currentVersion
-                        + "); use AggregateRoot.nextVersion() to number new events; nothing was stored");
+                        + "); use AggregateRoot.nextVersion() to number new events; nothing was stored", aggregateId,
+                        event.type(), event.version());
             }
             if (event.at() == null) {
                 throw new InvalidEventException("Event " + event.type() + " version " + event.version()
-                        + " of aggregate '" + aggregateId + "' has no time (at() is null); nothing was stored");
+                        + " of aggregate '" + aggregateId + "' has no time (at() is null); nothing was stored",
+                        aggregateId, event.type(), event.version());
             }
             Record record = serializer.marshal(event);
             records.add(new Record(typeName, record.aggregateId(), record.version(), record.type(), record.at(),
@@ -488,12 +494,12 @@ public final class Repository<A extends Aggregate> {
      * events. A not-found raised anywhere else (an event handler looking up another aggregate, a store confusing
      * ids) is a failure and propagates, so it can never turn an existing aggregate into a fresh one.
      */
-    private Loaded<A> loadCurrent(String aggregateId) {
+    private @Nullable Loaded<A> loadCurrent(String aggregateId) {
         return loadCurrent(aggregateId, false);
     }
 
     /** @param latest whether to read past a transaction's snapshot ({@link Store#loadLatest}), as a retry must */
-    private Loaded<A> loadCurrent(String aggregateId, boolean latest) {
+    private @Nullable Loaded<A> loadCurrent(String aggregateId, boolean latest) {
         long started = System.nanoTime();
         int replayed = 0;
         try {
@@ -554,8 +560,8 @@ public final class Repository<A extends Aggregate> {
 
         private final Class<A> type;
         private final Supplier<A> factory;
-        private Store store;
-        private Serializer serializer;
+        private @Nullable Store store;
+        private @Nullable Serializer serializer;
         private final List<Class<?>> events = new ArrayList<>();
         private final List<Observer> observers = new ArrayList<>();
         private Backoff retry = DEFAULT_RETRY;

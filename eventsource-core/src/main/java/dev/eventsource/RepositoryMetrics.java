@@ -10,23 +10,47 @@ public interface RepositoryMetrics {
     RepositoryMetrics NONE = new RepositoryMetrics() {
     };
 
-    /** Outcome of {@link #applied}: events were appended. */
-    String OUTCOME_SUCCESS = "success";
-
     /**
-     * Outcome of {@link #applied}: the command's id was already stored for the aggregate, so the original outcome
-     * was returned and nothing ran.
+     * How an {@link #applied} command ended. {@link #tagValue()} is the value of the Micrometer tag
+     * {@code outcome}.
      */
-    String OUTCOME_DUPLICATE = "duplicate";
+    enum Outcome {
 
-    /** Outcome of {@link #applied}: the command produced no events. */
-    String OUTCOME_NO_EVENTS = "no-events";
+        /** Events were appended. */
+        SUCCESS("success"),
 
-    /** Outcome of {@link #applied}: concurrency conflicts outlasted the retries. */
-    String OUTCOME_CONFLICT = "conflict";
+        /**
+         * The command's id was already stored for the aggregate, so the original outcome was returned and nothing
+         * ran.
+         */
+        DUPLICATE("duplicate"),
 
-    /** Outcome of {@link #applied}: any other failure. */
-    String OUTCOME_ERROR = "error";
+        /** The command produced no events. */
+        NO_EVENTS("no-events"),
+
+        /** Concurrency conflicts outlasted the retries. */
+        CONFLICT("conflict"),
+
+        /** Any other failure. */
+        ERROR("error");
+
+        private final String tagValue;
+
+        Outcome(String tagValue) {
+            this.tagValue = tagValue;
+        }
+
+        /** @return the outcome as a metric tag value: {@code success}, {@code duplicate}, {@code no-events}, ... */
+        public String tagValue() {
+            return tagValue;
+        }
+
+        /** @return {@link #tagValue()} */
+        @Override
+        public String toString() {
+            return tagValue;
+        }
+    }
 
     /**
      * An aggregate was loaded (or found missing).
@@ -52,10 +76,10 @@ public interface RepositoryMetrics {
      * A command was applied, successfully or not.
      *
      * @param aggregateType the aggregate class
-     * @param outcome one of the {@code OUTCOME_*} constants
+     * @param outcome how it ended
      * @param nanos how long the whole apply took, retries included
      */
-    default void applied(Class<?> aggregateType, String outcome, long nanos) {
+    default void applied(Class<?> aggregateType, Outcome outcome, long nanos) {
     }
 
     /**

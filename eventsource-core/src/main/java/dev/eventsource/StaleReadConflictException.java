@@ -1,5 +1,7 @@
 package dev.eventsource;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A concurrency conflict that no retry inside the current transaction can resolve: the transaction reads from a
  * snapshot taken before the competing append committed (isolation REPEATABLE READ or SERIALIZABLE on PostgreSQL
@@ -17,7 +19,7 @@ public class StaleReadConflictException extends ConcurrencyConflictException {
      * @param cause what the store reported, or null
      */
     public StaleReadConflictException(String aggregateId, long expectedVersion, long actualVersion, String reason,
-                                      Throwable cause) {
+                                      @Nullable Throwable cause) {
         super(aggregateId, expectedVersion, actualVersion, "Concurrency conflict on aggregate '" + aggregateId
                 + "' that no retry in this transaction can resolve: it read version " + expectedVersion
                 + " but another writer has committed version " + actualVersion + " or later; " + reason, cause);

@@ -1,5 +1,7 @@
 package dev.eventsource;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Thrown when a stored record names an event type that no class was bound to, or an event of an unbound
  * class is marshalled. Bind the class with {@link Serializer#bind(Class[])} (the Spring starter binds the
@@ -8,9 +10,9 @@ package dev.eventsource;
 public class UnknownEventTypeException extends EventSourceException {
 
     private final String eventType;
-    private final String aggregateId;
+    private final @Nullable String aggregateId;
 
-    public UnknownEventTypeException(String eventType, String aggregateId) {
+    public UnknownEventTypeException(String eventType, @Nullable String aggregateId) {
         super("Unknown event type '" + eventType + "'" + (aggregateId == null ? "" : " in aggregate '" + aggregateId + "'")
                 + ": no event class is bound under that name; bind it with Serializer.bind(...) or Repository.Builder.events(...)");
         this.eventType = eventType;
@@ -23,7 +25,7 @@ public class UnknownEventTypeException extends EventSourceException {
     }
 
     /** @return the aggregate whose record carried the name, or {@code null} when not known */
-    public String aggregateId() {
+    public @Nullable String aggregateId() {
         return aggregateId;
     }
 }

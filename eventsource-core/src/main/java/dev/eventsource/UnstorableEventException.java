@@ -1,5 +1,9 @@
 package dev.eventsource;
 
+import org.jspecify.annotations.Nullable;
+
+import java.util.Objects;
+
 /**
  * Thrown when an event holds what no store can keep ({@link EventLimits}): a NUL character or a lone surrogate in
  * its aggregate id, type name, metadata or JSON payload, or more than the limits allow. Unlike the other
@@ -9,10 +13,7 @@ package dev.eventsource;
  */
 public class UnstorableEventException extends InvalidEventException {
 
-    private final String aggregateId;
-    private final String eventType;
-    private final long version;
-    private final String fieldPath;
+    private final @Nullable String fieldPath;
 
     /**
      * @param message what is wrong and what to do
@@ -22,28 +23,16 @@ public class UnstorableEventException extends InvalidEventException {
      * @param fieldPath the JSON path of the offending field of the payload, or {@code null} when the problem is not
      *     in one field of the payload
      */
-    public UnstorableEventException(String message, String aggregateId, String eventType, long version,
-                                    String fieldPath) {
-        super(message);
-        this.aggregateId = aggregateId;
-        this.eventType = eventType;
-        this.version = version;
+    public UnstorableEventException(String message, String aggregateId, @Nullable String eventType, long version,
+                                    @Nullable String fieldPath) {
+        super(message, aggregateId, eventType, version);
         this.fieldPath = fieldPath;
     }
 
     /** @return the aggregate whose event was refused */
+    @Override
     public String aggregateId() {
-        return aggregateId;
-    }
-
-    /** @return the type name of the refused event, or {@code null} when the aggregate id itself was refused */
-    public String eventType() {
-        return eventType;
-    }
-
-    /** @return the version of the refused event, or 0 when the aggregate id itself was refused */
-    public long version() {
-        return version;
+        return Objects.requireNonNull(super.aggregateId());
     }
 
     /**
@@ -51,7 +40,7 @@ public class UnstorableEventException extends InvalidEventException {
      *     property name: the object holding it), or {@code null} when the problem is the id, the type name, the
      *     metadata or a size
      */
-    public String fieldPath() {
+    public @Nullable String fieldPath() {
         return fieldPath;
     }
 }

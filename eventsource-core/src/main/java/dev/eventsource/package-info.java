@@ -4,4 +4,7 @@
  * produce events; a {@link dev.eventsource.Serializer} turns events into {@link dev.eventsource.Record records};
  * a {@link dev.eventsource.Store} saves and loads them; a {@link dev.eventsource.Repository} ties it together.
  */
+@NullMarked
 package dev.eventsource;
+
+import org.jspecify.annotations.NullMarked;

@@ -167,6 +167,9 @@ class AnnotationModelTest {
         @Test
         void twoHandlersForOneType() {
             assertInvalid(TwoHandlersForOneType.class, "second(Opened)", "first(Opened)");
+            assertThatThrownBy(() -> AggregateModel.of(TwoHandlersForOneType.class))
+                    .isInstanceOfSatisfying(InvalidHandlerException.class, failure -> assertThat(failure.problem())
+                            .isEqualTo(InvalidHandlerException.Problem.DUPLICATE_HANDLER));
         }
 
         @Test
@@ -213,7 +216,12 @@ class AnnotationModelTest {
                     .isInstanceOf(InvalidHandlerException.class)
                     .hasMessageContaining(NoNoArgConstructor.class.getName())
                     .hasMessageContaining("no no-argument constructor")
-                    .hasMessageContaining("Repository.builder(type, factory)");
+                    .hasMessageContaining("Repository.builder(type, factory)")
+                    .isInstanceOfSatisfying(InvalidHandlerException.class, failure -> {
+                        assertThat(failure.problem()).isEqualTo(InvalidHandlerException.Problem.NO_CONSTRUCTOR);
+                        assertThat(failure.type()).isEqualTo(NoNoArgConstructor.class);
+                        assertThat(failure.method()).isNull();
+                    });
         }
 
         @Test
@@ -230,7 +238,9 @@ class AnnotationModelTest {
             assertThatThrownBy(() -> Repository.builder(AbstractAggregate.class))
                     .isInstanceOf(InvalidHandlerException.class)
                     .hasMessageContaining(AbstractAggregate.class.getName())
-                    .hasMessageContaining("abstract");
+                    .hasMessageContaining("abstract")
+                    .isInstanceOfSatisfying(InvalidHandlerException.class, failure -> assertThat(failure.problem())
+                            .isEqualTo(InvalidHandlerException.Problem.ABSTRACT));
         }
 
         private void assertInvalid(Class<? extends Aggregate> type, String method, String problem) {
@@ -240,7 +250,13 @@ class AnnotationModelTest {
                     .hasMessageContaining(problem);
             assertThatThrownBy(() -> AggregateModel.of(type))
                     .isInstanceOf(InvalidHandlerException.class)
-                    .hasMessageContaining(type.getName() + "." + method);
+                    .hasMessageContaining(type.getName() + "." + method)
+                    .isInstanceOfSatisfying(InvalidHandlerException.class, failure -> {
+                        assertThat(failure.kind()).isEqualTo(InvalidHandlerException.Kind.AGGREGATE);
+                        assertThat(failure.type()).isEqualTo(type);
+                        assertThat(failure.method()).isNotNull();
+                        assertThat(failure.method().getName()).isEqualTo(method.substring(0, method.indexOf('(')));
+                    });
         }
     }
 

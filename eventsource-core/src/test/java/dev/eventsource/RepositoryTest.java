@@ -201,9 +201,9 @@ class RepositoryTest {
         }
 
         @Override
-        public void applied(Class<?> aggregateType, String outcome, long nanos) {
+        public void applied(Class<?> aggregateType, RepositoryMetrics.Outcome outcome, long nanos) {
             assertThat(nanos).isNotNegative();
-            calls.add("applied " + aggregateType.getSimpleName() + " " + outcome);
+            calls.add("applied " + aggregateType.getSimpleName() + " " + outcome.tagValue());
         }
 
         @Override
@@ -387,6 +387,11 @@ class RepositoryTest {
         @Test
         void eventWithAWrongVersion() {
             assertInvalid(Mistake.WRONG_VERSION, "has version 6", "expected 2");
+            assertThatThrownBy(() -> accounts.apply(new Misbehave("acc-1", Mistake.WRONG_VERSION)))
+                    .isInstanceOfSatisfying(InvalidEventException.class, failure -> {
+                        assertThat(failure.version()).isEqualTo(6);
+                        assertThat(failure.eventType()).isNotNull();
+                    });
         }
 
         @Test
@@ -414,7 +419,8 @@ class RepositoryTest {
             assertThatThrownBy(() -> observedAccounts.apply(new Misbehave("acc-1", mistake)))
                     .isInstanceOf(InvalidEventException.class)
                     .hasMessageContaining("nothing was stored")
-                    .satisfies(e -> assertThat(e.getMessage()).contains(fragments));
+                    .satisfies(e -> assertThat(e.getMessage()).contains(fragments))
+                    .satisfies(e -> assertThat(((InvalidEventException) e).aggregateId()).isEqualTo("acc-1"));
             assertThat(everything(store)).hasSize(1);
             assertThat(observed).isEmpty();
         }
@@ -772,11 +778,11 @@ class RepositoryTest {
             // An observer runs after the append: even a ConcurrencyConflictException from it (say, from another
             // repository it calls) must not send the command round the retry loop and append it twice.
             ConcurrencyConflictException fromObserver = new ConcurrencyConflictException("other", 1, 2);
-            List<String> outcomes = new ArrayList<>();
+            List<RepositoryMetrics.Outcome> outcomes = new ArrayList<>();
             Repository<Account> repository = Repository.builder(Account.class).store(store)
                     .metrics(new RepositoryMetrics() {
                         @Override
-                        public void applied(Class<?> aggregateType, String outcome, long nanos) {
+                        public void applied(Class<?> aggregateType, RepositoryMetrics.Outcome outcome, long nanos) {
                             outcomes.add(outcome);
                         }
                     })
@@ -786,7 +792,7 @@ class RepositoryTest {
 
             assertThatThrownBy(() -> repository.apply(new Open("acc-1", "Ada"))).isSameAs(fromObserver);
             assertThat(store.load("acc-1")).hasSize(1);
-            assertThat(outcomes).containsExactly(RepositoryMetrics.OUTCOME_SUCCESS);
+            assertThat(outcomes).containsExactly(RepositoryMetrics.Outcome.SUCCESS);
         }
 
         @Test

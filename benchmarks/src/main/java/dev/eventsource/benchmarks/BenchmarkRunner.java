@@ -1,6 +1,7 @@
 package dev.eventsource.benchmarks;
 
 import dev.eventsource.benchmarks.contender.Contender;
+import dev.eventsource.subscription.Subscription;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.RunResult;
@@ -15,19 +16,25 @@ import org.openjdk.jmh.runner.options.TimeValue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
- * Runs every scenario for every contender on one embedded PostgreSQL server and prints one table. Arguments:
- * {@code full} (default) or {@code quick} (a smoke run), {@code include=REGEX} to run only matching benchmarks,
- * {@code contenders=ours,raw,...} to run only some contenders, {@code prof=NAME} to add a JMH profiler (for
- * example {@code stack} or {@code jfr}).
+ * Runs every scenario for every contender on one embedded PostgreSQL server and prints the tables. Arguments:
+ * {@code full} (default) or {@code quick} (a smoke run), {@code include=REGEX} to run only matching benchmarks
+ * ({@code include=Concurrent} runs the scenarios of issue 11 only: {@link ConcurrentAppendBenchmarks} and the
+ * {@link ConcurrentScenarios}, whose names are {@code ConcurrentScenarios.slowWriter} and
+ * {@code ConcurrentScenarios.subscriptionLag}), {@code contenders=ours,raw,...} to run only some contenders,
+ * {@code prof=NAME} to add a JMH profiler (for example {@code stack} or {@code jfr}), {@code url=JDBC_URL} to
+ * run on that PostgreSQL server instead of the embedded one (in a schema of its own, dropped at the end).
  */
 public final class BenchmarkRunner {
 
@@ -41,16 +48,11 @@ public final class BenchmarkRunner {
      * @throws Exception when the server or JMH fails
      */
     public static void main(String[] args) throws Exception {
-        if ("root".equals(System.getProperty("user.name"))) {
-            System.err.println("PostgreSQL refuses to run as root, so the benchmarks cannot start their database."
-                    + " Run them as a normal user, for example: runuser -u eventsource -- ./mvnw -B -Pbenchmarks"
-                    + " -pl benchmarks -am verify -DskipTests");
-            System.exit(2);
-        }
         boolean quick = false;
         String include = ".*";
+        String givenUrl = null;
         List<String> profilers = new ArrayList<>();
-        List<String> contenders = List.of(Contender.OURS, Contender.RAW, Contender.RAW_NO_LOCK, Contender.AXON);
+        List<String> contenders = null;
         // Maven passes -Dbench.args="quick include=..." as one argument.
         for (String arg : String.join(" ", args).trim().split("\\s+")) {
             if (arg.equals("quick")) {
@@ -61,40 +63,114 @@ public final class BenchmarkRunner {
                 contenders = List.of(arg.substring("contenders=".length()).split(","));
             } else if (arg.startsWith("prof=")) {
                 profilers.add(arg.substring("prof=".length()));
+            } else if (arg.startsWith("url=")) {
+                givenUrl = arg.substring("url=".length());
             } else if (!arg.equals("full") && !arg.isBlank()) {
                 throw new IllegalArgumentException("Unknown argument '" + arg + "'; use full, quick, include=REGEX,"
-                        + " contenders=NAME,NAME or prof=NAME");
+                        + " contenders=NAME,NAME, prof=NAME or url=JDBC_URL");
             }
+        }
+        if (givenUrl == null && "root".equals(System.getProperty("user.name"))) {
+            System.err.println("PostgreSQL refuses to run as root, so the benchmarks cannot start their database."
+                    + " Run them as a normal user, for example: runuser -u eventsource -- ./mvnw -B -Pbenchmarks"
+                    + " -pl benchmarks -am verify -DskipTests");
+            System.exit(2);
         }
         Path out = Path.of("target");
         Files.createDirectories(out);
-        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
-            String url = postgres.getJdbcUrl("postgres", "postgres");
-            String serverVersion = serverVersion(postgres);
-            System.out.println("Benchmarks on " + serverVersion + ", mode " + (quick ? "quick" : "full"));
+        EmbeddedPostgres postgres = null;
+        String runSchema = null;
+        try {
+            String url;
+            if (givenUrl == null) {
+                postgres = EmbeddedPostgres.builder().start();
+                url = postgres.getJdbcUrl("postgres", "postgres");
+            } else {
+                // A server of its own for this run would be the embedded one; on a given server, a schema of its
+                // own, dropped at the end, so reruns and other users never meet this run's tables.
+                runSchema = BenchDatabase.createRunSchema(givenUrl);
+                url = BenchDatabase.inSchema(givenUrl, runSchema);
+            }
+            String server = describeServer(url, givenUrl == null ? "embedded" : "given by url=");
+            System.out.println("Benchmarks on " + server + ", mode " + (quick ? "quick" : "full"));
+            List<String> all = contenders != null ? contenders
+                    : List.of(Contender.OURS, Contender.RAW, Contender.RAW_NO_LOCK, Contender.AXON);
             List<RunResult> results = new ArrayList<>();
             String appends = "EventStoreBenchmarks\\.append\\w*$";
             String loads = "EventStoreBenchmarks\\.(rehydrate|apply100)$";
             results.addAll(run(options(quick, url, profilers, out.resolve("jmh-appends.json"))
                     .include(both(include, appends))
-                    .param("contender", contenders.toArray(new String[0]))));
+                    .param("contender", all.toArray(new String[0]))));
             results.addAll(run(options(quick, url, profilers, out.resolve("jmh-loads.json"))
                     .include(both(include, loads))
-                    .param("contender", contenders.stream()
+                    .param("contender", all.stream()
                             .filter(name -> !name.equals(Contender.RAW_NO_LOCK)).toArray(String[]::new))));
             results.addAll(run(new OptionsBuilder()
                     .include(both(include, "StartupBenchmarks"))
                     .forks(quick ? 2 : 6).warmupIterations(0).measurementIterations(1)
                     .jvmArgsAppend("-Xms512m", "-Xmx512m", "-D" + BenchDatabase.URL_PROPERTY + "=" + url)
                     .resultFormat(ResultFormatType.JSON).result(out.resolve("jmh-startup.json").toString())));
-            String table = ResultTable.render(results);
+
+            // Issue 11: concurrent appends at 1 to 16 writers, the slow writer, the subscription lag.
+            List<String> concurrent = contenders != null ? contenders
+                    : List.of(Contender.OURS, Contender.RAW_NO_LOCK, Contender.AXON);
+            List<RunResult> concurrentResults = new ArrayList<>();
+            for (int writers : WRITER_COUNTS) {
+                concurrentResults.addAll(run(options(quick, url, profilers,
+                        out.resolve("jmh-concurrent-" + writers + ".json"))
+                        .include(both(include, "ConcurrentAppendBenchmarks\\.appendNew$"))
+                        .threads(writers)
+                        .param("contender", concurrent.toArray(new String[0]))));
+            }
+            List<ConcurrentScenarios.SlowWriter> slowWriters = new ArrayList<>();
+            if (selected(include, SLOW_WRITER)) {
+                for (String contender : concurrent) {
+                    if (!contender.equals(Contender.AXON)) {
+                        System.out.println("# Slow writer: " + contender);
+                        slowWriters.add(ConcurrentScenarios.slowWriter(url, contender));
+                    }
+                }
+            }
+            List<ConcurrentScenarios.Lag> lags = new ArrayList<>();
+            if (selected(include, SUBSCRIPTION_LAG) && concurrent.contains(Contender.OURS)) {
+                System.out.println("# Subscription lag");
+                lags.add(ConcurrentScenarios.subscriptionLag(url, LAG_RATE, Duration.ofSeconds(LAG_SECONDS),
+                        Subscription.Builder.DEFAULT_POLL_INTERVAL, true));
+                lags.add(ConcurrentScenarios.subscriptionLag(url, LAG_RATE, Duration.ofSeconds(LAG_SECONDS),
+                        Duration.ofMillis(100), false));
+            }
+
             String header = "Machine: " + Runtime.getRuntime().availableProcessors() + " cores, JDK "
-                    + System.getProperty("java.version") + ", " + serverVersion + "; mode " + (quick ? "quick" : "full")
+                    + System.getProperty("java.version") + ", " + server + "; mode " + (quick ? "quick" : "full")
                     + "\n\n";
+            StringBuilder tables = new StringBuilder(header);
+            if (!results.isEmpty()) {
+                tables.append(ResultTable.render(results)).append('\n');
+            }
+            tables.append(ConcurrentTable.render(concurrentResults, slowWriters, lags));
             System.out.println();
-            System.out.println(header + table);
-            Files.writeString(out.resolve("benchmark-table.md"), header + table);
+            System.out.println(tables);
+            Files.writeString(out.resolve("benchmark-table.md"), tables);
+        } finally {
+            if (postgres != null) {
+                postgres.close();
+            }
+            if (runSchema != null) {
+                BenchDatabase.dropRunSchema(givenUrl, runSchema);
+            }
         }
+    }
+
+    private static final int[] WRITER_COUNTS = {1, 4, 8, 16};
+    /** The names {@code include=} matches for the two scenarios that are not JMH benchmarks. */
+    private static final String SLOW_WRITER = "dev.eventsource.benchmarks.ConcurrentScenarios.slowWriter";
+    private static final String SUBSCRIPTION_LAG = "dev.eventsource.benchmarks.ConcurrentScenarios.subscriptionLag";
+    /** The steady append rate of the lag scenario, events per second of all writers, and its measured time. */
+    private static final int LAG_RATE = 200;
+    private static final int LAG_SECONDS = 5;
+
+    private static boolean selected(String include, String scenario) {
+        return Pattern.compile(include).matcher(scenario).find();
     }
 
     /** JMH ORs its includes; this pattern matches names that match both. */
@@ -132,15 +208,19 @@ public final class BenchmarkRunner {
         return options;
     }
 
-    private static String serverVersion(EmbeddedPostgres postgres) throws SQLException {
-        try (Connection connection = postgres.getPostgresDatabase().getConnection();
-             Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SHOW server_version")) {
-            rows.next();
-            return "PostgreSQL " + rows.getString(1).toLowerCase(Locale.ROOT).split(" ")[0];
-        } catch (RuntimeException e) {
-            throw new IllegalStateException(e);
+    private static String describeServer(String url, String origin) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(url);
+             Statement statement = connection.createStatement()) {
+            return "PostgreSQL " + show(statement, "server_version").toLowerCase(Locale.ROOT).split(" ")[0]
+                    + " (" + origin + "; fsync " + show(statement, "fsync") + ", synchronous_commit "
+                    + show(statement, "synchronous_commit") + ")";
         }
     }
 
+    private static String show(Statement statement, String setting) throws SQLException {
+        try (ResultSet rows = statement.executeQuery("SHOW " + setting)) {
+            rows.next();
+            return rows.getString(1);
+        }
+    }
 }

@@ -8,9 +8,10 @@ import java.lang.annotation.Target;
 
 /**
  * Marks a class whose {@link EventHandler} methods build a read model from events: a projection. Each handler
- * method takes one event (a class implementing {@link dev.eventsource.Event}), optionally followed by a
- * {@link dev.eventsource.StoredEvent} (metadata and global position), and returns {@code void}; events of other
- * types are passed over.
+ * method takes one event (a class implementing {@link dev.eventsource.Event}, or a sealed type whose classes it
+ * receives), optionally followed by a {@link dev.eventsource.StoredEvent} (metadata and global position), and
+ * returns {@code void}, by the rules of {@link EventHandler} that aggregates follow too; events of other types are
+ * passed over without being deserialized.
  *
  * <pre>{@code
  * @Projection("people")

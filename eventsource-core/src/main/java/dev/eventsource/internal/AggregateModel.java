@@ -4,35 +4,35 @@ import dev.eventsource.Command;
 import dev.eventsource.Event;
 import dev.eventsource.EventSourceException;
 import dev.eventsource.InvalidHandlerException;
+import dev.eventsource.InvalidHandlerException.Kind;
+import dev.eventsource.InvalidHandlerException.Problem;
 import dev.eventsource.UnhandledCommandException;
 import dev.eventsource.UnhandledEventException;
 import dev.eventsource.annotation.CommandHandler;
 import dev.eventsource.annotation.EventHandler;
+import dev.eventsource.internal.HandlerMethods.Dispatch;
+import dev.eventsource.internal.HandlerMethods.Handler;
+import dev.eventsource.internal.HandlerMethods.Owner;
 
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The handler model of one aggregate class: its {@code @EventHandler} and {@code @CommandHandler} methods as
- * method handles, built once per class and cached. Building fails fast on a malformed method, naming the class
- * and the method.
+ * The handler model of one aggregate class: its {@code @EventHandler} methods (found and checked by
+ * {@link HandlerMethods}, by the rules projections share) and its {@code @CommandHandler} methods, as method
+ * handles, built once per class and cached. Building fails fast on a malformed method, naming the class and the
+ * method.
  */
 public final class AggregateModel {
 
-    private static final MethodType EVENT_HANDLER_TYPE = MethodType.methodType(void.class, Object.class, Object.class);
     private static final MethodType COMMAND_HANDLER_TYPE = MethodType.methodType(Object.class, Object.class, Object.class);
 
     private static final ClassValue<AggregateModel> MODELS = new ClassValue<>() {
@@ -43,43 +43,24 @@ public final class AggregateModel {
     };
 
     private final Class<?> type;
-    private final Map<Class<?>, Handler> eventHandlers;
-    private final Map<Class<?>, Handler> commandHandlers;
-    private final Set<Class<? extends Event>> eventTypes;
-    /** Resolved handlers per concrete event class, including the most-specific match for subtypes. */
-    private final Map<Class<?>, Handler> resolvedEvents = new ConcurrentHashMap<>();
-    private final Map<Class<?>, Handler> resolvedCommands = new ConcurrentHashMap<>();
+    private final HandlerMethods eventHandlers;
+    private final Dispatch commandHandlers;
 
     private AggregateModel(Class<?> type) {
         this.type = type;
-        Map<Class<?>, Handler> events = new LinkedHashMap<>();
-        Map<Class<?>, Handler> commands = new LinkedHashMap<>();
-        Set<String> seenSignatures = new LinkedHashSet<>();
-        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
-            for (Method method : sorted(c.getDeclaredMethods())) {
-                boolean isEventHandler = method.isAnnotationPresent(EventHandler.class);
-                boolean isCommandHandler = method.isAnnotationPresent(CommandHandler.class);
-                if (!isEventHandler && !isCommandHandler || method.isBridge() || method.isSynthetic()) {
-                    // javac copies annotations onto bridge methods; the real method is registered instead
-                    continue;
-                }
-                String signature = method.getName() + List.of(method.getParameterTypes());
-                if (!Modifier.isPrivate(method.getModifiers()) && !seenSignatures.add(signature)) {
-                    continue; // overridden by a subclass method already taken
-                }
-                if (isEventHandler && isCommandHandler) {
-                    throw invalid(method, "is annotated both @EventHandler and @CommandHandler; keep one");
-                }
-                if (isEventHandler) {
-                    addEventHandler(events, method);
-                } else {
-                    addCommandHandler(commands, method);
-                }
+        List<Method> commandMethods = HandlerMethods.annotatedMethods(type, CommandHandler.class);
+        for (Method method : commandMethods) {
+            if (method.isAnnotationPresent(EventHandler.class)) {
+                throw HandlerMethods.invalid(Owner.AGGREGATE, type, method,
+                        "is annotated both @EventHandler and @CommandHandler; keep one");
             }
         }
-        this.eventHandlers = Collections.unmodifiableMap(events);
-        this.commandHandlers = Collections.unmodifiableMap(commands);
-        this.eventTypes = Collections.unmodifiableSet(collectEventTypes(events.keySet()));
+        this.eventHandlers = HandlerMethods.of(type, Owner.AGGREGATE);
+        Map<Class<?>, Handler> commands = new LinkedHashMap<>();
+        for (Method method : commandMethods) {
+            addCommandHandler(commands, method);
+        }
+        this.commandHandlers = new Dispatch(commands);
     }
 
     /**
@@ -94,7 +75,7 @@ public final class AggregateModel {
             return MODELS.get(type);
         } catch (InvalidHandlerException e) {
             // ClassValue does not cache failures; rethrow a fresh copy so the stack shows this call.
-            throw new InvalidHandlerException(e.getMessage(), e);
+            throw HandlerMethods.copy(e);
         }
     }
 
@@ -110,7 +91,7 @@ public final class AggregateModel {
 
     /** @return whether the class declares any {@code @CommandHandler} method */
     public boolean hasCommandHandlers() {
-        return !commandHandlers.isEmpty();
+        return !commandHandlers.types().isEmpty();
     }
 
     /**
@@ -120,12 +101,12 @@ public final class AggregateModel {
      * @return the event classes, in declaration order
      */
     public Set<Class<? extends Event>> eventTypes() {
-        return eventTypes;
+        return eventHandlers.eventTypes();
     }
 
     /** @return the command classes handled by {@code @CommandHandler} methods */
     public Set<Class<?>> commandTypes() {
-        return commandHandlers.keySet();
+        return commandHandlers.types();
     }
 
     /**
@@ -139,12 +120,12 @@ public final class AggregateModel {
         if (event == null) {
             throw new IllegalArgumentException("Cannot apply a null event to " + type.getName());
         }
-        Handler handler = resolve(resolvedEvents, eventHandlers, event.getClass());
+        Handler handler = eventHandlers.resolve(event.getClass());
         if (handler == null) {
             throw new UnhandledEventException(type, event);
         }
         try {
-            handler.handle.invokeExact(aggregate, (Object) event);
+            handler.handle().invokeExact(aggregate, (Object) event);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {
@@ -161,13 +142,13 @@ public final class AggregateModel {
      * @throws UnhandledCommandException when no handler accepts the command
      */
     public List<? extends Event> handleCommand(Object aggregate, Command command) {
-        Handler handler = resolve(resolvedCommands, commandHandlers, command.getClass());
+        Handler handler = commandHandlers.resolve(command.getClass());
         if (handler == null) {
             throw new UnhandledCommandException(type, command.getClass());
         }
         Object result;
         try {
-            result = handler.handle.invokeExact(aggregate, (Object) command);
+            result = handler.handle().invokeExact(aggregate, (Object) command);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {
@@ -195,98 +176,33 @@ public final class AggregateModel {
         ConstructorHolder.of(type);
     }
 
-    private void addEventHandler(Map<Class<?>, Handler> handlers, Method method) {
-        Class<?> parameter = singleParameter(method, Event.class, "@EventHandler", "event");
-        if (method.getReturnType() != void.class) {
-            throw invalid(method, "must return void: an @EventHandler only changes state; return events from a "
-                    + "@CommandHandler instead");
-        }
-        put(handlers, parameter, new Handler(method, unreflect(method, EVENT_HANDLER_TYPE)), "@EventHandler", "event");
-    }
-
     private void addCommandHandler(Map<Class<?>, Handler> handlers, Method method) {
-        Class<?> parameter = singleParameter(method, Command.class, "@CommandHandler", "command");
+        Class<?> parameter = commandParameter(method);
         Class<?> returns = method.getReturnType();
         if (!Collection.class.isAssignableFrom(returns) && !Event.class.isAssignableFrom(returns)) {
-            throw invalid(method, "must return the produced events, as a List<Event> or a single Event, not "
-                    + returns.getName());
+            throw HandlerMethods.invalid(Owner.AGGREGATE, type, method, "must return the produced events, as a"
+                    + " List<Event> or a single Event, not " + returns.getName());
         }
-        put(handlers, parameter, new Handler(method, unreflect(method, COMMAND_HANDLER_TYPE)), "@CommandHandler", "command");
+        Handler handler = new Handler(method, HandlerMethods.unreflect(Owner.AGGREGATE, type, method,
+                COMMAND_HANDLER_TYPE), false);
+        HandlerMethods.putUnique(Owner.AGGREGATE, type, handlers, parameter, handler, "@CommandHandler", "command");
     }
 
-    private Class<?> singleParameter(Method method, Class<?> required, String annotation, String what) {
+    private Class<?> commandParameter(Method method) {
         if (Modifier.isStatic(method.getModifiers())) {
-            throw invalid(method, "is static; an " + annotation + " must be an instance method");
+            throw HandlerMethods.invalid(Owner.AGGREGATE, type, method,
+                    "is static; a @CommandHandler must be an instance method");
         }
         if (method.getParameterCount() != 1) {
-            throw invalid(method, "takes " + method.getParameterCount() + " parameters; an " + annotation
-                    + " takes exactly one, the " + what);
+            throw HandlerMethods.invalid(Owner.AGGREGATE, type, method, "takes " + method.getParameterCount()
+                    + " parameters; a @CommandHandler takes exactly one, the command");
         }
         Class<?> parameter = method.getParameterTypes()[0];
-        if (!required.isAssignableFrom(parameter)) {
-            throw invalid(method, "takes " + parameter.getName() + ", which does not implement "
-                    + required.getName() + "; an " + annotation + " takes the " + what);
+        if (!Command.class.isAssignableFrom(parameter)) {
+            throw HandlerMethods.invalid(Owner.AGGREGATE, type, method, "takes " + parameter.getName()
+                    + ", which does not implement " + Command.class.getName() + "; a @CommandHandler takes the command");
         }
         return parameter;
-    }
-
-    private void put(Map<Class<?>, Handler> handlers, Class<?> parameter, Handler handler, String annotation, String what) {
-        Handler previous = handlers.putIfAbsent(parameter, handler);
-        if (previous != null) {
-            throw invalid(handler.method, "handles " + what + " " + parameter.getSimpleName() + ", as does "
-                    + previous.method.getName() + "(" + parameter.getSimpleName() + "); keep one " + annotation
-                    + " per " + what + " type");
-        }
-    }
-
-    private MethodHandle unreflect(Method method, MethodType type) {
-        try {
-            method.setAccessible(true);
-            return MethodHandles.lookup().unreflect(method).asType(type);
-        } catch (IllegalAccessException | RuntimeException e) {
-            throw new InvalidHandlerException(describe(method) + " is not accessible: " + e.getMessage()
-                    + "; open its package to dev.eventsource or make the method non-private", e);
-        }
-    }
-
-    private static Handler resolve(Map<Class<?>, Handler> cache, Map<Class<?>, Handler> declared, Class<?> type) {
-        Handler handler = cache.get(type);
-        if (handler != null) {
-            return handler;
-        }
-        handler = declared.get(type);
-        if (handler == null) {
-            handler = mostSpecific(declared, type);
-        }
-        if (handler != null) {
-            cache.put(type, handler);
-        }
-        return handler;
-    }
-
-    private static Handler mostSpecific(Map<Class<?>, Handler> declared, Class<?> type) {
-        Class<?> best = null;
-        for (Class<?> candidate : declared.keySet()) {
-            if (candidate.isAssignableFrom(type) && (best == null || best.isAssignableFrom(candidate))) {
-                best = candidate;
-            }
-        }
-        return best == null ? null : declared.get(best);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Set<Class<? extends Event>> collectEventTypes(Collection<Class<?>> parameters) {
-        Set<Class<? extends Event>> types = new LinkedHashSet<>();
-        List<Class<?>> pending = new ArrayList<>(parameters);
-        while (!pending.isEmpty()) {
-            Class<?> candidate = pending.remove(0);
-            if (candidate.isSealed()) {
-                pending.addAll(List.of(candidate.getPermittedSubclasses()));
-            } else if (!candidate.isInterface() && !Modifier.isAbstract(candidate.getModifiers())) {
-                types.add((Class<? extends Event>) candidate);
-            }
-        }
-        return types;
     }
 
     private static List<? extends Event> toEvents(Handler handler, Object result) {
@@ -300,39 +216,12 @@ public final class AggregateModel {
         for (Object element : (Collection<?>) result) {
             if (element != null && !(element instanceof Event)) {
                 throw new InvalidHandlerException(handler.describe() + " returned " + element.getClass().getName()
-                        + ", which does not implement dev.eventsource.Event");
+                        + ", which does not implement dev.eventsource.Event", Kind.AGGREGATE, Problem.RESULT,
+                        handler.method().getDeclaringClass(), handler.method());
             }
             events.add((Event) element);
         }
         return events;
-    }
-
-    private static Method[] sorted(Method[] methods) {
-        // getDeclaredMethods has no defined order; sort so errors and binding order are deterministic.
-        java.util.Arrays.sort(methods, java.util.Comparator.comparing(Method::getName)
-                .thenComparing(m -> List.of(m.getParameterTypes()).toString()));
-        return methods;
-    }
-
-    private InvalidHandlerException invalid(Method method, String problem) {
-        return new InvalidHandlerException(describe(method) + " " + problem);
-    }
-
-    private static String describe(Method method) {
-        StringBuilder parameters = new StringBuilder();
-        for (Class<?> parameter : method.getParameterTypes()) {
-            if (parameters.length() > 0) {
-                parameters.append(", ");
-            }
-            parameters.append(parameter.getSimpleName());
-        }
-        return method.getDeclaringClass().getName() + "." + method.getName() + "(" + parameters + ")";
-    }
-
-    private record Handler(Method method, MethodHandle handle) {
-        String describe() {
-            return AggregateModel.describe(method);
-        }
     }
 
     /** Finds the no-argument constructor once per class. */
@@ -342,7 +231,8 @@ public final class AggregateModel {
             protected Constructor<?> computeValue(Class<?> type) {
                 if (type.isInterface() || Modifier.isAbstract(type.getModifiers())) {
                     throw new InvalidHandlerException("Aggregate " + type.getName()
-                            + " is abstract; the repository needs a concrete class to create empty aggregates");
+                            + " is abstract; the repository needs a concrete class to create empty aggregates",
+                            Kind.AGGREGATE, Problem.ABSTRACT, type, null);
                 }
                 try {
                     Constructor<?> constructor = type.getDeclaredConstructor();
@@ -351,7 +241,8 @@ public final class AggregateModel {
                 } catch (NoSuchMethodException e) {
                     throw new InvalidHandlerException("Aggregate " + type.getName()
                             + " has no no-argument constructor; add one (it may be private), or give the repository a "
-                            + "factory with Repository.builder(type, factory)", e);
+                            + "factory with Repository.builder(type, factory)", Kind.AGGREGATE, Problem.NO_CONSTRUCTOR,
+                            type, null, e);
                 }
             }
         };
@@ -361,7 +252,7 @@ public final class AggregateModel {
             try {
                 constructor = CONSTRUCTORS.get(type);
             } catch (InvalidHandlerException e) {
-                throw new InvalidHandlerException(e.getMessage(), e);
+                throw HandlerMethods.copy(e);
             }
             return () -> {
                 try {
@@ -373,7 +264,8 @@ public final class AggregateModel {
                     }
                     throw new EventSourceException("Constructor of " + type.getName() + " threw " + cause, cause);
                 } catch (ReflectiveOperationException e) {
-                    throw new InvalidHandlerException("Cannot create " + type.getName() + ": " + e, e);
+                    throw new InvalidHandlerException("Cannot create " + type.getName() + ": " + e, Kind.AGGREGATE,
+                            Problem.NO_CONSTRUCTOR, type, null, e);
                 }
             };
         }

@@ -3,6 +3,7 @@ package dev.eventsource.internal;
 import dev.eventsource.AggregateNotFoundException;
 import dev.eventsource.PayloadFormat;
 import dev.eventsource.Record;
+import org.jspecify.annotations.Nullable;
 
 import java.util.List;
 
@@ -47,7 +48,7 @@ public final class Batches {
      * @throws IllegalArgumentException naming the first problem found
      * @throws dev.eventsource.InvalidEventException when a record holds what no store can keep
      */
-    public static void validate(String aggregateId, List<Record> records, PayloadFormat format) {
+    public static void validate(String aggregateId, List<Record> records, @Nullable PayloadFormat format) {
         requireAggregateId(aggregateId);
         if (records == null) {
             throw new IllegalArgumentException("Records of aggregate '" + aggregateId + "' must not be null");

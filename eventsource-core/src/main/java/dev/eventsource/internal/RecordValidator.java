@@ -5,6 +5,7 @@ import dev.eventsource.InvalidEventException;
 import dev.eventsource.PayloadFormat;
 import dev.eventsource.Record;
 import dev.eventsource.UnstorableEventException;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -71,7 +72,7 @@ public final class RecordValidator {
      * @param format the payloads' format, or {@code null} when unknown (the payloads are then only measured)
      * @throws UnstorableEventException naming the aggregate, the event type and version, and the field
      */
-    public static void check(String aggregateId, List<Record> records, PayloadFormat format) {
+    public static void check(String aggregateId, List<Record> records, @Nullable PayloadFormat format) {
         checkAggregateId(aggregateId);
         long batchBytes = 0;
         for (Record record : records) {
@@ -153,7 +154,7 @@ public final class RecordValidator {
         return refused(record, problem, null);
     }
 
-    private static InvalidEventException refused(Record record, String problem, String fieldPath) {
+    private static InvalidEventException refused(Record record, String problem, @Nullable String fieldPath) {
         return new UnstorableEventException("Event " + show(record.type()) + " version " + record.version()
                 + " of aggregate " + show(record.aggregateId()) + " cannot be stored: " + problem
                 + ". Nothing was stored", record.aggregateId(), record.type(), record.version(), fieldPath);
@@ -184,7 +185,7 @@ public final class RecordValidator {
     }
 
     /** @return what makes the text unstorable ("contains ...", "has ... characters"), or null when nothing */
-    private static String textProblem(String s, int maxLength) {
+    private static @Nullable String textProblem(String s, int maxLength) {
         if (s.length() > maxLength) {
             return "has " + s.length() + " characters; at most " + maxLength + " are kept";
         }
@@ -323,7 +324,7 @@ public final class RecordValidator {
     }
 
     /** Where a refused string of a JSON payload is, and what is wrong with it. */
-    record Finding(String path, String problem) {
+    record Finding(@Nullable String path, String problem) {
     }
 
     /** @return what the scan found at an offset, for a message */

@@ -52,7 +52,7 @@ public final class EventSourceMeters {
     /** Tag key: the aggregate class's simple name. */
     public static final String AGGREGATE_TAG = "aggregate";
 
-    /** Tag key: how an apply ended, one of the {@code RepositoryMetrics.OUTCOME_*} values. */
+    /** Tag key: how an apply ended, a {@link dev.eventsource.RepositoryMetrics.Outcome#tagValue()}. */
     public static final String OUTCOME_TAG = "outcome";
 
     private EventSourceMeters() {

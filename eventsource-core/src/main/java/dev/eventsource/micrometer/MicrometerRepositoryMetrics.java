@@ -51,10 +51,10 @@ public final class MicrometerRepositoryMetrics implements RepositoryMetrics {
     }
 
     @Override
-    public void applied(Class<?> aggregateType, String outcome, long nanos) {
+    public void applied(Class<?> aggregateType, Outcome outcome, long nanos) {
         Meters m = meters.get(aggregateType);
         m.apply(outcome).record(nanos, TimeUnit.NANOSECONDS);
-        if (OUTCOME_NO_EVENTS.equals(outcome)) {
+        if (outcome == Outcome.NO_EVENTS) {
             m.noEvents.increment();
         }
     }
@@ -80,7 +80,7 @@ public final class MicrometerRepositoryMetrics implements RepositoryMetrics {
         private final Counter retries;
         private final Counter noEvents;
         private final DistributionSummary replayed;
-        private final Map<String, Timer> applyByOutcome = new ConcurrentHashMap<>();
+        private final Map<Outcome, Timer> applyByOutcome = new ConcurrentHashMap<>();
 
         Meters(MeterRegistry registry, Tags tags) {
             this.registry = registry;
@@ -101,10 +101,10 @@ public final class MicrometerRepositoryMetrics implements RepositoryMetrics {
                     .description("Events replayed per aggregate load").baseUnit("events").tags(tags).register(registry);
         }
 
-        Timer apply(String outcome) {
+        Timer apply(Outcome outcome) {
             return applyByOutcome.computeIfAbsent(outcome, o -> Timer.builder(EventSourceMeters.APPLY)
                     .description("Time to apply a command, retries included, by outcome")
-                    .tags(tags).tag(EventSourceMeters.OUTCOME_TAG, o).register(registry));
+                    .tags(tags).tag(EventSourceMeters.OUTCOME_TAG, o.tagValue()).register(registry));
         }
     }
 }

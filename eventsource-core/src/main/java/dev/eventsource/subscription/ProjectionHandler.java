@@ -2,46 +2,54 @@ package dev.eventsource.subscription;
 
 import dev.eventsource.Event;
 import dev.eventsource.InvalidHandlerException;
+import dev.eventsource.InvalidHandlerException.Kind;
+import dev.eventsource.InvalidHandlerException.Problem;
 import dev.eventsource.StoredEvent;
 import dev.eventsource.annotation.EventHandler;
 import dev.eventsource.annotation.Projection;
+import dev.eventsource.internal.HandlerMethods;
+import dev.eventsource.internal.HandlerMethods.Handler;
+import dev.eventsource.internal.HandlerMethods.Owner;
+import org.jspecify.annotations.Nullable;
 
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A {@link SubscriptionHandler} that dispatches each event to the {@link EventHandler} method of a
- * {@link Projection} object for the event's type, through method handles built once. Events of types without a
- * handler method are passed over.
+ * {@link Projection} object for the event's class (or, through a sealed parameter type, its most specific
+ * supertype), through method handles built once per class. The methods are found and checked by the rules aggregates
+ * follow too; a projection's handler may also take the {@link StoredEvent}. Events of types without a handler
+ * method are passed over without being deserialized.
  */
 public final class ProjectionHandler implements SubscriptionHandler {
 
-    private static final MethodType ONE = MethodType.methodType(void.class, Object.class, Object.class);
-    private static final MethodType TWO = MethodType.methodType(void.class, Object.class, Object.class,
-            StoredEvent.class);
-
     private final String name;
     private final Object target;
-    private final Map<String, Handler> handlers;
+    private final HandlerMethods handlers;
     private final List<Class<?>> eventTypes;
+    private final Set<String> typeNames;
 
-    private record Handler(MethodHandle handle, boolean withStoredEvent) {
-    }
-
-    private ProjectionHandler(String name, Object target, Map<String, Handler> handlers, List<Class<?>> eventTypes) {
+    private ProjectionHandler(String name, Object target, HandlerMethods handlers) {
         this.name = name;
         this.target = target;
         this.handlers = handlers;
-        this.eventTypes = eventTypes;
+        this.eventTypes = List.copyOf(handlers.eventTypes());
+        Map<String, Class<?>> names = new LinkedHashMap<>();
+        for (Class<?> eventType : eventTypes) {
+            Class<?> previous = names.putIfAbsent(Event.typeName(eventType), eventType);
+            if (previous != null) {
+                throw new InvalidHandlerException("Projection " + target.getClass().getName() + " handles two event"
+                        + " classes named '" + Event.typeName(eventType) + "', " + previous.getName() + " and "
+                        + eventType.getName() + "; give each its own @EventType", Kind.PROJECTION,
+                        Problem.DUPLICATE_HANDLER, target.getClass(), null);
+            }
+        }
+        this.typeNames = Collections.unmodifiableSet(names.keySet());
     }
 
     /**
@@ -57,31 +65,15 @@ public final class ProjectionHandler implements SubscriptionHandler {
         Class<?> type = projection.getClass();
         Projection annotation = findAnnotation(type);
         if (annotation == null) {
-            throw new InvalidHandlerException(type.getName() + " is not annotated @Projection");
+            throw new InvalidHandlerException(type.getName() + " is not annotated @Projection", Kind.PROJECTION,
+                    Problem.NOT_A_PROJECTION, type, null);
         }
-        Map<String, Handler> handlers = new LinkedHashMap<>();
-        List<Class<?>> eventTypes = new ArrayList<>();
-        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
-            for (Method method : c.getDeclaredMethods()) {
-                if (!method.isAnnotationPresent(EventHandler.class) || method.isBridge()) {
-                    continue;
-                }
-                Class<?> eventType = check(type, method);
-                String typeName = Event.typeName(eventType);
-                Handler handler = new Handler(unreflect(type, method), method.getParameterCount() == 2);
-                if (handlers.putIfAbsent(typeName, handler) != null) {
-                    throw new InvalidHandlerException("Projection " + type.getName() + " has two @EventHandler"
-                            + " methods for event type '" + typeName + "' (one is " + method.getName()
-                            + "); keep one");
-                }
-                eventTypes.add(eventType);
-            }
-        }
+        HandlerMethods handlers = HandlerMethods.of(type, Owner.PROJECTION);
         if (handlers.isEmpty()) {
             throw new InvalidHandlerException("Projection " + type.getName() + " has no @EventHandler method; add"
-                    + " one per event type it projects");
+                    + " one per event type it projects", Kind.PROJECTION, Problem.NO_HANDLERS, type, null);
         }
-        return new ProjectionHandler(annotation.value(), projection, handlers, Collections.unmodifiableList(eventTypes));
+        return new ProjectionHandler(annotation.value(), projection, handlers);
     }
 
     /**
@@ -90,7 +82,7 @@ public final class ProjectionHandler implements SubscriptionHandler {
      *
      * @return the annotation, or null
      */
-    public static Projection findAnnotation(Class<?> type) {
+    public static @Nullable Projection findAnnotation(Class<?> type) {
         for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
             Projection projection = c.getAnnotation(Projection.class);
             if (projection != null) {
@@ -98,40 +90,6 @@ public final class ProjectionHandler implements SubscriptionHandler {
             }
         }
         return null;
-    }
-
-    private static Class<?> check(Class<?> type, Method method) {
-        String where = "Projection " + type.getName() + ": @EventHandler " + method.getName();
-        Class<?>[] parameters = method.getParameterTypes();
-        if (Modifier.isStatic(method.getModifiers())) {
-            throw new InvalidHandlerException(where + " is static; make it an instance method");
-        }
-        if (method.getReturnType() != void.class) {
-            throw new InvalidHandlerException(where + " returns " + method.getReturnType().getSimpleName()
-                    + "; a projection's handler returns void");
-        }
-        if (parameters.length < 1 || parameters.length > 2
-                || (parameters.length == 2 && parameters[1] != StoredEvent.class)) {
-            throw new InvalidHandlerException(where + " takes " + parameters.length + " parameter(s); take one event,"
-                    + " optionally followed by a StoredEvent");
-        }
-        if (!Event.class.isAssignableFrom(parameters[0]) || parameters[0].isInterface()
-                || Modifier.isAbstract(parameters[0].getModifiers())) {
-            throw new InvalidHandlerException(where + " takes " + parameters[0].getName() + ", which is not a concrete"
-                    + " class implementing dev.eventsource.Event");
-        }
-        return parameters[0];
-    }
-
-    private static MethodHandle unreflect(Class<?> type, Method method) {
-        try {
-            method.setAccessible(true);
-            return MethodHandles.lookup().unreflect(method)
-                    .asType(method.getParameterCount() == 2 ? TWO : ONE);
-        } catch (IllegalAccessException | RuntimeException e) {
-            throw new InvalidHandlerException("@EventHandler " + type.getName() + "." + method.getName()
-                    + " cannot be called: " + e.getMessage(), e);
-        }
     }
 
     /** @return the projection's name, from its {@link Projection} annotation */
@@ -146,30 +104,30 @@ public final class ProjectionHandler implements SubscriptionHandler {
 
     @Override
     public boolean handles(String eventType) {
-        return handlers.containsKey(eventType);
+        return typeNames.contains(eventType);
     }
 
     @Override
     public void handle(StoredEvent event) throws Exception {
-        Handler handler = handlers.get(event.event().type());
+        Handler handler = handlers.resolve(event.event().getClass());
         if (handler == null) {
             return;
         }
         try {
-            if (handler.withStoredEvent) {
-                handler.handle.invokeExact(target, (Object) event.event(), event);
+            if (handler.takesStoredEvent()) {
+                handler.handle().invokeExact(target, (Object) event.event(), event);
             } else {
-                handler.handle.invokeExact(target, (Object) event.event());
+                handler.handle().invokeExact(target, (Object) event.event());
             }
         } catch (Exception | Error e) {
             throw e;
         } catch (Throwable e) {
-            throw new IllegalStateException(e);
+            throw new ProjectionFailedException(name, false, event, e);
         }
     }
 
     @Override
     public String toString() {
-        return "ProjectionHandler[" + name + ", " + target.getClass().getName() + ", " + handlers.keySet() + "]";
+        return "ProjectionHandler[" + name + ", " + target.getClass().getName() + ", " + typeNames + "]";
     }
 }

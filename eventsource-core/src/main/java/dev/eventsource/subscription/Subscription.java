@@ -7,6 +7,7 @@ import dev.eventsource.Serializer;
 import dev.eventsource.Store;
 import dev.eventsource.StoredEvent;
 import dev.eventsource.store.memory.MemoryCheckpointStore;
+import org.jspecify.annotations.Nullable;
 
 import java.time.Duration;
 import java.util.List;
@@ -95,9 +96,9 @@ public final class Subscription {
     private boolean woken;
     private volatile boolean running;
     private volatile State state = State.NEW;
-    private volatile Throwable failure;
+    private volatile @Nullable Throwable failure;
     private volatile long checkpoint = -1;
-    private Thread thread;
+    private @Nullable Thread thread;
 
     // The lease, shared by the processing thread (takes, drops and releases it) and the renewer thread.
     private final Object lease = new Object();
@@ -106,8 +107,8 @@ public final class Subscription {
     // successful acquire or renewal was sent, and why the holder must stop before its next batch (or null).
     private long leaseTerm;
     private long leaseConfirmedNanos;
-    private String leaseDoubt;
-    private Thread renewer;
+    private @Nullable String leaseDoubt;
+    private @Nullable Thread renewer;
 
     private Subscription(Builder builder) {
         this.name = builder.name;
@@ -164,7 +165,7 @@ public final class Subscription {
     }
 
     /** @return what stopped the subscription in {@link State#FAILED}, or null */
-    public Throwable failure() {
+    public @Nullable Throwable failure() {
         return failure;
     }
 
@@ -370,7 +371,7 @@ public final class Subscription {
     }
 
     /** @return why the holder must not start another batch, or null while its lease is sure */
-    private String leaseDoubt() {
+    private @Nullable String leaseDoubt() {
         synchronized (lease) {
             if (leaseDoubt != null) {
                 return leaseDoubt;
@@ -407,7 +408,7 @@ public final class Subscription {
                 term = leaseTerm;
             }
             long sent = System.nanoTime();
-            String doubt;
+            @Nullable String doubt;
             try {
                 doubt = checkpoints.renew(name, owner, leaseTime) ? null
                         : "a renewal found its lease taken by another instance (after a pause or an outage longer"
@@ -445,7 +446,7 @@ public final class Subscription {
     }
 
     /** What became of one batch. */
-    private record Outcome(boolean leaseLost, Record failed, Throwable cause) {
+    private record Outcome(boolean leaseLost, @Nullable Record failed, @Nullable Throwable cause) {
     }
 
     /** A handler failure on one record, carried out of the batch transaction to roll it back. */
@@ -575,7 +576,7 @@ public final class Subscription {
         private final Store store;
         private final Serializer serializer;
         private final SubscriptionHandler handler;
-        private CheckpointStore checkpoints;
+        private @Nullable CheckpointStore checkpoints;
         private StartFrom startFrom = StartFrom.BEGINNING;
         private int batchSize = DEFAULT_BATCH_SIZE;
         private Duration pollInterval = DEFAULT_POLL_INTERVAL;
@@ -584,7 +585,7 @@ public final class Subscription {
         private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
         private Duration leaseTime = DEFAULT_LEASE_TIME;
         private Duration renewInterval = DEFAULT_RENEW_INTERVAL;
-        private String owner;
+        private @Nullable String owner;
         private SubscriptionMetrics metrics = SubscriptionMetrics.NONE;
         private BatchTransaction transaction = BatchTransaction.NONE;
 

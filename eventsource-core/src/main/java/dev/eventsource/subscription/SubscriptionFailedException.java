@@ -13,6 +13,7 @@ public class SubscriptionFailedException extends EventSourceException {
     private final long position;
     private final String eventType;
     private final String aggregateId;
+    private final long version;
 
     /**
      * Describes the stop.
@@ -34,6 +35,7 @@ public class SubscriptionFailedException extends EventSourceException {
         this.position = event.position();
         this.eventType = event.type();
         this.aggregateId = event.aggregateId();
+        this.version = event.version();
     }
 
     /** @return the subscription's name */
@@ -54,5 +56,10 @@ public class SubscriptionFailedException extends EventSourceException {
     /** @return the aggregate of that event */
     public String aggregateId() {
         return aggregateId;
+    }
+
+    /** @return the version of that event within its aggregate */
+    public long version() {
+        return version;
     }
 }

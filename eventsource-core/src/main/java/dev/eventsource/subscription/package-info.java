@@ -4,4 +4,7 @@
  * position order, at least once and never skipping one, to a
  * {@link dev.eventsource.subscription.SubscriptionHandler}; only one instance processes a subscription at a time.
  */
+@NullMarked
 package dev.eventsource.subscription;
+
+import org.jspecify.annotations.NullMarked;

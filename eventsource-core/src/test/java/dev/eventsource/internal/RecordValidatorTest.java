@@ -84,7 +84,14 @@ class RecordValidatorTest {
                     .isInstanceOf(SerializationException.class)
                     .hasMessageContaining("Moved").hasMessageContaining("'p-1'")
                     .hasMessageContaining("at $.address.lines[2]").hasMessageContaining("surrogate")
-                    .hasMessageContaining("nothing was stored");
+                    .hasMessageContaining("nothing was stored")
+                    .isInstanceOfSatisfying(SerializationException.class, failure -> {
+                        assertThat(failure.direction()).isEqualTo(SerializationException.Direction.SERIALIZE);
+                        assertThat(failure.eventType()).isEqualTo("Moved");
+                        assertThat(failure.eventClass()).isEqualTo(Moved.class);
+                        assertThat(failure.aggregateId()).isEqualTo("p-1");
+                        assertThat(failure.fieldPath()).isEqualTo("$.address.lines[2]");
+                    });
         }
     }
 

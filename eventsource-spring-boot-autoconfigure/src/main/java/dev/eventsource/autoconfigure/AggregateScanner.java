@@ -31,9 +31,6 @@ final class AggregateScanner {
 
     private static final String PROJECTION = Projection.class.getName();
 
-    /** Part of the message of a class with {@code @EventHandler} methods that is no aggregate, for its analyzer. */
-    static final String NOT_AN_AGGREGATE = "does not implement " + Aggregate.class.getName();
-
     private final ResourceLoader resourceLoader;
 
     AggregateScanner(ResourceLoader resourceLoader) {
@@ -92,8 +89,9 @@ final class AggregateScanner {
     private static Class<? extends Aggregate> asAggregate(Class<?> type) {
         if (!Aggregate.class.isAssignableFrom(type)) {
             throw new InvalidHandlerException("Class " + type.getName() + " declares @EventHandler methods but "
-                    + NOT_AN_AGGREGATE + "; extend dev.eventsource.AggregateRoot, or remove the @EventHandler "
-                    + "annotations");
+                    + "does not implement " + Aggregate.class.getName() + "; extend dev.eventsource.AggregateRoot, or remove the @EventHandler "
+                    + "annotations", InvalidHandlerException.Kind.AGGREGATE,
+                    InvalidHandlerException.Problem.NOT_AN_AGGREGATE, type, null);
         }
         return type.asSubclass(Aggregate.class);
     }

@@ -10,11 +10,13 @@ import dev.eventsource.annotation.Projection;
 import dev.eventsource.store.jdbc.JdbcStore;
 import dev.eventsource.subscription.BatchTransaction;
 import dev.eventsource.subscription.CheckpointStore;
+import dev.eventsource.subscription.ProjectionFailedException;
 import dev.eventsource.subscription.ProjectionHandler;
 import dev.eventsource.subscription.Subscription;
 import dev.eventsource.subscription.SubscriptionMetrics;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.context.SmartLifecycle;
@@ -50,11 +52,11 @@ public final class EventSourceProjections implements SmartInitializingSingleton,
     private final BatchTransaction transaction;
     private final EventSourceProperties properties;
 
-    private volatile Map<String, Subscription> subscriptions;
-    private volatile List<ProjectionHandler> inline;
+    private volatile @Nullable Map<String, Subscription> subscriptions;
+    private volatile @Nullable List<ProjectionHandler> inline;
     private final Set<String> warnedWithoutTransaction = ConcurrentHashMap.newKeySet();
     private volatile boolean running;
-    private AutoCloseable listening;
+    private @Nullable AutoCloseable listening;
 
     EventSourceProjections(ListableBeanFactory beans, Store store, Serializer serializer, CheckpointStore checkpoints,
             SubscriptionMetrics metrics, BatchTransaction transaction, EventSourceProperties properties) {
@@ -86,7 +88,8 @@ public final class EventSourceProjections implements SmartInitializingSingleton,
             if (previous != null) {
                 throw new InvalidHandlerException("Two projections are named '" + handler.name() + "' (beans '"
                         + previous + "' and '" + beanName + "'); give each @Projection its own name, since the"
-                        + " name keys its checkpoint");
+                        + " name keys its checkpoint", InvalidHandlerException.Kind.PROJECTION,
+                        InvalidHandlerException.Problem.DUPLICATE_NAME, bean.getClass(), null);
             }
             this.serializer.bind(handler.eventTypes().toArray(Class<?>[]::new));
             if (ProjectionHandler.findAnnotation(bean.getClass()).inline()) {
@@ -214,14 +217,13 @@ public final class EventSourceProjections implements SmartInitializingSingleton,
                         + " already committed, so if the projection fails they stay stored while the read model"
                         + " misses them. Call repositories from a @Transactional method (logged once)");
             }
+            StoredEvent stored = new StoredEvent(event, Map.of(), 0);
             try {
-                handler.handle(new StoredEvent(event, Map.of(), 0));
+                handler.handle(stored);
             } catch (RuntimeException e) {
                 throw e;
             } catch (Exception e) {
-                throw new IllegalStateException("Inline projection '" + handler.name() + "' failed on event "
-                        + event.type() + " of aggregate '" + event.aggregateId() + "' version " + event.version()
-                        + ": " + e.getMessage(), e);
+                throw new ProjectionFailedException(handler.name(), true, stored, e);
             }
         }
     }

@@ -2,6 +2,7 @@ package dev.eventsource.autoconfigure;
 
 import dev.eventsource.Backoff;
 import dev.eventsource.store.jdbc.JdbcDialect;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.sql.init.DatabaseInitializationMode;
 
@@ -116,7 +117,7 @@ public class EventSourceProperties {
         /**
          * Platform of the database (postgresql, mysql, mariadb or h2); detected from the DataSource when not set.
          */
-        private String platform;
+        private @Nullable String platform;
 
         /** @return the events table name */
         public String getTableName() {
@@ -139,7 +140,7 @@ public class EventSourceProperties {
         }
 
         /** @return the database platform, or {@code null} to detect it */
-        public String getPlatform() {
+        public @Nullable String getPlatform() {
             return this.platform;
         }
 
@@ -149,17 +150,17 @@ public class EventSourceProperties {
          * @param platform postgresql, mysql, mariadb or h2; {@code null} or blank to detect it
          * @throws IllegalArgumentException when the platform is not supported
          */
-        public void setPlatform(String platform) {
+        public void setPlatform(@Nullable String platform) {
             toDialect(platform);
             this.platform = platform;
         }
 
         /** Returns the dialect named by the platform, or {@code null} to detect it. */
-        JdbcDialect dialect() {
+        @Nullable JdbcDialect dialect() {
             return toDialect(this.platform);
         }
 
-        private static JdbcDialect toDialect(String platform) {
+        private static @Nullable JdbcDialect toDialect(@Nullable String platform) {
             if (platform == null || platform.isBlank()) {
                 return null;
             }
@@ -280,7 +281,7 @@ public class EventSourceProperties {
         private double jitter = dev.eventsource.Repository.Builder.DEFAULT_RETRY_JITTER;
 
         /** Time after the start of a command when no further retry starts; unlimited when unset. */
-        private Duration timeBudget;
+        private @Nullable Duration timeBudget;
 
         /** @return the pause before the second retry */
         public Duration getFirstBackoff() {
@@ -332,7 +333,7 @@ public class EventSourceProperties {
         }
 
         /** @return the time budget of a command's retries, or null for none */
-        public Duration getTimeBudget() {
+        public @Nullable Duration getTimeBudget() {
             return this.timeBudget;
         }
 
@@ -342,7 +343,7 @@ public class EventSourceProperties {
          * @param timeBudget positive, or null for none
          * @throws IllegalArgumentException when zero or negative
          */
-        public void setTimeBudget(Duration timeBudget) {
+        public void setTimeBudget(@Nullable Duration timeBudget) {
             this.timeBudget = (timeBudget != null) ? positive(timeBudget, "time-budget") : null;
         }
 

@@ -2,6 +2,7 @@ package dev.eventsource.autoconfigure;
 
 import dev.eventsource.Event;
 import dev.eventsource.Observer;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
 
@@ -22,7 +23,7 @@ final class ObserverDispatcher implements Observer {
     private final ApplicationEventPublisher publisher;
 
     /** Resolved on first use, not per event: a projection or observer bean may itself depend on a repository. */
-    private volatile Targets resolved;
+    private volatile @Nullable Targets resolved;
 
     ObserverDispatcher(ObjectProvider<EventSourceProjections> projections, ObjectProvider<Observer> observers,
             ApplicationEventPublisher publisher) {
@@ -59,6 +60,6 @@ final class ObserverDispatcher implements Observer {
     }
 
     /** The inline projections (absent when the application replaced them) and the observer beans, in order. */
-    private record Targets(EventSourceProjections projections, List<Observer> observers) {
+    private record Targets(@Nullable EventSourceProjections projections, List<Observer> observers) {
     }
 }

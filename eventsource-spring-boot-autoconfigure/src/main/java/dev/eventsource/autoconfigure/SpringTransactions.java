@@ -1,6 +1,7 @@
 package dev.eventsource.autoconfigure;
 
 import dev.eventsource.store.memory.TransactionContext;
+import org.jspecify.annotations.Nullable;
 import org.springframework.core.Ordered;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -81,7 +82,7 @@ final class SpringTransactions {
         }
 
         @Override
-        public Participant participant(Object key) {
+        public @Nullable Participant participant(Object key) {
             return isActive() && TransactionSynchronizationManager.getResource(key) instanceof Participant participant
                     ? participant : null;
         }

@@ -48,6 +48,11 @@ class ProjectionConfigurationTests {
             assertThat(context).hasFailed();
             assertThat(context.getStartupFailure()).isInstanceOf(InvalidHandlerException.class)
                 .hasMessageContaining(WrongReturn.class.getName()).hasMessageContaining("returns int");
+            InvalidHandlerException failure = (InvalidHandlerException) context.getStartupFailure();
+            assertThat(failure.kind()).isEqualTo(InvalidHandlerException.Kind.PROJECTION);
+            assertThat(failure.problem()).isEqualTo(InvalidHandlerException.Problem.SIGNATURE);
+            assertThat(failure.type()).isEqualTo(WrongReturn.class);
+            assertThat(failure.method()).isEqualTo(WrongReturn.class.getDeclaredMethod("on", Person.Registered.class));
             assertThat(FailureAnalysisAssert.analyze(context.getStartupFailure()))
                 .contains("Fix the projection").contains("optionally followed by a StoredEvent");
         });
@@ -58,6 +63,10 @@ class ProjectionConfigurationTests {
         this.contextRunner.withBean(Twin.class).withBean(OtherTwin.class).run((context) -> {
             assertThat(context).hasFailed();
             assertThat(context.getStartupFailure()).hasMessageContaining("Two projections are named 'twin'");
+            assertThat(context.getStartupFailure()).isInstanceOfSatisfying(InvalidHandlerException.class,
+                    failure -> assertThat(failure.problem()).isEqualTo(InvalidHandlerException.Problem.DUPLICATE_NAME));
+            assertThat(FailureAnalysisAssert.analyze(context.getStartupFailure()))
+                .contains("each @Projection has its own name");
         });
     }
 

@@ -1,6 +1,7 @@
 package dev.eventsource.benchmarks.contender;
 
 import javax.sql.DataSource;
+import java.sql.Connection;
 
 /**
  * One way of running the benchmark aggregate's commands and loads against PostgreSQL: this library, raw JDBC
@@ -31,6 +32,18 @@ public interface Contender extends AutoCloseable {
 
     /** Stores the first {@code events} events of a new account, outside any measurement. */
     void seed(String aggregateId, int events);
+
+    /**
+     * Runs the command that opens an account (one event) on the caller's connection, which has autocommit off:
+     * the append joins the caller's transaction, which the caller commits later. The slow writer of the
+     * concurrent scenarios.
+     *
+     * @throws UnsupportedOperationException when the contender cannot append in a caller's transaction
+     */
+    default void openInTransaction(Connection connection, String aggregateId) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot append in a caller's"
+                + " transaction");
+    }
 
     @Override
     void close();

@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -37,18 +38,22 @@ final class RawJdbcContender implements Contender {
             ORDER BY version""";
     private static final String LOCKED_INSERT_PREFIX = """
             WITH append_lock AS (SELECT pg_advisory_xact_lock(?) AS locked)
-            INSERT INTO %1$s (aggregate_id, version, type, occurred_at, payload, metadata)
-            SELECT v.aggregate_id, v.version, v.type, v.occurred_at, v.payload, v.metadata
+            INSERT INTO %1$s (aggregate_id, version, type, occurred_at, payload, metadata, aggregate_type, command_id)
+            SELECT v.aggregate_id, v.version, v.type, v.occurred_at, v.payload, v.metadata, v.aggregate_type,
+                v.command_id
             FROM append_lock CROSS JOIN (VALUES\s""";
     private static final String LOCKED_INSERT_ROW =
-            "(?, CAST(? AS BIGINT), ?, CAST(? AS TIMESTAMPTZ), CAST(? AS JSONB), CAST(? AS JSONB))";
+            "(?, CAST(? AS BIGINT), ?, CAST(? AS TIMESTAMPTZ), CAST(? AS JSONB), CAST(? AS JSONB),"
+                    + " CAST(? AS VARCHAR), CAST(? AS VARCHAR))";
     private static final String LOCKED_INSERT_SUFFIX = """
-            ) AS v (aggregate_id, version, type, occurred_at, payload, metadata)
+            ) AS v (aggregate_id, version, type, occurred_at, payload, metadata, aggregate_type, command_id)
             WHERE (SELECT COALESCE(MAX(version), 0) FROM %1$s WHERE aggregate_id = ?) = ?""";
     private static final String PLAIN_INSERT_PREFIX = """
-            INSERT INTO %1$s (aggregate_id, version, type, occurred_at, payload, metadata)
+            INSERT INTO %1$s (aggregate_id, version, type, occurred_at, payload, metadata, aggregate_type, command_id)
             VALUES\s""";
-    private static final String PLAIN_INSERT_ROW = "(?, ?, ?, ?, CAST(? AS JSONB), CAST(? AS JSONB))";
+    private static final String PLAIN_INSERT_ROW = "(?, ?, ?, ?, CAST(? AS JSONB), CAST(? AS JSONB), ?, ?)";
+    /** The stream type the store records for the benchmark aggregate (its simple class name). */
+    private static final String AGGREGATE_TYPE = "Account";
     private static final long LOCK_KEY = 0x5241574A44424CL;
 
     private final DataSource dataSource;
@@ -91,6 +96,19 @@ final class RawJdbcContender implements Contender {
                 events.add(new Deposited(aggregateId, 2 + i, now, 1, Events.REFERENCE));
             }
             append(connection, aggregateId, 0, events);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void openInTransaction(Connection connection, String aggregateId) {
+        try {
+            if (load(connection, aggregateId).owner != null) {
+                throw new IllegalStateException("Account " + aggregateId + " is already open");
+            }
+            append(connection, aggregateId, 0,
+                    List.of(new AccountOpened(aggregateId, 1, Instant.now(), "owner-" + aggregateId)));
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
@@ -177,6 +195,8 @@ final class RawJdbcContender implements Contender {
                         ? depositedWriter.writeValueAsString(deposited)
                         : openedWriter.writeValueAsString(event));
                 insert.setString(index++, "{}");
+                insert.setString(index++, AGGREGATE_TYPE);
+                insert.setNull(index++, Types.VARCHAR);
             }
             if (lock) {
                 insert.setString(index++, aggregateId);

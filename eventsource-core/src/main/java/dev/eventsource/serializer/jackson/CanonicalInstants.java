@@ -1,5 +1,7 @@
 package dev.eventsource.serializer.jackson;
 
+import org.jspecify.annotations.Nullable;
+
 import java.time.Instant;
 
 /**
@@ -25,7 +27,7 @@ final class CanonicalInstants {
      * @param text the text
      * @return the instant, or {@code null} when the text is not in the canonical UTC form
      */
-    static Instant parse(String text) {
+    static @Nullable Instant parse(@Nullable String text) {
         return text == null ? null : parse(text.toCharArray(), 0, text.length());
     }
 
@@ -35,7 +37,7 @@ final class CanonicalInstants {
      * @param length the length of the text
      * @return the instant, or {@code null} when the text is not in the canonical UTC form
      */
-    static Instant parse(char[] chars, int offset, int length) {
+    static @Nullable Instant parse(char[] chars, int offset, int length) {
         // 2024-05-06T07:08:09Z is 20 characters; a fraction adds a dot and 1 to 9 digits.
         if (length != 20 && (length < 22 || length > 30)) {
             return null;

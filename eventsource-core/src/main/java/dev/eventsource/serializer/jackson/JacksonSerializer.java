@@ -5,8 +5,10 @@ import dev.eventsource.Event;
 import dev.eventsource.PayloadFormat;
 import dev.eventsource.Record;
 import dev.eventsource.SerializationException;
+import dev.eventsource.SerializationException.Direction;
 import dev.eventsource.Serializer;
 import dev.eventsource.UnknownEventTypeException;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.ObjectMapper;
@@ -166,9 +168,11 @@ public final class JacksonSerializer implements Serializer {
         try {
             data = binding.writer.writeValueAsBytes(event);
         } catch (JacksonException e) {
+            String path = fieldPath(e);
             throw new SerializationException("Cannot serialize event " + binding.name + " version " + event.version()
-                    + " of aggregate '" + event.aggregateId() + "'" + fieldPath(e) + ": " + e.getOriginalMessage()
-                    + "; nothing was stored", e);
+                    + " of aggregate '" + event.aggregateId() + "'" + (path == null ? "" : " at " + path) + ": "
+                    + e.getOriginalMessage() + "; nothing was stored", Direction.SERIALIZE,
+                    binding.name, binding.type, event.aggregateId(), event.version(), path, e);
         }
         return Record.of(event.aggregateId(), event.version(), binding.name, event.at(), data);
     }
@@ -186,20 +190,25 @@ public final class JacksonSerializer implements Serializer {
             Object value = binding.reader.readValue(record.data());
             if (value == null) {
                 throw new SerializationException("Cannot deserialize event " + record.type() + " version "
-                        + record.version() + " of aggregate '" + record.aggregateId() + "': the payload is empty or null");
+                        + record.version() + " of aggregate '" + record.aggregateId()
+                        + "': the payload is empty or null", Direction.DESERIALIZE, record.type(), binding.type,
+                        record.aggregateId(), record.version(), null, null);
             }
             Event event = (Event) value;
             if (!record.aggregateId().equals(event.aggregateId()) || record.version() != event.version()) {
                 throw new SerializationException("Cannot deserialize event " + record.type() + " version "
                         + record.version() + " of aggregate '" + record.aggregateId() + "': its payload says aggregate "
                         + (event.aggregateId() == null ? "null" : "'" + event.aggregateId() + "'") + " version "
-                        + event.version() + "; the stored data is corrupt or was copied from another aggregate");
+                        + event.version() + "; the stored data is corrupt or was copied from another aggregate",
+                        Direction.DESERIALIZE, record.type(), binding.type, record.aggregateId(),
+                        record.version(), null, null);
             }
             return event;
         } catch (JacksonException e) {
             throw new SerializationException("Cannot deserialize event " + record.type() + " version "
                     + record.version() + " of aggregate '" + record.aggregateId() + "' into "
-                    + binding.type.getName() + ": " + e.getOriginalMessage(), e);
+                    + binding.type.getName() + ": " + e.getOriginalMessage(), Direction.DESERIALIZE,
+                    record.type(), binding.type, record.aggregateId(), record.version(), fieldPath(e), e);
         }
     }
 
@@ -214,21 +223,21 @@ public final class JacksonSerializer implements Serializer {
      * @param typeName the stored type name
      * @return the class, or {@code null} when none is bound
      */
-    public Class<?> boundType(String typeName) {
+    public @Nullable Class<?> boundType(String typeName) {
         Binding binding = byName.get(typeName);
         return binding == null ? null : binding.type;
     }
 
     /**
-     * Names the field a write failed on as a JSON path (" at $.address.lines[2]"), so that a value the format cannot
-     * hold (the CBOR writer refuses lone surrogates) can be found; empty when Jackson gives no path.
+     * Names the field a conversion failed on as a JSON path ("$.address.lines[2]"), so that a value the format
+     * cannot hold (the CBOR writer refuses lone surrogates) can be found; null when Jackson gives no path.
      */
-    private static String fieldPath(JacksonException e) {
+    private static @Nullable String fieldPath(JacksonException e) {
         List<JacksonException.Reference> references = e.getPath();
         if (references.isEmpty()) {
-            return "";
+            return null;
         }
-        StringBuilder path = new StringBuilder(" at $");
+        StringBuilder path = new StringBuilder("$");
         for (JacksonException.Reference reference : references) {
             if (reference.getPropertyName() != null) {
                 path.append('.').append(reference.getPropertyName());

@@ -106,7 +106,7 @@ public final class JdbcCheckpointStore implements CheckpointStore {
                 insert.executeUpdate();
                 return OptionalLong.of(initial);
             } catch (SQLException e) {
-                if (JdbcStore.isUniqueViolation(e)) {
+                if (Jdbc.isUniqueViolation(e)) {
                     // Another instance created it first, and holds its lease.
                     return OptionalLong.empty();
                 }

@@ -1,6 +1,7 @@
 package dev.eventsource.store.jdbc;
 
 import dev.eventsource.PayloadFormat;
+import org.jspecify.annotations.Nullable;
 
 import javax.sql.DataSource;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +21,7 @@ import java.util.Objects;
 
 /**
  * The databases a {@link JdbcStore} supports, and what differs between them: column types, how a JSON parameter
- * is bound, how appends are serialised, how times are bound.
+ * is bound, what appends lock, how the global stream is kept in order, how times are bound.
  */
 public enum JdbcDialect {
 
@@ -49,7 +50,7 @@ public enum JdbcDialect {
         }
 
         @Override
-        String lockAndReadVersionSql(TableName table) {
+        @Nullable String lockAndReadVersionSql(TableName table) {
             // The advisory lock is a function in the select list, and PostgreSQL does not promise to evaluate it
             // before a scalar subquery beside it; lock and read stay two statements (appends on an autocommit
             // connection are one statement anyway).
@@ -107,7 +108,7 @@ public enum JdbcDialect {
         }
 
         @Override
-        byte[] getJsonBytes(ResultSet rows, int column) throws SQLException {
+        byte @Nullable [] getJsonBytes(ResultSet rows, int column) throws SQLException {
             // The driver hands out a jsonb value's UTF-8 text as received: no decoding into a String and encoding
             // back per event. In binary transfer jsonb starts with its format version, 1, which JSON text never
             // starts with.
@@ -257,7 +258,7 @@ public enum JdbcDialect {
      *
      * @return the statement, or null when the dialect must lock and read in two statements
      */
-    String lockAndReadVersionSql(TableName table) {
+    @Nullable String lockAndReadVersionSql(TableName table) {
         return "SELECT (SELECT MAX(version) FROM " + table + " WHERE aggregate_id = ?), (SELECT aggregate_type FROM "
                 + table + " WHERE aggregate_id = ? ORDER BY version DESC LIMIT 1) FROM " + table.lockTable()
                 + " WHERE id = 1 FOR UPDATE";
@@ -284,7 +285,7 @@ public enum JdbcDialect {
     }
 
     /** @return the UTF-8 bytes of a JSON column's text, or null */
-    byte[] getJsonBytes(ResultSet rows, int column) throws SQLException {
+    byte @Nullable [] getJsonBytes(ResultSet rows, int column) throws SQLException {
         String text = rows.getString(column);
         return text == null ? null : text.getBytes(StandardCharsets.UTF_8);
     }
@@ -304,7 +305,7 @@ public enum JdbcDialect {
     }
 
     /** @return the single-statement append of this dialect, or null when it has none */
-    LockedInsert lockedInsert(TableName table, PayloadFormat format) {
+    @Nullable LockedInsert lockedInsert(TableName table, PayloadFormat format) {
         return null;
     }
 

@@ -1,5 +1,7 @@
 package dev.eventsource.store.jdbc;
 
+import org.jspecify.annotations.Nullable;
+
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -122,7 +124,8 @@ public final class JdbcSchemaCheck {
     }
 
     /** @return the table's columns in lower case, or null when the table does not exist */
-    private static Set<String> columns(Connection connection, String table, boolean autoCommit) throws SQLException {
+    private static @Nullable Set<String> columns(Connection connection, String table, boolean autoCommit)
+            throws SQLException {
         try (Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery("SELECT * FROM " + table + " WHERE 1 = 0")) {
             ResultSetMetaData metaData = rows.getMetaData();

@@ -24,7 +24,7 @@ final class PostgresAppendListener implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(PostgresAppendListener.class.getName());
     /** How long the listener waits for a notification before it looks for unnumbered events. */
-    static final int WAIT_MILLIS = 200;
+    static final int WAIT_MILLIS = 50;
     /** Between reconnections: 0.5 s, doubling up to 30 s, for as long as the listener runs. */
     private static final Backoff BACKOFF = Backoff.exponential(Duration.ofMillis(500), Duration.ofSeconds(30));
 

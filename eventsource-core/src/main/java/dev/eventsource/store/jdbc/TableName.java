@@ -1,5 +1,7 @@
 package dev.eventsource.store.jdbc;
 
+import org.jspecify.annotations.Nullable;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -10,7 +12,7 @@ import java.util.regex.Pattern;
  * A validated, optionally schema-qualified table name, and the names derived from it (lock table, constraints).
  * Only names that pass {@link #of(String)} are ever put into SQL text, unquoted.
  */
-record TableName(String qualified, String schema, String table) {
+record TableName(String qualified, @Nullable String schema, String table) {
 
     /** Room left for the longest derived suffix within PostgreSQL's 63-byte identifier limit. */
     static final int MAX_TABLE_LENGTH = 40;

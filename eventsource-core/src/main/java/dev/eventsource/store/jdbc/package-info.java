@@ -4,4 +4,7 @@
  * {@link dev.eventsource.store.jdbc.JdbcStore#builder(javax.sql.DataSource)}; the schema scripts are in this
  * package's folder of the jar ({@code dev/eventsource/store/jdbc/schema-<platform>.sql}).
  */
+@NullMarked
 package dev.eventsource.store.jdbc;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,6 +1,7 @@
 package dev.eventsource.store.memory;
 
 import dev.eventsource.subscription.CheckpointStore;
+import org.jspecify.annotations.Nullable;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -21,7 +22,7 @@ public final class MemoryCheckpointStore implements CheckpointStore {
 
     private static final class Entry {
         long position;
-        String owner;
+        @Nullable String owner;
         long leaseUntil;
 
         Entry(long position) {
@@ -95,7 +96,7 @@ public final class MemoryCheckpointStore implements CheckpointStore {
         return entry == null ? OptionalLong.empty() : OptionalLong.of(entry.position);
     }
 
-    private Entry held(String subscription, String owner) {
+    private @Nullable Entry held(String subscription, String owner) {
         Entry entry = entries.get(subscription);
         return entry != null && owner.equals(entry.owner) ? entry : null;
     }

@@ -7,6 +7,7 @@ import dev.eventsource.History;
 import dev.eventsource.Record;
 import dev.eventsource.Store;
 import dev.eventsource.internal.Batches;
+import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -61,7 +62,7 @@ public final class MemoryStore implements Store {
      */
     private final Semaphore appendLock = new Semaphore(1, true);
     /** The thread that took {@link #appendLock}, to refuse an append that would wait for itself. */
-    private volatile Thread appendLockHolder;
+    private volatile @Nullable Thread appendLockHolder;
     /** Guards the committed state below; held only for moments, readers never wait for an appending transaction. */
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private final Map<String, List<Record>> aggregates = new HashMap<>();
@@ -167,7 +168,7 @@ public final class MemoryStore implements Store {
     }
 
     /** @return the calling thread's transaction's own records in this store, or null when it appended none */
-    private Pending pending() {
+    private @Nullable Pending pending() {
         return transactions.participant(this) instanceof Pending pending ? pending : null;
     }
 

@@ -1,5 +1,7 @@
 package dev.eventsource.store.memory;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * How a {@link MemoryStore} finds the transaction of the calling thread, so that its appends commit and roll back
  * with it: the bridge to a transaction manager (Spring's, in the auto-configuration) that keeps the core free of
@@ -26,7 +28,7 @@ public interface TransactionContext {
         }
 
         @Override
-        public Participant participant(Object key) {
+        public @Nullable Participant participant(Object key) {
             return null;
         }
 
@@ -49,7 +51,7 @@ public interface TransactionContext {
      * @param key what the participant was registered under (a store uses itself)
      * @return the participant, or {@code null} when there is none or no transaction is active
      */
-    Participant participant(Object key);
+    @Nullable Participant participant(Object key);
 
     /**
      * Registers a participant with the calling thread's current transaction: {@link #participant} finds it under

@@ -394,7 +394,14 @@ class JacksonSerializerTest {
                     .isInstanceOf(SerializationException.class)
                     .hasMessageContaining(type)
                     .hasMessageContaining("version " + version)
-                    .hasMessageContaining("'order-1'");
+                    .hasMessageContaining("'order-1'")
+                    .isInstanceOfSatisfying(SerializationException.class, failure -> {
+                        assertThat(failure.direction()).isEqualTo(SerializationException.Direction.DESERIALIZE);
+                        assertThat(failure.eventType()).isEqualTo(type);
+                        assertThat(failure.eventClass()).isEqualTo(serializer.boundType(type));
+                        assertThat(failure.aggregateId()).isEqualTo("order-1");
+                        assertThat(failure.version()).isEqualTo(version);
+                    });
         }
     }
 

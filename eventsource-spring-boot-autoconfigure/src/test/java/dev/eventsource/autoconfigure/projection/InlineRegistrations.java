@@ -6,7 +6,12 @@ import dev.eventsource.autoconfigure.app.Person;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
-/** An inline projection: a row per registration, written in the append's transaction; "boom" fails it. */
+import java.io.IOException;
+
+/**
+ * An inline projection: a row per registration, written in the append's transaction; "boom" fails it, "full" fails
+ * it with a checked exception.
+ */
 @Component
 @Projection(value = "inline-registrations", inline = true)
 public class InlineRegistrations {
@@ -19,9 +24,12 @@ public class InlineRegistrations {
     }
 
     @EventHandler
-    void on(Person.Registered event) {
+    void on(Person.Registered event) throws IOException {
         if (event.name().equals("boom")) {
             throw new IllegalStateException("inline projection refuses 'boom'");
+        }
+        if (event.name().equals("full")) {
+            throw new IOException("no space left for 'full'");
         }
         this.jdbc.update("INSERT INTO inline_registrations (id, name) VALUES (?, ?)", event.aggregateId(),
                 event.name());

@@ -5,6 +5,7 @@ import dev.eventsource.Repository;
 import dev.eventsource.autoconfigure.EventSourceProjections;
 import dev.eventsource.autoconfigure.app.Person;
 import dev.eventsource.store.jdbc.JdbcStore;
+import dev.eventsource.subscription.ProjectionFailedException;
 import dev.eventsource.subscription.StartFrom;
 import dev.eventsource.subscription.Subscription;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,6 +18,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.ResolvableType;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -178,6 +180,29 @@ class ProjectionsTests {
             .withMessageContaining("refuses 'boom'");
         assertThatExceptionOfType(AggregateNotFoundException.class)
             .isThrownBy(() -> people(context).load("refused"));
+    }
+
+    @Test
+    void inlineProjectionFailingWithACheckedExceptionNamesTheProjectionAndTheEventAndRollsBackTheAppend() {
+        ConfigurableApplicationContext context = run();
+        Registrations registrations = context.getBean(Registrations.class);
+
+        assertThatExceptionOfType(ProjectionFailedException.class)
+            .isThrownBy(() -> registrations.register("full-disk", "full", false))
+            .withMessageStartingWith("Inline projection 'inline-registrations' failed on event Registered of aggregate"
+                    + " 'full-disk' version 1: no space left for 'full'")
+            .withCauseInstanceOf(IOException.class)
+            .satisfies(failure -> {
+                assertThat(failure.projection()).isEqualTo("inline-registrations");
+                assertThat(failure.eventType()).isEqualTo("Registered");
+                assertThat(failure.aggregateId()).isEqualTo("full-disk");
+                assertThat(failure.version()).isOne();
+                assertThat(failure.position()).as("an inline projection runs before the event has a position")
+                    .isZero();
+            });
+        assertThat(rows(context, "SELECT COUNT(*) FROM inline_registrations WHERE id = 'full-disk'")).isZero();
+        assertThatExceptionOfType(AggregateNotFoundException.class)
+            .isThrownBy(() -> people(context).load("full-disk"));
     }
 
     @Test

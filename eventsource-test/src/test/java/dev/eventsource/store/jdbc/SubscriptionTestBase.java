@@ -264,6 +264,12 @@ abstract class SubscriptionTestBase {
                 .hasMessageContaining("'stuck'").hasMessageContaining("position " + (store.readAll(0, 10).get(2)
                         .position())).hasMessageContaining("Happened").hasMessageContaining("'a'")
                 .hasMessageContaining("cannot project a@3").hasRootCauseMessage("cannot project a@3");
+        SubscriptionFailedException failure = (SubscriptionFailedException) subscription.failure();
+        assertThat(failure.subscription()).isEqualTo("stuck");
+        assertThat(failure.aggregateId()).isEqualTo("a");
+        assertThat(failure.version()).isEqualTo(3);
+        assertThat(failure.eventType()).isEqualTo("Happened");
+        assertThat(failure.position()).isEqualTo(store.readAll(0, 10).get(2).position());
         assertThat(metrics.failures).hasValue(3);
         assertThat(metrics.halted).isTrue();
         assertThat(subscription.isRunning()).isFalse();
