@@ -9,7 +9,7 @@ import dev.eventsource.autoconfigure.app.RecordingListeners;
 import dev.eventsource.autoconfigure.app.TestApplication;
 import dev.eventsource.store.jdbc.JdbcDialect;
 import dev.eventsource.store.jdbc.JdbcStore;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import dev.eventsource.test.jdbc.EmbeddedPostgresServer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -20,7 +20,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import javax.sql.DataSource;
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.UUID;
 
@@ -127,14 +126,9 @@ class EventSourceApplicationTests {
         @TestConfiguration(proxyBeanMethods = false)
         static class EmbeddedPostgreSql {
 
-            @Bean(destroyMethod = "close")
-            EmbeddedPostgres embeddedPostgres() throws IOException {
-                return EmbeddedPostgres.start();
-            }
-
             @Bean
-            DataSource dataSource(EmbeddedPostgres postgres) {
-                return postgres.getPostgresDatabase();
+            DataSource dataSource() {
+                return EmbeddedPostgresServer.shared().createDatabase("application").dataSource();
             }
         }
     }

@@ -16,7 +16,7 @@ import dev.eventsource.annotation.CommandHandler;
 import dev.eventsource.annotation.EventHandler;
 import dev.eventsource.store.jdbc.JdbcDialect;
 import dev.eventsource.store.jdbc.JdbcStore;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import dev.eventsource.test.jdbc.EmbeddedPostgresServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,8 +31,6 @@ import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import javax.sql.DataSource;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -64,8 +62,6 @@ class RepositoryContentionInTransactionTests {
     static final int COMMANDS_PER_THREAD = 100;
 
     private static final AtomicInteger TABLES = new AtomicInteger();
-
-    private static EmbeddedPostgres postgres;
 
     private static DataSource postgresPool;
 
@@ -290,21 +286,8 @@ class RepositoryContentionInTransactionTests {
 
     static synchronized DataSource postgres() {
         if (postgresPool == null) {
-            try {
-                postgres = EmbeddedPostgres.start();
-            }
-            catch (IOException ex) {
-                throw new UncheckedIOException("Cannot start the embedded PostgreSQL server for the tests", ex);
-            }
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    postgres.close();
-                }
-                catch (IOException ignored) {
-                    // the JVM is ending; the server's files are temporary
-                }
-            }));
-            postgresPool = pool(postgres.getJdbcUrl("postgres", "postgres"), "postgres");
+            postgresPool = pool(EmbeddedPostgresServer.shared().createDatabase("contention").jdbcUrl(),
+                    EmbeddedPostgresServer.USER);
         }
         return postgresPool;
     }

@@ -7,10 +7,8 @@ import dev.eventsource.annotation.Projection;
 import dev.eventsource.autoconfigure.app.Person;
 import dev.eventsource.subscription.jdbc.JdbcCheckpointStore;
 import dev.eventsource.store.jdbc.JdbcStore;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import dev.eventsource.test.jdbc.EmbeddedPostgresServer;
 import org.h2.jdbcx.JdbcDataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -29,12 +27,10 @@ import org.springframework.core.ResolvableType;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import javax.sql.DataSource;
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -217,25 +213,9 @@ class StartUpChecksTests {
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
     class OnPostgreSql {
 
-        private final AtomicInteger databases = new AtomicInteger();
-
-        private EmbeddedPostgres postgres;
-
-        @BeforeAll
-        void start() throws IOException {
-            this.postgres = EmbeddedPostgres.start();
-        }
-
-        @AfterAll
-        void stop() throws IOException {
-            this.postgres.close();
-        }
-
-        /** @return a new, empty database of the server */
+        /** @return a new, empty database of the shared server */
         private DataSource newDatabase() throws SQLException {
-            String name = "startup_" + this.databases.incrementAndGet();
-            execute(postgres.getPostgresDatabase(), "CREATE DATABASE " + name);
-            return postgres.getDatabase("postgres", name);
+            return EmbeddedPostgresServer.shared().createDatabase("startup").dataSource();
         }
 
         @Test

@@ -6,8 +6,7 @@ import dev.eventsource.Repository;
 import dev.eventsource.autoconfigure.web.Gate;
 import dev.eventsource.autoconfigure.web.GateService;
 import dev.eventsource.store.jdbc.JdbcStoreException;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.junit.jupiter.api.AfterAll;
+import dev.eventsource.test.jdbc.EmbeddedPostgresServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
@@ -35,7 +34,6 @@ import org.springframework.web.util.DisconnectedClientHelper;
 
 import javax.sql.DataSource;
 import java.io.EOFException;
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
@@ -70,26 +68,21 @@ class StoreFailureTranslationTests {
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
     class OnPostgreSql {
 
-        private EmbeddedPostgres postgres;
+        private EmbeddedPostgresServer.Database postgres;
 
         @BeforeAll
-        void start() throws IOException {
-            this.postgres = EmbeddedPostgres.start();
-        }
-
-        @AfterAll
-        void stop() throws IOException {
-            this.postgres.close();
+        void createDatabase() {
+            this.postgres = EmbeddedPostgresServer.shared().createDatabase("translation");
         }
 
         @Test
         void connectionTerminatedDuringAppendInTransactionIsTransientAndStoresNothing() {
             StoreFailureTranslationTests.this.contextRunner
-                .withPropertyValues("spring.datasource.url=" + this.postgres.getJdbcUrl("postgres", "postgres"))
+                .withPropertyValues("spring.datasource.url=" + this.postgres.jdbcUrl())
                 .run((context) -> {
                     GateService service = context.getBean(GateService.class);
                     JdbcTemplate app = new JdbcTemplate(context.getBean(DataSource.class));
-                    JdbcTemplate admin = new JdbcTemplate(this.postgres.getPostgresDatabase());
+                    JdbcTemplate admin = new JdbcTemplate(this.postgres.dataSource());
                     String id = UUID.randomUUID().toString();
                     // Inside the transaction, between load and append: end the transaction's own session.
                     Gate.HOOK.set(() -> {
@@ -111,7 +104,7 @@ class StoreFailureTranslationTests {
         @Test
         void conflictStaysConcurrencyConflictException() {
             StoreFailureTranslationTests.this.contextRunner
-                .withPropertyValues("spring.datasource.url=" + this.postgres.getJdbcUrl("postgres", "postgres"))
+                .withPropertyValues("spring.datasource.url=" + this.postgres.jdbcUrl())
                 .run((context) -> {
                     String id = UUID.randomUUID().toString();
                     Repository<Gate> gates = gates(context);

@@ -4,7 +4,7 @@ import dev.eventsource.autoconfigure.web.Gate;
 import dev.eventsource.autoconfigure.web.GateApplication;
 import dev.eventsource.autoconfigure.web.GateService;
 import dev.eventsource.store.jdbc.JdbcStoreException;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import dev.eventsource.test.jdbc.EmbeddedPostgresServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,7 +18,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 import javax.sql.DataSource;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,7 +48,7 @@ class StoreFailureWebTests {
     int port;
 
     @Autowired
-    EmbeddedPostgres postgres;
+    EmbeddedPostgresServer postgres;
 
     @Autowired
     SingleConnectionDataSource dataSource;
@@ -123,7 +122,7 @@ class StoreFailureWebTests {
     }
 
     private void terminateOtherSessions(boolean kill) throws InterruptedException {
-        JdbcTemplate admin = new JdbcTemplate(this.postgres.getPostgresDatabase());
+        JdbcTemplate admin = new JdbcTemplate(this.postgres.postgresDatabase());
         List<Integer> terminated = admin.queryForList("SELECT pid FROM pg_stat_activity WHERE pid <> pg_backend_pid()"
                 + " AND backend_type = 'client backend'", Integer.class);
         assertThat(terminated).as("the application's sessions").isNotEmpty();
@@ -161,7 +160,7 @@ class StoreFailureWebTests {
     }
 
     private int storedEvents(String id) {
-        return new JdbcTemplate(this.postgres.getPostgresDatabase())
+        return new JdbcTemplate(this.postgres.postgresDatabase())
             .queryForObject("SELECT COUNT(*) FROM eventsource_events WHERE aggregate_id = ?", Integer.class, id);
     }
 
@@ -185,14 +184,15 @@ class StoreFailureWebTests {
     @TestConfiguration(proxyBeanMethods = false)
     static class EmbeddedPostgreSql {
 
+        /** A server of the test's own: killing a server process makes the server end every session. */
         @Bean(destroyMethod = "close")
-        EmbeddedPostgres embeddedPostgres() throws IOException {
-            return EmbeddedPostgres.start();
+        EmbeddedPostgresServer embeddedPostgres() {
+            return EmbeddedPostgresServer.startPrivate();
         }
 
         @Bean(destroyMethod = "destroy")
-        SingleConnectionDataSource dataSource(EmbeddedPostgres postgres) {
-            return new SingleConnectionDataSource(postgres.getJdbcUrl("postgres", "postgres"), "postgres", "", true);
+        SingleConnectionDataSource dataSource(EmbeddedPostgresServer postgres) {
+            return new SingleConnectionDataSource(postgres.jdbcUrl(), EmbeddedPostgresServer.USER, "", true);
         }
     }
 }

@@ -7,13 +7,15 @@ import dev.eventsource.Event;
 import dev.eventsource.NoEventsProducedException;
 import dev.eventsource.Repository;
 import dev.eventsource.store.memory.MemoryStore;
+import org.assertj.core.api.recursive.comparison.ComparisonDifference;
+import org.assertj.core.api.recursive.comparison.RecursiveComparisonConfiguration;
+import org.assertj.core.api.recursive.comparison.RecursiveComparisonDifferenceCalculator;
 import org.opentest4j.AssertionFailedError;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -37,9 +39,11 @@ import java.util.function.Supplier;
  *
  * <p>The given events are saved through the repository and replayed; the command is applied with
  * {@link Repository#apply(Command)}; the events it produced are collected by an observer. Events that are Java
- * records are compared component by component, ignoring {@code at} (handlers usually stamp {@code Instant.now()})
- * unless {@link #comparingTime()} is called; other event classes are compared with {@code equals}. A failure
- * names the first differing event and field, with both values, and lists the expected and the actual events.
+ * records are compared field by field with AssertJ's recursive comparison, ignoring {@code at} (handlers usually
+ * stamp {@code Instant.now()}) unless {@link #comparingTime()} is called; values whose class overrides
+ * {@code equals} are compared with it; other event classes are compared with {@code equals}. A failure names the
+ * first differing event and field (with its path inside the field, such as {@code lines[1].quantity}), with both
+ * values, and lists the expected and the actual events.
  *
  * <p>A fixture is meant for one scenario: configure it, call {@code when} once, then assert.
  *
@@ -48,6 +52,17 @@ import java.util.function.Supplier;
 public final class AggregateFixture<A extends Aggregate> {
 
     private static final String TIME_COMPONENT = "at";
+    /**
+     * Record events are compared field by field, recursively, with AssertJ; a value whose class overrides
+     * {@code equals} (a nested record, a money type) is compared with it, as {@code Objects.equals} would.
+     */
+    private static final RecursiveComparisonConfiguration WITH_TIME = RecursiveComparisonConfiguration.builder()
+            .withIgnoreAllOverriddenEquals(false)
+            .build();
+    private static final RecursiveComparisonConfiguration WITHOUT_TIME = RecursiveComparisonConfiguration.builder()
+            .withIgnoreAllOverriddenEquals(false)
+            .withIgnoredFields(TIME_COMPONENT)
+            .build();
 
     private final Class<A> type;
     private final Supplier<A> factory;
@@ -391,33 +406,25 @@ public final class AggregateFixture<A extends Aggregate> {
                     : name + ": not equal (not a record, so compared with equals()): expected " + expected
                     + " but was " + actual;
         }
-        for (RecordComponent component : expected.getClass().getRecordComponents()) {
-            if (!compareTime && component.getName().equals(TIME_COMPONENT)) {
-                continue;
-            }
-            Object expectedValue = read(component, expected);
-            Object actualValue = read(component, actual);
-            if (!Objects.deepEquals(expectedValue, actualValue)) {
-                return name + ", field '" + component.getName() + "': expected " + show(expectedValue)
-                        + " but was " + show(actualValue);
-            }
-        }
-        return null;
+        List<ComparisonDifference> differences = new RecursiveComparisonDifferenceCalculator()
+                .determineDifferences(actual, expected, compareTime ? WITH_TIME : WITHOUT_TIME);
+        return differences.stream()
+                .min(Comparator.comparingInt((ComparisonDifference d) -> componentIndex(expected, d)))
+                .map(first -> name + ", field '" + first.getConcatenatedPath() + "': expected "
+                        + show(first.getExpected()) + " but was " + show(first.getActual()))
+                .orElse(null);
     }
 
-    private static Object read(RecordComponent component, Object event) {
-        Method accessor = component.getAccessor();
-        try {
-            // a record declared inside a test class is often not public; its accessor is still readable
-            accessor.trySetAccessible();
-            return accessor.invoke(event);
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException("Cannot read " + component.getName() + " of "
-                    + event.getClass().getName() + ": " + e.getMessage(), e);
-        } catch (InvocationTargetException e) {
-            throw new IllegalStateException("Accessor " + component.getName() + "() of "
-                    + event.getClass().getName() + " threw " + e.getCause(), e.getCause());
+    /** @return where the field a difference starts from comes in the record, so the first component is named */
+    private static int componentIndex(Event event, ComparisonDifference difference) {
+        RecordComponent[] components = event.getClass().getRecordComponents();
+        String field = difference.getDecomposedPath().isEmpty() ? "" : difference.getDecomposedPath().get(0);
+        for (int i = 0; i < components.length; i++) {
+            if (components[i].getName().equals(field)) {
+                return i;
+            }
         }
+        return components.length;
     }
 
     private static String show(Object value) {

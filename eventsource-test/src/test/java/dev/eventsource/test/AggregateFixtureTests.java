@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.opentest4j.AssertionFailedError;
 
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -120,6 +121,14 @@ class AggregateFixtureTests {
         }
 
         @Test
+        @DisplayName("a value inside a record event whose class overrides equals is compared with its equals")
+        void nestedValueComparedWithItsEquals() {
+            AggregateFixture.of(PriceList.class, PriceList::new)
+                    .when(new CommandModel("p-1"))
+                    .then(new Priced("p-1", 1, PAST, List.of("a", "c"), new Amount(new BigDecimal("1.00"))));
+        }
+
+        @Test
         @DisplayName("the produced events and the error are available for further checks")
         void accessors() {
             AggregateFixture<Person>.Outcome outcome = AggregateFixture.of(Person.class)
@@ -155,6 +164,17 @@ class AggregateFixtureTests {
                     .containsPattern("Actual:\n  1\\. NameChanged\\[aggregateId=person-1, version=2, at=.*, name=Grace]");
             assertThat(error.getExpected().getStringRepresentation()).contains("name=Ada]");
             assertThat(error.getActual().getStringRepresentation()).contains("name=Grace]");
+        }
+
+        @Test
+        @DisplayName("a value inside a field differs: names the path to it and both values")
+        void nestedValueDiffers() {
+            assertThatThrownBy(() -> AggregateFixture.of(PriceList.class, PriceList::new)
+                    .when(new CommandModel("p-1"))
+                    .then(new Priced("p-1", 1, PAST, List.of("a", "b"), new Amount(BigDecimal.ONE))))
+                    .isInstanceOf(AssertionFailedError.class)
+                    .hasMessageContaining("First difference: event 1 (Priced), field 'tags[1]': expected \"b\" "
+                            + "but was \"c\"");
         }
 
         @Test
@@ -315,6 +335,39 @@ class AggregateFixtureTests {
     }
 
     record Incremented(String aggregateId, long version, Instant at, int by) implements Event {
+    }
+
+    record Priced(String aggregateId, long version, Instant at, List<String> tags, Amount amount) implements Event {
+    }
+
+    /** A value whose equals ignores the scale of the number, as money types often do. */
+    record Amount(BigDecimal value) {
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Amount amount && amount.value.compareTo(this.value) == 0;
+        }
+
+        @Override
+        public int hashCode() {
+            return this.value.stripTrailingZeros().hashCode();
+        }
+    }
+
+    /** Prices anything at 1.0 with the tags a and c. */
+    static final class PriceList implements Aggregate, CommandHandler {
+        private long version;
+
+        @Override
+        public void on(Event event) {
+            version = event.version();
+        }
+
+        @Override
+        public List<? extends Event> apply(Command command) {
+            return List.of(new Priced(command.aggregateId(), version + 1, Instant.now(), List.of("a", "c"),
+                    new Amount(new BigDecimal("1.0"))));
+        }
     }
 
     /** An aggregate written without annotations: it implements on(event) and CommandHandler itself. */

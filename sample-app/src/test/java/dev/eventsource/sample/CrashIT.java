@@ -1,6 +1,6 @@
 package dev.eventsource.sample;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import dev.eventsource.test.jdbc.EmbeddedPostgresServer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,14 +68,14 @@ class CrashIT {
     }
 
     @Test
-    void postgresKeepsEveryAcknowledgedWrite() throws IOException {
-        try (EmbeddedPostgres postgres = EmbeddedPostgres.start()) {
-            crashAndRecover("PostgreSQL", Map.of(
-                    "SPRING_PROFILES_ACTIVE", "postgres",
-                    "SPRING_DATASOURCE_URL", "jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres",
-                    "SPRING_DATASOURCE_USERNAME", "postgres",
-                    "SPRING_DATASOURCE_PASSWORD", ""));
-        }
+    void postgresKeepsEveryAcknowledgedWrite() {
+        EmbeddedPostgresServer postgres = EmbeddedPostgresServer.shared();
+        String database = postgres.createDatabase("crash").name();
+        crashAndRecover("PostgreSQL", Map.of(
+                "SPRING_PROFILES_ACTIVE", "postgres",
+                "SPRING_DATASOURCE_URL", "jdbc:postgresql://localhost:" + postgres.port() + "/" + database,
+                "SPRING_DATASOURCE_USERNAME", EmbeddedPostgresServer.USER,
+                "SPRING_DATASOURCE_PASSWORD", ""));
     }
 
     private void crashAndRecover(String database, Map<String, String> environment) {

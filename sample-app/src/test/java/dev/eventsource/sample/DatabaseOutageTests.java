@@ -1,6 +1,6 @@
 package dev.eventsource.sample;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import dev.eventsource.test.jdbc.EmbeddedPostgresServer;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -11,7 +11,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.test.annotation.DirtiesContext;
 import tools.jackson.databind.JsonNode;
 
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import javax.sql.DataSource;
@@ -52,7 +51,7 @@ class DatabaseOutageTests {
     int port;
 
     @Autowired
-    EmbeddedPostgres postgres;
+    EmbeddedPostgresServer.Database postgres;
 
     @Test
     void answersOnlyWhatWasStoredWhileConnectionsAreKilled() throws Exception {
@@ -164,13 +163,18 @@ class DatabaseOutageTests {
         }
     }
 
-    /** Terminates every backend of the application's database user but this one, every {@link #KILL_EVERY}. */
-    private static void terminateConnections(EmbeddedPostgres postgres, AtomicBoolean running, AtomicInteger terminated) {
-        try (Connection connection = postgres.getPostgresDatabase().getConnection();
+    /**
+     * Terminates every backend of the application's database user on the application's database but this one, every
+     * {@link #KILL_EVERY}; other databases of the shared server are left alone.
+     */
+    private static void terminateConnections(EmbeddedPostgresServer.Database postgres, AtomicBoolean running,
+            AtomicInteger terminated) {
+        try (Connection connection = postgres.dataSource().getConnection();
                 Statement statement = connection.createStatement()) {
             while (running.get()) {
                 try (var result = statement.executeQuery("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                        + "WHERE usename = current_user AND pid <> pg_backend_pid() AND backend_type = 'client backend'")) {
+                        + "WHERE usename = current_user AND datname = current_database() AND pid <> pg_backend_pid() "
+                        + "AND backend_type = 'client backend'")) {
                     result.next();
                     terminated.addAndGet(result.getInt(1));
                 }
@@ -197,20 +201,23 @@ class DatabaseOutageTests {
         }
     }
 
-    /** PostgreSQL for this test alone, behind the pool an application would have (Hikari), stopped after it. */
+    /**
+     * A PostgreSQL database for this test alone, on the shared embedded server, behind the pool an application would
+     * have (Hikari).
+     */
     @TestConfiguration(proxyBeanMethods = false)
     static class Postgres {
 
-        @Bean(destroyMethod = "close")
-        EmbeddedPostgres embeddedPostgres() throws IOException {
-            return EmbeddedPostgres.start();
+        @Bean
+        EmbeddedPostgresServer.Database database() {
+            return EmbeddedPostgresServer.shared().createDatabase("outage");
         }
 
         @Bean
-        DataSource dataSource(EmbeddedPostgres postgres) {
+        DataSource dataSource(EmbeddedPostgresServer.Database database) {
             return DataSourceBuilder.create()
-                .url("jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres")
-                .username("postgres")
+                .url(database.jdbcUrl())
+                .username(EmbeddedPostgresServer.USER)
                 .password("")
                 .build();
         }

