@@ -3,6 +3,7 @@ package dev.eventsource;
 import dev.eventsource.annotation.AggregateType;
 import dev.eventsource.annotation.EventHandler;
 import dev.eventsource.internal.AggregateModel;
+import dev.eventsource.internal.TypeNames;
 
 /**
  * The current state of a domain resource: the left fold of its events. The repository creates an empty
@@ -37,29 +38,6 @@ public interface Aggregate {
      * @throws IllegalArgumentException when {@code @AggregateType} holds a blank name
      */
     static String typeName(Class<?> aggregateClass) {
-        return TypeNames.NAMES.get(aggregateClass);
-    }
-
-    /** Caches type names per class; the annotation is read once. */
-    final class TypeNames {
-        private static final ClassValue<String> NAMES = new ClassValue<>() {
-            @Override
-            protected String computeValue(Class<?> type) {
-                AggregateType annotation = type.getAnnotation(AggregateType.class);
-                if (annotation == null) {
-                    return type.getSimpleName();
-                }
-                String name = annotation.value();
-                if (name.isBlank()) {
-                    throw new IllegalArgumentException("@AggregateType on " + type.getName()
-                            + " has a blank name; give it a stable, non-blank name such as \"" + type.getSimpleName()
-                            + "\"");
-                }
-                return name;
-            }
-        };
-
-        private TypeNames() {
-        }
+        return TypeNames.AGGREGATES.of(aggregateClass);
     }
 }

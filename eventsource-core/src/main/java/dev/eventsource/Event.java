@@ -1,6 +1,7 @@
 package dev.eventsource;
 
 import dev.eventsource.annotation.EventType;
+import dev.eventsource.internal.TypeNames;
 
 import java.time.Instant;
 
@@ -40,28 +41,6 @@ public interface Event {
      * @throws IllegalArgumentException when {@code @EventType} holds a blank name
      */
     static String typeName(Class<?> eventClass) {
-        return TypeNames.NAMES.get(eventClass);
-    }
-
-    /** Caches type names per class; the annotation is read once. */
-    final class TypeNames {
-        private static final ClassValue<String> NAMES = new ClassValue<>() {
-            @Override
-            protected String computeValue(Class<?> type) {
-                EventType annotation = type.getAnnotation(EventType.class);
-                if (annotation == null) {
-                    return type.getSimpleName();
-                }
-                String name = annotation.value();
-                if (name.isBlank()) {
-                    throw new IllegalArgumentException("@EventType on " + type.getName()
-                            + " has a blank name; give it a stable, non-blank name such as \"" + type.getSimpleName() + "\"");
-                }
-                return name;
-            }
-        };
-
-        private TypeNames() {
-        }
+        return TypeNames.EVENTS.of(eventClass);
     }
 }
