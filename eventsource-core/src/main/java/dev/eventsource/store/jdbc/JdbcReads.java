@@ -4,6 +4,7 @@ import dev.eventsource.AggregateNotFoundException;
 import dev.eventsource.History;
 import dev.eventsource.Record;
 import dev.eventsource.internal.Batches;
+import dev.eventsource.internal.Sql;
 import org.jspecify.annotations.Nullable;
 
 import javax.sql.DataSource;
@@ -76,11 +77,8 @@ final class JdbcReads {
         // One statement, no transaction of its own and no fetch size, unlike readAll: a history is materialised
         // whole anyway, so reading it in one round trip beats a cursor's round trips and a COMMIT (PostgreSQL
         // streams by fetch size only inside a transaction).
-        try (Connection connection = dataSource.getConnection()) {
-            return load(connection, loadSql, aggregateId, fromVersion, toVersion);
-        } catch (SQLException e) {
-            throw loadFailed(aggregateId, fromVersion, toVersion, e);
-        }
+        return Sql.run(dataSource, connection -> load(connection, loadSql, aggregateId, fromVersion, toVersion),
+                e -> loadFailed(aggregateId, fromVersion, toVersion, e));
     }
 
     /**
@@ -100,15 +98,13 @@ final class JdbcReads {
             return load(aggregateId, fromVersion, toVersion);
         }
         Batches.validateRange(aggregateId, fromVersion, toVersion);
-        try (Connection connection = dataSource.getConnection()) {
+        return Sql.run(dataSource, connection -> {
             if (connection.getAutoCommit()) {
                 return load(connection, loadSql, aggregateId, fromVersion, toVersion);
             }
             dialect.lock(connection, lockSql, table, aggregateId);
             return load(connection, lockingLoadSql, aggregateId, fromVersion, toVersion);
-        } catch (SQLException e) {
-            throw loadFailed(aggregateId, fromVersion, toVersion, e);
-        }
+        }, e -> loadFailed(aggregateId, fromVersion, toVersion, e));
     }
 
     private History load(Connection connection, String sql, String aggregateId, long fromVersion, long toVersion)
@@ -179,17 +175,15 @@ final class JdbcReads {
     }
 
     long lastPosition() {
-        try (Connection connection = dataSource.getConnection()) {
+        return Sql.run(dataSource, connection -> {
             numberCommittedEvents(connection);
             try (PreparedStatement statement = connection.prepareStatement(lastPositionSql);
                  ResultSet rows = statement.executeQuery()) {
                 rows.next();
                 return rows.getLong(1);
             }
-        } catch (SQLException e) {
-            throw new JdbcStoreException("Reading the last position of table " + table + " failed: "
-                    + e.getMessage(), e);
-        }
+        }, e -> new JdbcStoreException("Reading the last position of table " + table + " failed: "
+                + e.getMessage(), e));
     }
 
     /** Reads an aggregate's records with versions in {@code [from, to]} on a connection, ordered by version. */

@@ -1,5 +1,6 @@
 package dev.eventsource.subscription.jdbc;
 
+import dev.eventsource.internal.Sql;
 import dev.eventsource.internal.SqlFailures;
 import dev.eventsource.store.jdbc.JdbcDialect;
 import dev.eventsource.store.jdbc.JdbcStore;
@@ -105,7 +106,7 @@ public final class JdbcCheckpointStore implements CheckpointStore {
 
     @Override
     public OptionalLong acquire(String subscription, String owner, Duration leaseTime, LongSupplier initialPosition) {
-        try (Connection connection = dataSource.getConnection()) {
+        return Sql.run(dataSource, connection -> {
             if (take(connection, subscription, owner, leaseTime)) {
                 return select(connection, subscription);
             }
@@ -127,9 +128,7 @@ public final class JdbcCheckpointStore implements CheckpointStore {
                 }
                 throw e;
             }
-        } catch (SQLException e) {
-            throw failure("Taking the lease of subscription '" + subscription + "'", e);
-        }
+        }, e -> failure("Taking the lease of subscription '" + subscription + "'", e));
     }
 
     private boolean take(Connection connection, String subscription, String owner, Duration leaseTime)
@@ -171,23 +170,19 @@ public final class JdbcCheckpointStore implements CheckpointStore {
 
     @Override
     public OptionalLong position(String subscription) {
-        try (Connection connection = dataSource.getConnection()) {
-            return select(connection, subscription);
-        } catch (SQLException e) {
-            throw failure("Reading the checkpoint of subscription '" + subscription + "'", e);
-        }
+        return Sql.run(dataSource, connection -> select(connection, subscription),
+                e -> failure("Reading the checkpoint of subscription '" + subscription + "'", e));
     }
 
     private int update(String sql, String what, Object... parameters) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement update = connection.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                update.setObject(i + 1, parameters[i]);
+        return Sql.run(dataSource, connection -> {
+            try (PreparedStatement update = connection.prepareStatement(sql)) {
+                for (int i = 0; i < parameters.length; i++) {
+                    update.setObject(i + 1, parameters[i]);
+                }
+                return update.executeUpdate();
             }
-            return update.executeUpdate();
-        } catch (SQLException e) {
-            throw failure(what, e);
-        }
+        }, e -> failure(what, e));
     }
 
     private JdbcStoreException failure(String what, SQLException e) {
