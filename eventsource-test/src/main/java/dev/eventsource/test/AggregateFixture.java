@@ -9,6 +9,7 @@ import dev.eventsource.Repository;
 import dev.eventsource.store.memory.MemoryStore;
 import org.assertj.core.api.recursive.comparison.ComparisonDifference;
 import org.assertj.core.api.recursive.comparison.RecursiveComparisonConfiguration;
+import org.jspecify.annotations.Nullable;
 import org.assertj.core.api.recursive.comparison.RecursiveComparisonDifferenceCalculator;
 import org.opentest4j.AssertionFailedError;
 
@@ -65,12 +66,12 @@ public final class AggregateFixture<A extends Aggregate> {
             .build();
 
     private final Class<A> type;
-    private final Supplier<A> factory;
+    private final @Nullable Supplier<A> factory;
     private final List<Event> given = new ArrayList<>();
     private final Set<Class<?>> eventTypes = new LinkedHashSet<>();
     private boolean compareTime;
 
-    private AggregateFixture(Class<A> type, Supplier<A> factory) {
+    private AggregateFixture(Class<A> type, @Nullable Supplier<A> factory) {
         this.type = Objects.requireNonNull(type, "aggregate type");
         this.factory = factory;
     }
@@ -165,7 +166,7 @@ public final class AggregateFixture<A extends Aggregate> {
      * @param command the command (null is passed on, to test the repository's own check)
      * @return the stage to state the expected outcome
      */
-    public Outcome when(Command command) {
+    public Outcome when(@Nullable Command command) {
         return new Outcome(command);
     }
 
@@ -175,10 +176,10 @@ public final class AggregateFixture<A extends Aggregate> {
      */
     public final class Outcome {
 
-        private final Command command;
-        private Run<A> run;
+        private final @Nullable Command command;
+        private @Nullable Run<A> run;
 
-        private Outcome(Command command) {
+        private Outcome(@Nullable Command command) {
             this.command = command;
         }
 
@@ -247,7 +248,7 @@ public final class AggregateFixture<A extends Aggregate> {
          * @return this stage
          * @throws AssertionError when the command succeeded, threw another type, or the message lacks the text
          */
-        public Outcome thenError(Class<? extends Throwable> expectedType, String messagePart) {
+        public Outcome thenError(Class<? extends Throwable> expectedType, @Nullable String messagePart) {
             Objects.requireNonNull(expectedType, "expected exception type");
             Run<A> result = run();
             String expectation = "Expected " + commandName() + " to fail with " + expectedType.getName()
@@ -304,7 +305,7 @@ public final class AggregateFixture<A extends Aggregate> {
         }
 
         /** @return the exception the command threw, or null when it succeeded */
-        public Throwable error() {
+        public @Nullable Throwable error() {
             return run().thrown;
         }
 
@@ -338,7 +339,7 @@ public final class AggregateFixture<A extends Aggregate> {
         }
     }
 
-    private Run<A> execute(Command command) {
+    private Run<A> execute(@Nullable Command command) {
         List<Event> produced = new ArrayList<>();
         Repository.Builder<A> builder = factory == null ? Repository.builder(type) : Repository.builder(type, factory);
         Repository<A> repository = builder
@@ -455,6 +456,7 @@ public final class AggregateFixture<A extends Aggregate> {
         return thrown.getClass().getName() + ": " + thrown.getMessage();
     }
 
-    private record Run<A extends Aggregate>(Repository<A> repository, List<Event> produced, Throwable thrown) {
+    private record Run<A extends Aggregate>(Repository<A> repository, List<Event> produced,
+                                            @Nullable Throwable thrown) {
     }
 }

@@ -6,4 +6,7 @@
  * <p><b>Owns</b> the store contract kit and the aggregate fixture. <b>Imports</b> the API of eventsource-core (and
  * the memory store, the fixture's default), JUnit and AssertJ; never Spring or {@code dev.eventsource.internal}.
  */
+@NullMarked
 package dev.eventsource.test;
+
+import org.jspecify.annotations.NullMarked;

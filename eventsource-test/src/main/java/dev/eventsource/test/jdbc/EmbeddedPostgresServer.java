@@ -1,6 +1,7 @@
 package dev.eventsource.test.jdbc;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.jspecify.annotations.Nullable;
 
 import javax.sql.DataSource;
 import java.io.IOException;
@@ -34,7 +35,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     private static final Pattern DATABASE_PREFIX = Pattern.compile("[a-z][a-z0-9_]{0,40}");
 
-    private static EmbeddedPostgresServer shared;
+    private static @Nullable EmbeddedPostgresServer shared;
 
     private final EmbeddedPostgres server;
     private final boolean isShared;

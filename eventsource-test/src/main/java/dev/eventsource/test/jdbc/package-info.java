@@ -5,4 +5,7 @@
  *
  * <p><b>Owns</b> the embedded PostgreSQL server of every module's tests. <b>Imports</b> nothing of the library.
  */
+@NullMarked
 package dev.eventsource.test.jdbc;
+
+import org.jspecify.annotations.NullMarked;
