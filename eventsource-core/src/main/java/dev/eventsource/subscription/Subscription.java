@@ -1,20 +1,13 @@
 package dev.eventsource.subscription;
 
 import dev.eventsource.Backoff;
-import dev.eventsource.Event;
-import dev.eventsource.Record;
 import dev.eventsource.Serializer;
 import dev.eventsource.Store;
-import dev.eventsource.StoredEvent;
 import org.jspecify.annotations.Nullable;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
-import java.util.OptionalLong;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Pattern;
 
 /**
@@ -58,7 +51,6 @@ import java.util.regex.Pattern;
  */
 public final class Subscription {
 
-    private static final System.Logger LOG = System.getLogger(Subscription.class.getName());
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,99}");
 
     /** The life cycle of a subscription. */
@@ -75,39 +67,35 @@ public final class Subscription {
         STOPPED
     }
 
-    private final String name;
-    private final Store store;
-    private final Serializer serializer;
-    private final SubscriptionHandler handler;
-    private final CheckpointStore checkpoints;
-    private final StartFrom startFrom;
-    private final int batchSize;
-    private final Duration pollInterval;
-    private final int maxAttempts;
-    private final Backoff backoff;
-    private final Duration leaseTime;
-    private final Duration renewInterval;
-    private final String owner;
-    private final SubscriptionMetrics metrics;
-    private final BatchTransaction transaction;
+    // Package-private: the processing loop (SubscriptionLoop) and the lease (SubscriptionLease) work on them.
+    final String name;
+    final Store store;
+    final Serializer serializer;
+    final SubscriptionHandler handler;
+    final CheckpointStore checkpoints;
+    final StartFrom startFrom;
+    final int batchSize;
+    final Duration pollInterval;
+    final int maxAttempts;
+    final Backoff backoff;
+    final Duration leaseTime;
+    final Duration renewInterval;
+    final String owner;
+    final SubscriptionMetrics metrics;
+    final BatchTransaction transaction;
 
-    private final Object signal = new Object();
-    private boolean woken;
-    private volatile boolean running;
-    private volatile State state = State.NEW;
-    private volatile @Nullable Throwable failure;
-    private volatile long checkpoint = -1;
+    final Object signal = new Object();
+    boolean woken; // guarded by signal
+    volatile boolean running;
+    volatile State state = State.NEW;
+    volatile @Nullable Throwable failure;
+    volatile long checkpoint = -1;
     private @Nullable Thread thread;
+    @Nullable Thread renewer;
 
     // The lease, shared by the processing thread (takes, drops and releases it) and the renewer thread.
-    private final Object lease = new Object();
-    private volatile boolean holding;
-    // Guarded by lease: acquisitions so far (a late renewal result of an earlier term is ignored), when the last
-    // successful acquire or renewal was sent, and why the holder must stop before its next batch (or null).
-    private long leaseTerm;
-    private long leaseConfirmedNanos;
-    private @Nullable String leaseDoubt;
-    private @Nullable Thread renewer;
+    private final SubscriptionLease lease;
+    private final SubscriptionLoop loop;
 
     private Subscription(Builder builder) {
         this.name = builder.name;
@@ -126,6 +114,8 @@ public final class Subscription {
                 : ProcessHandle.current().pid() + "-" + UUID.randomUUID();
         this.metrics = builder.metrics;
         this.transaction = builder.transaction;
+        this.lease = new SubscriptionLease(this);
+        this.loop = new SubscriptionLoop(this, lease);
     }
 
     /**
@@ -210,9 +200,9 @@ public final class Subscription {
         running = true;
         state = State.STANDBY;
         metrics.halted(name, false);
-        thread = new Thread(this::run, "eventsource-subscription-" + name);
+        thread = new Thread(loop::run, "eventsource-subscription-" + name);
         thread.setDaemon(true);
-        renewer = new Thread(this::renewLease, "eventsource-lease-" + name);
+        renewer = new Thread(lease::renewLease, "eventsource-lease-" + name);
         renewer.setDaemon(true);
         thread.start();
         renewer.start();
@@ -263,285 +253,6 @@ public final class Subscription {
         synchronized (signal) {
             woken = true;
             signal.notifyAll();
-        }
-    }
-
-    private void run() {
-        long failingPosition = -1;
-        int attempts = 0;
-        int transientFailures = 0;
-        try {
-            while (running) {
-                try {
-                    if (!holding) {
-                        long sent = System.nanoTime();
-                        OptionalLong acquired = checkpoints.acquire(name, owner, leaseTime, this::initialPosition);
-                        if (acquired.isEmpty()) {
-                            state = State.STANDBY;
-                            await(standbyWait());
-                            continue;
-                        }
-                        holdLease(sent);
-                        checkpoint = acquired.getAsLong();
-                        state = State.ACTIVE;
-                        LOG.log(System.Logger.Level.DEBUG, () -> "Subscription '" + name + "' (" + owner
-                                + ") holds its lease, from position " + checkpoint);
-                    }
-                    String doubt = leaseDoubt();
-                    if (doubt != null) {
-                        lostLease(doubt);
-                        continue;
-                    }
-                    // Plain "after the checkpoint": positions follow commit order in every store, so nothing
-                    // can commit later below what this read returns (JdbcStore: the per-table append lock).
-                    List<Record> batch = store.readAll(checkpoint, batchSize);
-                    if (batch.isEmpty()) {
-                        metrics.lag(name, 0);
-                        transientFailures = 0;
-                        await(pollInterval);
-                        continue;
-                    }
-                    Outcome outcome = process(batch);
-                    transientFailures = 0;
-                    if (outcome.leaseLost) {
-                        lostLease("another instance took its lease, so its last batch was not checkpointed (and"
-                                + " rolled back in a transaction) and is that instance's to process");
-                        continue;
-                    }
-                    if (outcome.failed == null) {
-                        attempts = 0;
-                        failingPosition = -1;
-                        metrics.lag(name, batch.size() < batchSize ? 0 : Math.max(0, store.lastPosition() - checkpoint));
-                        continue;
-                    }
-                    metrics.failed(name);
-                    Record failed = outcome.failed;
-                    attempts = failed.position() == failingPosition ? attempts + 1 : 1;
-                    failingPosition = failed.position();
-                    if (attempts >= maxAttempts) {
-                        halt(failed, attempts, outcome.cause);
-                        return;
-                    }
-                    LOG.log(System.Logger.Level.WARNING, "Subscription '" + name + "': handler failed (attempt "
-                            + attempts + " of " + maxAttempts + ") on the event at position " + failed.position()
-                            + " (type " + failed.type() + ", aggregate '" + failed.aggregateId() + "'); retrying in "
-                            + delay(attempts).toMillis() + " ms: " + outcome.cause, outcome.cause);
-                    sleep(delay(attempts));
-                } catch (RuntimeException e) {
-                    // The store or the checkpoint store is unreachable: nothing was processed past the stored
-                    // checkpoint, so retrying later is always safe.
-                    transientFailures++;
-                    LOG.log(System.Logger.Level.WARNING, "Subscription '" + name + "' cannot read or checkpoint ("
-                            + e.getMessage() + "); retrying in " + delay(transientFailures).toMillis() + " ms", e);
-                    holding = false; // re-read the checkpoint: a failed transaction may have rolled back
-                    state = State.STANDBY; // it holds no lease while it waits, so it is not processing
-                    sleep(delay(transientFailures));
-                }
-            }
-        } catch (Error e) {
-            failure = e;
-            state = State.FAILED;
-            throw e;
-        } finally {
-            if (holding) {
-                try {
-                    checkpoints.release(name, owner);
-                } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.WARNING, "Subscription '" + name + "' could not release its lease ("
-                            + e.getMessage() + "); another instance takes over when it expires");
-                }
-            }
-            holding = false;
-            running = false;
-            LockSupport.unpark(renewer);
-            if (state != State.FAILED) {
-                state = State.STOPPED;
-            }
-        }
-    }
-
-    private void holdLease(long sentNanos) {
-        synchronized (lease) {
-            leaseTerm++;
-            leaseConfirmedNanos = sentNanos;
-            leaseDoubt = null;
-            holding = true;
-        }
-    }
-
-    /** @return why the holder must not start another batch, or null while its lease is sure */
-    private @Nullable String leaseDoubt() {
-        synchronized (lease) {
-            if (leaseDoubt != null) {
-                return leaseDoubt;
-            }
-            long unconfirmed = System.nanoTime() - leaseConfirmedNanos;
-            // The database set the lease's end after this instance sent the renewal, so the lease is sure until
-            // at least a lease time after sending: past that, another instance may hold it.
-            return unconfirmed > leaseTime.toNanos() ? "no renewal of its lease succeeded for "
-                    + TimeUnit.NANOSECONDS.toMillis(unconfirmed) + " ms (lease time " + leaseTime.toMillis() + " ms)"
-                    : null;
-        }
-    }
-
-    private void lostLease(String why) {
-        LOG.log(System.Logger.Level.WARNING, "Subscription '" + name + "' (" + owner + ") stops processing: " + why
-                + "; it takes the lease again once it is free");
-        holding = false;
-        state = State.STANDBY;
-    }
-
-    /**
-     * The renewer thread: renews the lease every renew interval while the processing thread holds it, whatever
-     * that thread is doing, so a batch may take longer than the lease. A renewal that finds the lease lost or fails
-     * makes the holder stop before its next batch.
-     */
-    private void renewLease() {
-        while (running) {
-            LockSupport.parkNanos(this, renewInterval.toNanos());
-            long term;
-            synchronized (lease) {
-                if (!running || !holding) {
-                    continue;
-                }
-                term = leaseTerm;
-            }
-            long sent = System.nanoTime();
-            @Nullable String doubt;
-            try {
-                doubt = checkpoints.renew(name, owner, leaseTime) ? null
-                        : "a renewal found its lease taken by another instance (after a pause or an outage longer"
-                        + " than the lease time)";
-            } catch (RuntimeException e) {
-                doubt = "renewing its lease failed (" + e.getMessage() + ")";
-            }
-            synchronized (lease) {
-                if (term != leaseTerm || !holding) {
-                    continue;
-                }
-                if (doubt == null) {
-                    leaseConfirmedNanos = sent;
-                } else {
-                    leaseDoubt = doubt;
-                }
-            }
-            if (doubt != null) {
-                wake();
-            }
-        }
-    }
-
-    private void halt(Record failed, int attempts, Throwable cause) {
-        failure = new SubscriptionFailedException(name, failed, attempts, checkpoint, cause);
-        running = false;
-        metrics.halted(name, true);
-        try {
-            metrics.lag(name, Math.max(0, store.lastPosition() - checkpoint));
-        } catch (RuntimeException ignored) {
-            // the lag is informative only; the failure below is what matters
-        }
-        LOG.log(System.Logger.Level.ERROR, failure.getMessage(), cause);
-        state = State.FAILED;
-    }
-
-    /** What became of one batch. */
-    private record Outcome(boolean leaseLost, @Nullable Record failed, @Nullable Throwable cause) {
-    }
-
-    /** A handler failure on one record, carried out of the batch transaction to roll it back. */
-    private static final class HandlerFailure extends RuntimeException {
-        private final transient Record record;
-
-        HandlerFailure(Record record, Throwable cause) {
-            super(cause.getMessage(), cause, false, false);
-            this.record = record;
-        }
-    }
-
-    /** Refuses a checkpoint advance after the lease moved on, rolling back the batch transaction. */
-    private static final class LeaseLost extends RuntimeException {
-        LeaseLost() {
-            super("lease lost", null, false, false);
-        }
-    }
-
-    private Outcome process(List<Record> batch) {
-        long[] handledUpTo = {checkpoint};
-        int[] handled = {0};
-        try {
-            transaction.execute(() -> {
-                for (Record record : batch) {
-                    if (handler.handles(record.type())) {
-                        try {
-                            Event event = serializer.unmarshal(record);
-                            handler.handle(new StoredEvent(event, record.metadata(), record.position()));
-                        } catch (Exception e) {
-                            throw new HandlerFailure(record, e);
-                        }
-                    }
-                    handledUpTo[0] = record.position();
-                    handled[0]++;
-                }
-                if (!checkpoints.advance(name, owner, handledUpTo[0], leaseTime)) {
-                    throw new LeaseLost();
-                }
-            });
-        } catch (LeaseLost lost) {
-            return new Outcome(true, null, null);
-        } catch (HandlerFailure e) {
-            if (transaction == BatchTransaction.NONE && handledUpTo[0] > checkpoint) {
-                // Without a transaction the events before the failing one are handled for good: checkpoint them so
-                // only the failing event is retried.
-                if (!checkpoints.advance(name, owner, handledUpTo[0], leaseTime)) {
-                    return new Outcome(true, null, null);
-                }
-                checkpoint = handledUpTo[0];
-                metrics.processed(name, handled[0]);
-            }
-            return new Outcome(false, e.record, e.getCause());
-        }
-        checkpoint = handledUpTo[0];
-        metrics.processed(name, batch.size());
-        return new Outcome(false, null, null);
-    }
-
-    private long initialPosition() {
-        return startFrom == StartFrom.END ? store.lastPosition() : 0;
-    }
-
-    private Duration standbyWait() {
-        Duration third = leaseTime.dividedBy(3);
-        return pollInterval.compareTo(third) < 0 ? pollInterval : third;
-    }
-
-    private Duration delay(int attempt) {
-        return backoff.delay(Math.max(1, attempt));
-    }
-
-    private void await(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (signal) {
-            try {
-                while (!woken && running) {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        break;
-                    }
-                    TimeUnit.NANOSECONDS.timedWait(signal, left);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                running = false;
-            }
-            woken = false;
-        }
-    }
-
-    private void sleep(Duration timeout) {
-        // A wake-up must not cut a backoff short, but stop() must.
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (running && System.nanoTime() < deadline) {
-            await(Duration.ofNanos(deadline - System.nanoTime()));
         }
     }
 
