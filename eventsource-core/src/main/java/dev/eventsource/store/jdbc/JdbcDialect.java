@@ -30,6 +30,11 @@ public enum JdbcDialect {
      * are numbered afterwards, in order, by a short sequencing transaction (see {@link PostgresSequencer}).
      */
     POSTGRESQL("postgresql") {
+        @Override
+        String binaryPayloadType() {
+            return "BYTEA";
+        }
+
         /**
          * Takes the transaction-scoped advisory lock of one aggregate of the table: appends to the same aggregate
          * wait for each other (so a version read after the lock is the latest committed one, and a competing
@@ -133,6 +138,11 @@ public enum JdbcDialect {
      */
     MYSQL("mysql") {
         @Override
+        String binaryPayloadType() {
+            return "LONGBLOB";
+        }
+
+        @Override
         void setInstant(PreparedStatement statement, int index, Instant at) throws SQLException {
             // DATETIME holds no zone; the store writes and reads it as UTC, whatever the session time zone.
             statement.setObject(index, LocalDateTime.ofInstant(at.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC));
@@ -217,7 +227,13 @@ public enum JdbcDialect {
      * @return the statements, in order
      */
     List<String> schema(TableName table, PayloadFormat format, boolean mariaDb) {
-        return SchemaScript.statements("schema-" + (mariaDb ? "mariadb" : platform) + ".sql", table, format);
+        return SchemaScript.statements("schema-" + (mariaDb ? "mariadb" : platform) + ".sql", table, format,
+                binaryPayloadType());
+    }
+
+    /** @return the payload column's type for {@link PayloadFormat#BINARY} payloads */
+    String binaryPayloadType() {
+        return "BLOB";
     }
 
     /**

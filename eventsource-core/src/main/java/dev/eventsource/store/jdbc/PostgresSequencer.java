@@ -107,12 +107,8 @@ final class PostgresSequencer {
             connection.setAutoCommit(true);
             return numbered;
         } catch (SQLException | RuntimeException | Error e) {
-            try {
-                connection.rollback();
-                connection.setAutoCommit(true);
-            } catch (SQLException suppressed) {
-                e.addSuppressed(suppressed);
-            }
+            Jdbc.rollback(connection, e);
+            Jdbc.restoreAutoCommit(connection, e);
             if (e instanceof SQLException sql && LOCK_NOT_AVAILABLE.equals(sql.getSQLState())) {
                 LOG.log(System.Logger.Level.WARNING, "Numbering the committed events of " + table + " waited "
                         + LOCK_TIMEOUT + " for another numbering pass and gave up; reading what is numbered. A"

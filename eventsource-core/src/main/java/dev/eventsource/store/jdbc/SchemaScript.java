@@ -37,10 +37,11 @@ final class SchemaScript {
      * @param name the script's file name, such as {@code schema-postgresql.sql}
      * @param table the events table
      * @param format the payload format
+     * @param binaryType the payload column's type for binary payloads
      * @return the statements, in order, without comments and final semicolons
      */
-    static List<String> statements(String name, TableName table, PayloadFormat format) {
-        String script = adapt(read(name), table, format);
+    static List<String> statements(String name, TableName table, PayloadFormat format, String binaryType) {
+        String script = adapt(read(name), table, format, binaryType);
         StringBuilder sql = new StringBuilder();
         for (String line : script.split("\n")) {
             if (!line.stripLeading().startsWith("--")) {
@@ -57,7 +58,7 @@ final class SchemaScript {
     }
 
     /** @return the script with the store's table and constraint names and payload column type */
-    static String adapt(String script, TableName table, PayloadFormat format) {
+    static String adapt(String script, TableName table, PayloadFormat format, String binaryType) {
         Matcher names = NAME.matcher(script);
         StringBuilder adapted = new StringBuilder();
         while (names.find()) {
@@ -78,17 +79,7 @@ final class SchemaScript {
         if (format == PayloadFormat.JSON) {
             return adapted.toString();
         }
-        Matcher payload = PAYLOAD_COLUMN.matcher(adapted);
-        StringBuilder binary = new StringBuilder();
-        while (payload.find()) {
-            String type = switch (payload.group(2)) {
-                case "JSONB" -> "BYTEA";
-                default -> script.contains("ENGINE = InnoDB") ? "LONGBLOB" : "BLOB";
-            };
-            payload.appendReplacement(binary, Matcher.quoteReplacement(payload.group(1) + type));
-        }
-        payload.appendTail(binary);
-        return binary.toString();
+        return PAYLOAD_COLUMN.matcher(adapted).replaceAll("$1" + Matcher.quoteReplacement(binaryType));
     }
 
     private static String read(String name) {
