@@ -43,4 +43,16 @@ public interface Event {
     static String typeName(Class<?> eventClass) {
         return TypeNames.EVENTS.of(eventClass);
     }
+
+    /**
+     * Returns the revision of an event class's shape, stored with each of its events: the {@code revision} of
+     * {@link EventType @EventType} when present, else 1.
+     *
+     * @param eventClass the event class
+     * @return its revision, at least 1
+     * @throws IllegalArgumentException when {@code @EventType} declares a revision below 1
+     */
+    static int revision(Class<?> eventClass) {
+        return TypeNames.revisionOf(eventClass);
+    }
 }

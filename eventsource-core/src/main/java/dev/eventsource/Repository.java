@@ -438,7 +438,8 @@ public final class Repository<A extends Aggregate> {
                 });
         for (Event event : events) {
             Record record = serializer.marshal(event);
-            records.add(new Record(typeName, record.aggregateId(), record.version(), record.type(), record.at(),
+            records.add(new Record(typeName, record.aggregateId(), record.version(), record.type(), record.revision(),
+                    record.at(),
                     record.data(), meta.isEmpty() ? record.metadata() : meta, commandId, 0));
         }
         RecordValidator.check(aggregateId, records, serializer.format());

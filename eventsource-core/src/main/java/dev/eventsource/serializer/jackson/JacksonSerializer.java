@@ -2,21 +2,33 @@ package dev.eventsource.serializer.jackson;
 
 import dev.eventsource.DuplicateEventTypeException;
 import dev.eventsource.Event;
+import dev.eventsource.EventRevisionException;
+import dev.eventsource.EventRevisionException.Reason;
+import dev.eventsource.InvalidUpcasterException;
 import dev.eventsource.PayloadFormat;
 import dev.eventsource.Record;
 import dev.eventsource.SerializationException;
 import dev.eventsource.SerializationException.Direction;
 import dev.eventsource.Serializer;
 import dev.eventsource.UnknownEventTypeException;
+import dev.eventsource.internal.TypeNames;
+import dev.eventsource.upcast.UpcastContext;
+import dev.eventsource.upcast.Upcaster;
+import dev.eventsource.upcast.UpcasterChain;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +48,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code Optional.empty()}, 0). Everything else of the caller's mapper (modules, naming strategy, features)
  * applies. The payload's {@code aggregateId} and {@code version} must match the record's; a mismatch means the
  * data was corrupted or copied between aggregates and is a {@link SerializationException}.
+ *
+ * <p><b>Revisions and upcasting.</b> Every record carries the revision of its class's shape
+ * ({@link Event#revision(Class)}). A record stored in the class's revision is read straight from its bytes. One
+ * stored in an older revision, or under an {@linkplain dev.eventsource.annotation.EventType#aliases() alias}
+ * with a chain of {@link #addUpcasters(Upcaster...) upcasters}, is parsed into a tree, upcast step by step and
+ * then bound; the stored bytes are never rewritten. A revision newer than the class's, or older with no way up,
+ * is an {@link EventRevisionException} naming the event; {@link #verifyUpcasters()} checks every chain at once
+ * (the Spring starter calls it at start-up).
  *
  * <p><b>Instants.</b> The stored form is Jackson's (ISO-8601 text such as {@code 2024-05-06T07:08:09.123Z}).
  * Reading the canonical UTC form of it skips {@code DateTimeFormatter}, the largest single cost of reading an
@@ -57,6 +77,11 @@ public final class JacksonSerializer implements Serializer {
     private final PayloadFormat format;
     private final Map<String, Binding> byName = new ConcurrentHashMap<>();
     private final Map<Class<?>, Binding> byClass = new ConcurrentHashMap<>();
+    /** Aliases of bound classes, each mapped to its class's type name. */
+    private final Map<String, String> aliases = new ConcurrentHashMap<>();
+    private volatile UpcasterChain upcasters = UpcasterChain.empty();
+    /** The way up from each stored (type, revision) met so far; cleared whenever bindings or upcasters change. */
+    private final Map<Stored, UpcasterChain.Plan> plans = new ConcurrentHashMap<>();
 
     private JacksonSerializer(ObjectMapper mapper, PayloadFormat format) {
         if (mapper == null) {
@@ -120,6 +145,7 @@ public final class JacksonSerializer implements Serializer {
         }
         // Check the whole batch before binding any of it, so a bad class leaves the bindings as they were.
         Map<String, Class<?>> batch = new LinkedHashMap<>();
+        Map<Class<?>, List<String>> batchAliases = new LinkedHashMap<>();
         for (Class<?> type : eventTypes) {
             if (type == null) {
                 throw new IllegalArgumentException("Cannot bind a null event class");
@@ -132,27 +158,77 @@ public final class JacksonSerializer implements Serializer {
                 throw new IllegalArgumentException("Cannot bind " + type.getName()
                         + ": it is abstract; bind the concrete event classes (records)");
             }
-            if (byClass.containsKey(type)) {
+            if (byClass.containsKey(type) || batchAliases.containsKey(type)) {
                 continue;
             }
             String name = Event.typeName(type);
-            Binding existing = byName.get(name);
-            if (existing != null) {
-                throw new DuplicateEventTypeException(name, existing.type, type);
+            Event.revision(type);
+            List<String> names = new ArrayList<>();
+            names.add(name);
+            names.addAll(TypeNames.aliasesOf(type));
+            for (String claimed : names) {
+                Binding existing = byName.get(claimed);
+                Class<?> holder = existing != null ? existing.type : batch.get(claimed);
+                if (holder != null && holder != type) {
+                    throw duplicate(claimed, holder, type);
+                }
             }
-            Class<?> earlier = batch.putIfAbsent(name, type);
-            if (earlier != null && earlier != type) {
-                throw new DuplicateEventTypeException(name, earlier, type);
-            }
+            names.forEach(claimed -> batch.put(claimed, type));
+            batchAliases.put(type, names.subList(1, names.size()));
         }
-        batch.forEach((name, type) -> {
-            Binding binding = new Binding(name, type,
+        batchAliases.forEach((type, typeAliases) -> {
+            String name = Event.typeName(type);
+            Binding binding = new Binding(name, Event.revision(type), type,
                     readingMapper.readerFor(type).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES),
                     mapper.writerFor(type));
             byName.put(name, binding);
             byClass.put(type, binding);
+            for (String alias : typeAliases) {
+                byName.put(alias, binding);
+                aliases.put(alias, name);
+            }
         });
+        if (!batchAliases.isEmpty()) {
+            plans.clear();
+        }
         return this;
+    }
+
+    /**
+     * Registers upcasters: steps from stored (type, revision) pairs up to the revisions of the bound classes.
+     * Registering an upcaster twice is harmless; the chains as a whole are checked by {@link #verifyUpcasters()}.
+     *
+     * @param upcasters the upcasters to add
+     * @return this serializer
+     * @throws InvalidUpcasterException when two different upcasters read one type and revision
+     * @throws IllegalArgumentException when an upcaster is null or lowers the revision
+     */
+    public synchronized JacksonSerializer addUpcasters(Upcaster... upcasters) {
+        if (upcasters == null) {
+            throw new IllegalArgumentException("Cannot add a null array of upcasters");
+        }
+        this.upcasters = this.upcasters.plus(Arrays.asList(upcasters));
+        plans.clear();
+        return this;
+    }
+
+    /**
+     * Checks every chain of upcasters against the bound classes, so that a mistake shows at start-up rather than
+     * when the first old event is read: two upcasters for one step, a chain that stops below its class's revision
+     * (or a class whose revision above 1 no upcaster reaches), an upcaster from a revision its class already has, a
+     * cycle, an upcaster that reads an alias.
+     *
+     * @return this serializer
+     * @throws InvalidUpcasterException naming the first problem
+     */
+    public synchronized JacksonSerializer verifyUpcasters() {
+        upcasters.verify(revisions(), Map.copyOf(aliases));
+        return this;
+    }
+
+    /** @return the registered upcasters, in no particular order */
+    public List<Upcaster> upcasters() {
+        return List.copyOf(upcasters.upcasters());
     }
 
     @Override
@@ -174,7 +250,7 @@ public final class JacksonSerializer implements Serializer {
                     + e.getOriginalMessage() + "; nothing was stored", Direction.SERIALIZE,
                     binding.name, binding.type, event.aggregateId(), event.version(), path, e);
         }
-        return Record.of(event.aggregateId(), event.version(), binding.name, event.at(), data);
+        return Record.of(event.aggregateId(), event.version(), binding.name, binding.revision, event.at(), data);
     }
 
     @Override
@@ -183,33 +259,135 @@ public final class JacksonSerializer implements Serializer {
             throw new IllegalArgumentException("Cannot unmarshal a null record");
         }
         Binding binding = byName.get(record.type());
-        if (binding == null) {
-            throw new UnknownEventTypeException(record.type(), record.aggregateId());
+        if (binding == null || binding.revision != record.revision()) {
+            return upcastAndRead(record, binding);
         }
+        Object value;
         try {
-            Object value = binding.reader.readValue(record.data());
-            if (value == null) {
-                throw new SerializationException("Cannot deserialize event " + record.type() + " version "
-                        + record.version() + " of aggregate '" + record.aggregateId()
-                        + "': the payload is empty or null", Direction.DESERIALIZE, record.type(), binding.type,
+            value = binding.reader.readValue(record.data());
+        } catch (JacksonException e) {
+            throw unreadable(record, binding, "", e);
+        }
+        return checked(record, binding, value);
+    }
+
+    /** Reads a record stored in another revision, or under a name that only upcasters know: the slow path. */
+    private Event upcastAndRead(Record record, @Nullable Binding stored) {
+        UpcasterChain.Plan plan = plans.computeIfAbsent(new Stored(record.type(), record.revision()),
+                key -> upcasters.plan(key.type, key.revision, revisions(), Map.copyOf(aliases)));
+        if (!plan.found()) {
+            if (stored == null && plan.steps().isEmpty() && !upcasters.reads(plan.type())) {
+                throw new UnknownEventTypeException(record.type(), record.aggregateId());
+            }
+            throw revisionFailure(record, plan);
+        }
+        Binding binding = byName.get(plan.type());
+        if (binding == null) {
+            throw new IllegalStateException("No class is bound under '" + plan.type() + "' after planning");
+        }
+        String from = " (stored as " + record.type() + " revision " + record.revision() + ")";
+        ObjectNode payload;
+        try {
+            JsonNode tree = readingMapper.readTree(record.data());
+            if (!(tree instanceof ObjectNode object)) {
+                throw new SerializationException("Cannot upcast event " + record.type() + " revision "
+                        + record.revision() + " version " + record.version() + " of aggregate '"
+                        + record.aggregateId() + "': the payload is " + (tree == null ? "empty" : tree.getNodeType())
+                        + ", not an object", Direction.DESERIALIZE, record.type(), binding.type,
                         record.aggregateId(), record.version(), null, null);
             }
-            Event event = (Event) value;
-            if (!record.aggregateId().equals(event.aggregateId()) || record.version() != event.version()) {
-                throw new SerializationException("Cannot deserialize event " + record.type() + " version "
-                        + record.version() + " of aggregate '" + record.aggregateId() + "': its payload says aggregate "
-                        + (event.aggregateId() == null ? "null" : "'" + event.aggregateId() + "'") + " version "
-                        + event.version() + "; the stored data is corrupt or was copied from another aggregate",
-                        Direction.DESERIALIZE, record.type(), binding.type, record.aggregateId(),
-                        record.version(), null, null);
-            }
-            return event;
+            payload = object;
         } catch (JacksonException e) {
-            throw new SerializationException("Cannot deserialize event " + record.type() + " version "
-                    + record.version() + " of aggregate '" + record.aggregateId() + "' into "
-                    + binding.type.getName() + ": " + e.getOriginalMessage(), Direction.DESERIALIZE,
-                    record.type(), binding.type, record.aggregateId(), record.version(), fieldPath(e), e);
+            throw unreadable(record, binding, from, e);
         }
+        UpcastContext context = new UpcastContext(record.aggregateType(), record.aggregateId(), record.version(),
+                record.position(), record.type(), record.revision(), record.at(), record.metadata());
+        for (Upcaster upcaster : plan.steps()) {
+            try {
+                payload = upcaster.upcast(payload, context);
+            } catch (RuntimeException e) {
+                throw new SerializationException("Cannot upcast event " + record.type() + " revision "
+                        + record.revision() + " version " + record.version() + " of aggregate '"
+                        + record.aggregateId() + "'" + position(record) + ": " + upcaster + " failed: "
+                        + e.getMessage(), Direction.DESERIALIZE, record.type(), binding.type, record.aggregateId(),
+                        record.version(), null, e);
+            }
+            if (payload == null) {
+                throw new SerializationException("Cannot upcast event " + record.type() + " revision "
+                        + record.revision() + " version " + record.version() + " of aggregate '"
+                        + record.aggregateId() + "'" + position(record) + ": " + upcaster + " returned null",
+                        Direction.DESERIALIZE, record.type(), binding.type, record.aggregateId(), record.version(),
+                        null, null);
+            }
+        }
+        Object value;
+        try {
+            value = binding.reader.readValue(payload);
+        } catch (JacksonException e) {
+            throw unreadable(record, binding, from + " after " + plan.steps().size() + " upcast step"
+                    + (plan.steps().size() == 1 ? "" : "s"), e);
+        }
+        return checked(record, binding, value);
+    }
+
+    private Event checked(Record record, Binding binding, @Nullable Object value) {
+        if (value == null) {
+            throw new SerializationException("Cannot deserialize event " + record.type() + " version "
+                    + record.version() + " of aggregate '" + record.aggregateId()
+                    + "': the payload is empty or null", Direction.DESERIALIZE, record.type(), binding.type,
+                    record.aggregateId(), record.version(), null, null);
+        }
+        Event event = (Event) value;
+        if (!record.aggregateId().equals(event.aggregateId()) || record.version() != event.version()) {
+            throw new SerializationException("Cannot deserialize event " + record.type() + " version "
+                    + record.version() + " of aggregate '" + record.aggregateId() + "': its payload says aggregate "
+                    + (event.aggregateId() == null ? "null" : "'" + event.aggregateId() + "'") + " version "
+                    + event.version() + "; the stored data is corrupt or was copied from another aggregate",
+                    Direction.DESERIALIZE, record.type(), binding.type, record.aggregateId(),
+                    record.version(), null, null);
+        }
+        return event;
+    }
+
+    private static SerializationException unreadable(Record record, Binding binding, String how,
+                                                     JacksonException e) {
+        return new SerializationException("Cannot deserialize event " + record.type() + " version "
+                + record.version() + " of aggregate '" + record.aggregateId() + "'" + how + " into "
+                + binding.type.getName() + ": " + e.getOriginalMessage(), Direction.DESERIALIZE,
+                record.type(), binding.type, record.aggregateId(), record.version(), fieldPath(e), e);
+    }
+
+    private static EventRevisionException revisionFailure(Record record, UpcasterChain.Plan plan) {
+        String event = "Event " + record.type() + " revision " + record.revision() + " of aggregate "
+                + (record.aggregateType() == null ? "" : record.aggregateType() + " ") + "'" + record.aggregateId()
+                + "' version " + record.version() + position(record);
+        String message;
+        if (plan.reason() == Reason.NEWER_THAN_CODE && plan.steps().isEmpty()) {
+            message = event + " is newer than its class, which declares revision " + plan.currentRevision()
+                    + ": it was written by a newer release of the application; run that release (or one that "
+                    + "knows revision " + record.revision() + ") to read it";
+        } else if (plan.currentRevision() == 0) {
+            message = event + " cannot be read: the upcasters lead to '" + plan.type() + "' revision "
+                    + plan.revision() + ", under which no event class is bound; bind it or add the missing step";
+        } else {
+            message = event + " cannot be read: no upcaster reads '" + plan.type() + "' revision " + plan.revision()
+                    + " and its class declares revision " + plan.currentRevision() + "; register Upcaster.from(\""
+                    + plan.type() + "\", " + plan.revision() + ")";
+        }
+        return new EventRevisionException(message, plan.steps().isEmpty() && plan.reason() == Reason.NEWER_THAN_CODE
+                ? Reason.NEWER_THAN_CODE : Reason.NO_UPCASTER, record.aggregateType(), record.aggregateId(),
+                record.version(), record.position(), record.type(), record.revision(), plan.currentRevision());
+    }
+
+    private static String position(Record record) {
+        return record.position() == 0 ? "" : " at position " + record.position();
+    }
+
+    /** The current revision of every bound type name. */
+    private Map<String, Integer> revisions() {
+        Map<String, Integer> revisions = new HashMap<>();
+        byClass.values().forEach(binding -> revisions.put(binding.name, binding.revision));
+        return revisions;
     }
 
     @Override
@@ -248,7 +426,23 @@ public final class JacksonSerializer implements Serializer {
         return path.toString();
     }
 
-    private record Binding(String name, Class<?> type, ObjectReader reader, ObjectWriter writer) {
+    private record Binding(String name, int revision, Class<?> type, ObjectReader reader, ObjectWriter writer) {
+    }
+
+    private record Stored(String type, int revision) {
+    }
+
+    private static DuplicateEventTypeException duplicate(String name, Class<?> holder, Class<?> claimant) {
+        boolean holderAlias = !Event.typeName(holder).equals(name);
+        boolean claimantAlias = !Event.typeName(claimant).equals(name);
+        if (!holderAlias && !claimantAlias) {
+            return new DuplicateEventTypeException(name, holder, claimant);
+        }
+        return new DuplicateEventTypeException("Event type name '" + name + "' is claimed twice: it is "
+                + (holderAlias ? "an alias" : "the type name") + " of " + holder.getName() + " and "
+                + (claimantAlias ? "an alias" : "the type name") + " of " + claimant.getName()
+                + "; stored events under one name must be read as one class, so remove the alias or rename the type",
+                name, holder, claimant);
     }
 
     /**

@@ -80,6 +80,6 @@ final class JdbcRows {
         String aggregateType = rows.getString(versionColumn + 5);
         // An empty type marks a row stored before streams had types (see the v2 migration script).
         return new Record(aggregateType == null || aggregateType.isEmpty() ? null : aggregateType, aggregateId, version,
-                type, at, data, metadata, rows.getString(versionColumn + 6), position);
+                type, 1, at, data, metadata, rows.getString(versionColumn + 6), position);
     }
 }

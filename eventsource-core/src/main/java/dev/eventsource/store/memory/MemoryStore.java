@@ -242,7 +242,8 @@ public final class MemoryStore implements Store {
      * immune to callers that reuse or change those arrays, as a database-backed store is.
      */
     private static Record copyOf(Record record, long position) {
-        return new Record(record.aggregateType(), record.aggregateId(), record.version(), record.type(), record.at(),
+        return new Record(record.aggregateType(), record.aggregateId(), record.version(), record.type(),
+                record.revision(), record.at(),
                 record.data().clone(), record.metadata(), record.commandId(), position);
     }
 
