@@ -463,7 +463,7 @@ public final class Repository<A extends Aggregate> {
      */
     private void requireOwnStream(Record record) {
         String stored = record.aggregateType();
-        if (stored == null ? !eventTypeNames.isEmpty() && !eventTypeNames.contains(record.type())
+        if (stored == null ? !eventTypeNames.isEmpty() && !eventTypeNames.contains(serializer.currentType(record))
                 : !stored.equals(typeName)) {
             throw new AggregateNotFoundException(typeName, record.aggregateId(),
                     stored == null ? "(untyped stream with event " + record.type() + ")" : stored);

@@ -271,10 +271,27 @@ public final class JacksonSerializer implements Serializer {
         return checked(record, binding, value);
     }
 
+    @Override
+    public String currentType(Record record) {
+        Binding binding = byName.get(record.type());
+        if (binding != null && binding.revision == record.revision()) {
+            return binding.name;
+        }
+        UpcasterChain.Plan plan = plan(record);
+        if (plan.found()) {
+            return plan.type();
+        }
+        return binding != null ? binding.name : record.type();
+    }
+
+    private UpcasterChain.Plan plan(Record record) {
+        return plans.computeIfAbsent(new Stored(record.type(), record.revision()),
+                key -> upcasters.plan(key.type, key.revision, revisions(), Map.copyOf(aliases)));
+    }
+
     /** Reads a record stored in another revision, or under a name that only upcasters know: the slow path. */
     private Event upcastAndRead(Record record, @Nullable Binding stored) {
-        UpcasterChain.Plan plan = plans.computeIfAbsent(new Stored(record.type(), record.revision()),
-                key -> upcasters.plan(key.type, key.revision, revisions(), Map.copyOf(aliases)));
+        UpcasterChain.Plan plan = plan(record);
         if (!plan.found()) {
             if (stored == null && plan.steps().isEmpty() && !upcasters.reads(plan.type())) {
                 throw new UnknownEventTypeException(record.type(), record.aggregateId());
