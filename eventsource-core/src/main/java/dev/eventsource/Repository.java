@@ -311,6 +311,18 @@ public final class Repository<A extends Aggregate> {
     private CommandResult<A> applyOnce(Command command, @Nullable ConcurrencyConflictException retrying) {
         String aggregateId = command.aggregateId();
         String commandId = command.commandId();
+        if (retrying == null && !CommandHandler.class.isAssignableFrom(type)
+                && AggregateModel.of(type).createsAggregate(command.getClass())) {
+            try {
+                CommandResult<A> created = createWithoutLoad(newAggregate(), command);
+                if (created != null) {
+                    return created;
+                }
+            } catch (ConcurrencyConflictException exists) {
+                // The id has events: run the command the usual way, reading past the transaction's snapshot.
+                retrying = exists;
+            }
+        }
         Loaded<A> current = loadCurrent(aggregateId, retrying != null);
         if (current == null) {
             current = new Loaded<>(newAggregate(), 0, History.empty());
@@ -340,6 +352,36 @@ public final class Repository<A extends Aggregate> {
             throw new ConcurrencyConflictException(aggregateId, current.version, version);
         }
         return new CommandResult<>(current.aggregate, version, List.copyOf(events), false);
+    }
+
+    /**
+     * Runs a command declared {@code @CommandHandler(creates = true)} on an empty aggregate and appends its events
+     * as versions 1, 2, ... without loading first.
+     *
+     * @return the result, or null when the handler failed or produced nothing on the empty aggregate: the caller
+     *     then runs the command the usual way, so that the outcome is the one an existing aggregate gives
+     * @throws ConcurrencyConflictException when the id already has events (or identical ones)
+     */
+    private @Nullable CommandResult<A> createWithoutLoad(A aggregate, Command command) {
+        List<? extends Event> events;
+        List<Record> records;
+        try {
+            events = handle(aggregate, command);
+            if (events == null || events.isEmpty()) {
+                return null;
+            }
+            records = toRecords(command.aggregateId(), 0, events, command.commandId());
+            for (Event event : events) {
+                aggregate.on(event);
+            }
+        } catch (RuntimeException handlerFailure) {
+            return null;
+        }
+        long version = events.size();
+        if (!store(command.aggregateId(), records)) {
+            throw new ConcurrencyConflictException(command.aggregateId(), 0, version);
+        }
+        return new CommandResult<>(aggregate, version, List.copyOf(events), false);
     }
 
     /**
