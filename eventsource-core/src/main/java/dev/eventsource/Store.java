@@ -90,6 +90,34 @@ public interface Store {
     }
 
     /**
+     * Returns whether a command id is stored with an aggregate's events up to a version: how a repository that
+     * loaded from a {@link Snapshot} finds a repeated command whose events are older than the snapshot. The
+     * default reads those events; stores that can ask the database do.
+     *
+     * @param aggregateId the aggregate
+     * @param commandId the command's id
+     * @param toVersion the last version to look at
+     * @return whether an event up to that version carries the command id
+     */
+    default boolean hasCommand(String aggregateId, String commandId, long toVersion) {
+        if (toVersion < 1) {
+            return false;
+        }
+        History history;
+        try {
+            history = load(aggregateId, 1, toVersion);
+        } catch (AggregateNotFoundException notFound) {
+            return false;
+        }
+        for (Record record : history) {
+            if (commandId.equals(record.commandId())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Reads the global stream: records of all aggregates with a position after the given one, in position order.
      * A record that commits later never gets a position below one already returned.
      *

@@ -10,15 +10,19 @@ import dev.eventsource.Record;
 import dev.eventsource.SerializationException;
 import dev.eventsource.SerializationException.Direction;
 import dev.eventsource.Serializer;
+import dev.eventsource.StateSerializer;
 import dev.eventsource.UnknownEventTypeException;
+import dev.eventsource.internal.StateShapes;
 import dev.eventsource.internal.TypeNames;
 import dev.eventsource.upcast.UpcastContext;
 import dev.eventsource.upcast.Upcaster;
 import dev.eventsource.upcast.UpcasterChain;
+import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.ObjectWriter;
@@ -68,7 +72,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * the scale of a decimal is kept ({@code 19.90} stays {@code 19.90}), so a {@code BigDecimal} keeps its scale and a
  * {@code double} its value. Compare payloads as parsed JSON, never as text; MySQL, MariaDB and H2 keep the text.
  */
-public final class JacksonSerializer implements Serializer {
+public final class JacksonSerializer implements Serializer, StateSerializer {
 
     /** The caller's mapper, unchanged: it writes every payload, so stored bytes are exactly its output. */
     private final ObjectMapper mapper;
@@ -82,6 +86,8 @@ public final class JacksonSerializer implements Serializer {
     private volatile UpcasterChain upcasters = UpcasterChain.empty();
     /** The way up from each stored (type, revision) met so far; cleared whenever bindings or upcasters change. */
     private final Map<Stored, UpcasterChain.Plan> plans = new ConcurrentHashMap<>();
+    /** The caller's mapper seeing fields rather than getters and setters, for aggregate state; built when needed. */
+    private volatile @Nullable ObjectMapper stateMapper;
 
     private JacksonSerializer(ObjectMapper mapper, PayloadFormat format) {
         if (mapper == null) {
@@ -405,6 +411,55 @@ public final class JacksonSerializer implements Serializer {
         Map<String, Integer> revisions = new HashMap<>();
         byClass.values().forEach(binding -> revisions.put(binding.name, binding.revision));
         return revisions;
+    }
+
+    /**
+     * Serializes an aggregate's fields (whatever their visibility; getters and setters are not used) with the
+     * caller's mapper and its modules, in this serializer's format.
+     */
+    @Override
+    public byte[] marshalState(Object aggregate) {
+        try {
+            return stateMapper().writeValueAsBytes(aggregate);
+        } catch (JacksonException e) {
+            String path = fieldPath(e);
+            throw new SerializationException("Cannot serialize the state of " + aggregate.getClass().getName()
+                    + (path == null ? "" : " at " + path) + " for a snapshot: " + e.getOriginalMessage()
+                    + "; give the field a type Jackson can write, or mark it transient", Direction.SERIALIZE,
+                    "state", aggregate.getClass(), null, 0, path, e);
+        }
+    }
+
+    @Override
+    public void unmarshalState(Object aggregate, byte[] data) {
+        try {
+            stateMapper().readerForUpdating(aggregate).readValue(data);
+        } catch (JacksonException e) {
+            throw new SerializationException("Cannot read a snapshot into " + aggregate.getClass().getName() + ": "
+                    + e.getOriginalMessage(), Direction.DESERIALIZE, "state", aggregate.getClass(), null, 0,
+                    fieldPath(e), e);
+        }
+    }
+
+    @Override
+    public String fingerprint(Class<?> aggregateType) {
+        return StateShapes.fingerprint(aggregateType);
+    }
+
+    private ObjectMapper stateMapper() {
+        ObjectMapper state = stateMapper;
+        if (state == null) {
+            // Merging reads into the values the new aggregate's constructor made, so that a final field and the
+            // concrete class of a collection (a TreeMap behind a Map field) are kept.
+            state = mapper.rebuild().changeDefaultVisibility(visibility -> visibility
+                            .withFieldVisibility(Visibility.ANY).withGetterVisibility(Visibility.NONE)
+                            .withIsGetterVisibility(Visibility.NONE).withSetterVisibility(Visibility.NONE))
+                    .defaultMergeable(true)
+                    .enable(MapperFeature.ALLOW_FINAL_FIELDS_AS_MUTATORS)
+                    .build();
+            stateMapper = state;
+        }
+        return state;
     }
 
     @Override
