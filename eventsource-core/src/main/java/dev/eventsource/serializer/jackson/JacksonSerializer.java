@@ -26,6 +26,7 @@ import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.ObjectWriter;
+import tools.jackson.databind.cfg.JsonNodeFeature;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -78,6 +79,11 @@ public final class JacksonSerializer implements Serializer, StateSerializer {
     private final ObjectMapper mapper;
     /** A copy of it that also reads canonical instants fast; see {@link CanonicalInstantDeserializer}. */
     private final ObjectMapper readingMapper;
+    /**
+     * Reads payloads to upcast into trees whose decimals are exact: a tree's default DoubleNode would round a
+     * BigDecimal of more than 17 digits and drop the scale of {@code 10.50}, which the direct read keeps.
+     */
+    private final ObjectReader treeReader;
     private final PayloadFormat format;
     private final Map<String, Binding> byName = new ConcurrentHashMap<>();
     private final Map<Class<?>, Binding> byClass = new ConcurrentHashMap<>();
@@ -105,6 +111,8 @@ public final class JacksonSerializer implements Serializer, StateSerializer {
         }
         this.mapper = mapper;
         this.readingMapper = CanonicalInstantDeserializer.install(mapper);
+        this.treeReader = readingMapper.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .without(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES);
         this.format = format;
     }
 
@@ -311,7 +319,7 @@ public final class JacksonSerializer implements Serializer, StateSerializer {
         String from = " (stored as " + record.type() + " revision " + record.revision() + ")";
         ObjectNode payload;
         try {
-            JsonNode tree = readingMapper.readTree(record.data());
+            JsonNode tree = treeReader.readTree(record.data());
             if (!(tree instanceof ObjectNode object)) {
                 throw new SerializationException("Cannot upcast event " + record.type() + " revision "
                         + record.revision() + " version " + record.version() + " of aggregate '"
