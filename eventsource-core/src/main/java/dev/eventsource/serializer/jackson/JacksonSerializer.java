@@ -75,10 +75,15 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class JacksonSerializer implements Serializer, StateSerializer {
 
-    /** The caller's mapper, unchanged: it writes every payload, so stored bytes are exactly its output. */
+    /** The caller's mapper, unchanged: its copies below write and read payloads, and aggregate state. */
     private final ObjectMapper mapper;
-    /** A copy of it that also reads canonical instants fast; see {@link CanonicalInstantDeserializer}. */
+    /**
+     * A copy of it that also reads canonical instants fast ({@link CanonicalInstantDeserializer}) and fills a
+     * payload's missing envelope from the record ({@link Envelope}).
+     */
     private final ObjectMapper readingMapper;
+    /** A copy of it that leaves the envelope (aggregate id, version, time: the record's columns) out of payloads. */
+    private final ObjectMapper writingMapper;
     /**
      * Reads payloads to upcast into trees whose decimals are exact: a tree's default DoubleNode would round a
      * BigDecimal of more than 17 digits and drop the scale of {@code 10.50}, which the direct read keeps.
@@ -110,7 +115,8 @@ public final class JacksonSerializer implements Serializer, StateSerializer {
                     + mapper.tokenStreamFactory().getFormatName());
         }
         this.mapper = mapper;
-        this.readingMapper = CanonicalInstantDeserializer.install(mapper);
+        this.readingMapper = CanonicalInstantDeserializer.install(Envelope.reading(mapper));
+        this.writingMapper = Envelope.writing(mapper);
         this.treeReader = readingMapper.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
                 .without(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES);
         this.format = format;
@@ -194,7 +200,7 @@ public final class JacksonSerializer implements Serializer, StateSerializer {
             String name = Event.typeName(type);
             Binding binding = new Binding(name, Event.revision(type), type,
                     readingMapper.readerFor(type).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES),
-                    mapper.writerFor(type));
+                    writingMapper.writerFor(type));
             byName.put(name, binding);
             byClass.put(type, binding);
             for (String alias : typeAliases) {
@@ -278,7 +284,7 @@ public final class JacksonSerializer implements Serializer, StateSerializer {
         }
         Object value;
         try {
-            value = binding.reader.readValue(record.data());
+            value = binding.reader.with(new Envelope(record)).readValue(record.data());
         } catch (JacksonException e) {
             throw unreadable(record, binding, "", e);
         }
@@ -353,7 +359,7 @@ public final class JacksonSerializer implements Serializer, StateSerializer {
         }
         Object value;
         try {
-            value = binding.reader.readValue(payload);
+            value = binding.reader.with(new Envelope(record)).readValue(payload);
         } catch (JacksonException e) {
             throw unreadable(record, binding, from + " after " + plan.steps().size() + " upcast step"
                     + (plan.steps().size() == 1 ? "" : "s"), e);
