@@ -6,13 +6,15 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * When a batch being saved is the one already stored, so that saving it again is an idempotent success (a retry
  * after an ambiguous commit): the one notion of "identical" of every store. Records are identical when they have
- * the same version, the same type, the same revision and equal payloads (equal payloads in another revision are
+ * the same version, the same type, the same revision, the same time to the microsecond (what the JDBC store's
+ * time columns keep; payloads hold the time only when it is finer) and equal payloads (equal payloads in another revision are
  * another event: a reader upcasts one and not the other); JSON payloads are equal when they parse to equal values
  * (PostgreSQL's {@code jsonb} and MySQL's {@code JSON} normalise spacing and key order), binary payloads when their
  * bytes are.
@@ -41,11 +43,20 @@ public final class IdenticalRecords {
             Record mine = batch.get(i);
             Record theirs = stored.get(i);
             if (mine.version() != theirs.version() || !mine.type().equals(theirs.type())
-                    || mine.revision() != theirs.revision() || !samePayload(mine.data(), theirs.data(), format)) {
+                    || mine.revision() != theirs.revision() || !sameTime(mine, theirs)
+                    || !samePayload(mine.data(), theirs.data(), format)) {
                 return false;
             }
         }
         return true;
+    }
+
+    /**
+     * Times are equal to the microsecond, what the JDBC store's time columns keep: payloads no longer hold the time
+     * (unless it is finer), so two events that differ only in when they happened are not identical.
+     */
+    private static boolean sameTime(Record mine, Record theirs) {
+        return mine.at().truncatedTo(ChronoUnit.MICROS).equals(theirs.at().truncatedTo(ChronoUnit.MICROS));
     }
 
     /**

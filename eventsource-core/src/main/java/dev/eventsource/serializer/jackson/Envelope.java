@@ -1,29 +1,39 @@
 package dev.eventsource.serializer.jackson;
 
 import com.fasterxml.jackson.annotation.JacksonInject;
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.eventsource.Event;
 import dev.eventsource.Record;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.AnnotationIntrospector;
+import tools.jackson.databind.BeanDescription;
 import tools.jackson.databind.BeanProperty;
 import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.InjectableValues;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.PropertyName;
+import tools.jackson.databind.SerializationConfig;
+import tools.jackson.databind.SerializationContext;
 import tools.jackson.databind.cfg.MapperConfig;
 import tools.jackson.databind.introspect.AnnotatedMember;
 import tools.jackson.databind.introspect.AnnotatedParameter;
 import tools.jackson.databind.introspect.AnnotationIntrospectorPair;
 import tools.jackson.databind.introspect.NopAnnotationIntrospector;
+import tools.jackson.databind.module.SimpleModule;
+import tools.jackson.databind.ser.BeanPropertyWriter;
+import tools.jackson.databind.ser.ValueSerializerModifier;
 
 import java.lang.reflect.RecordComponent;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
  * The envelope of an event, its aggregate id, version and time, lives in the record's columns, not in its payload:
- * payloads are written without the event's {@code aggregateId}, {@code version} and {@code at} properties, and
- * read with those filled in from the record (by injection into the record's constructor or the event's fields).
+ * payloads are written without the event's {@code aggregateId} and {@code version} properties, and without
+ * {@code at} unless it is finer than the microseconds a time column keeps; they are read with those filled in from
+ * the record where the payload lacks them (by injection into the record's constructor or the event's fields).
  * A payload written with them (before payloads were slim) still reads: its own values are used, and they must match
  * the record's.
  */
@@ -57,7 +67,8 @@ final class Envelope extends InjectableValues {
 
     /** @return the mapper with events' envelope properties left out of what it writes */
     static ObjectMapper writing(ObjectMapper mapper) {
-        return mapper.rebuild().addMixIn(Event.class, WithoutEnvelope.class).build();
+        return mapper.rebuild()
+                .addModule(new SimpleModule("eventsource-slim-payloads").setSerializerModifier(new Slim())).build();
     }
 
     /** @return the mapper with events' envelope properties injected where a payload lacks them */
@@ -67,9 +78,50 @@ final class Envelope extends InjectableValues {
                 own == null ? new Injection() : AnnotationIntrospectorPair.create(new Injection(), own)).build();
     }
 
-    /** Leaves the envelope out of written payloads; reading still accepts it (payloads written before). */
-    @JsonIgnoreProperties(value = {"aggregateId", "version", "at"}, allowSetters = true)
-    private interface WithoutEnvelope {
+    /**
+     * Leaves an event's aggregate id and version out of its payload, and its time unless the time has a fraction
+     * finer than a microsecond, which the stores' time columns cannot hold: so the event read back is the event
+     * written, to the nanosecond, on every store.
+     */
+    private static final class Slim extends ValueSerializerModifier {
+
+        @Override
+        public List<BeanPropertyWriter> changeProperties(SerializationConfig config,
+                                                         BeanDescription.Supplier description,
+                                                         List<BeanPropertyWriter> properties) {
+            if (!Event.class.isAssignableFrom(description.getBeanClass())) {
+                return properties;
+            }
+            List<BeanPropertyWriter> kept = new ArrayList<>(properties.size());
+            for (BeanPropertyWriter property : properties) {
+                switch (property.getName()) {
+                    case "aggregateId", "version" -> {
+                        // The record's columns hold them.
+                    }
+                    case "at" -> kept.add(property.getType().getRawClass() == Instant.class
+                            ? new FinerThanMicroseconds(property) : property);
+                    default -> kept.add(property);
+                }
+            }
+            return kept;
+        }
+    }
+
+    /** Writes an event's time only when the record's time column would lose part of it. */
+    private static final class FinerThanMicroseconds extends BeanPropertyWriter {
+
+        FinerThanMicroseconds(BeanPropertyWriter base) {
+            super(base);
+        }
+
+        @Override
+        public void serializeAsProperty(Object bean, JsonGenerator generator, SerializationContext context)
+                throws Exception {
+            if (get(bean) instanceof Instant at && at.getNano() % 1000 == 0) {
+                return;
+            }
+            super.serializeAsProperty(bean, generator, context);
+        }
     }
 
     /** Marks an event's envelope properties (record components or fields) as injectable, input first. */
