@@ -18,13 +18,26 @@ public interface SnapshotStore {
     @Nullable Snapshot load(String aggregateType, String aggregateId);
 
     /**
-     * Stores a snapshot in place of the aggregate's older one; a snapshot whose version is not above the stored
-     * one's is not stored (snapshots taken concurrently never move the state back).
+     * Stores a snapshot in place of the aggregate's stored one when it {@linkplain #replaces replaces} it: a newer
+     * version, or the same version of another shape or revision (after a class change, an aggregate without new
+     * events gets a usable snapshot again). Snapshots taken concurrently never move the state back.
      *
      * @param snapshot the snapshot
      * @return whether it was stored
      */
     boolean save(Snapshot snapshot);
+
+    /**
+     * The rule of {@link #save}: whether a new snapshot replaces the stored one.
+     *
+     * @param candidate the snapshot being saved
+     * @param stored the aggregate's stored snapshot
+     * @return whether the candidate's version is higher, or equal with another fingerprint or revision
+     */
+    static boolean replaces(Snapshot candidate, Snapshot stored) {
+        return candidate.version() > stored.version() || (candidate.version() == stored.version()
+                && (!candidate.fingerprint().equals(stored.fingerprint()) || candidate.revision() != stored.revision()));
+    }
 
     /**
      * Deletes the snapshots of one aggregate type, for example to rebuild them after a fix of an event handler;

@@ -179,6 +179,23 @@ class SnapshotsTest {
     }
 
     @Test
+    void aStaleSnapshotOfAnAggregateWithoutNewEventsIsReplacedAtTheSameVersion() {
+        accounts.apply(new Open("a-1", "Ann"));
+        for (int i = 1; i <= 5; i++) {
+            plain.apply(new Deposit("a-1", i));
+        }
+        byte[] state = ((StateSerializer) accounts.serializer()).marshalState(plain.load("a-1"));
+        snapshots.save(new Snapshot("Account", "a-1", 6, "0000000000000000", 1, AT, state));
+
+        assertThat(accounts.load("a-1").cents).isEqualTo(15);
+        assertThat(snapshots.load("Account", "a-1").fingerprint()).isEqualTo(StateShapes.fingerprint(Account.class));
+        assertThat(snapshots.load("Account", "a-1").version()).isEqualTo(6);
+        int hits = metrics.count(SnapshotOutcome.HIT);
+        assertThat(accounts.load("a-1").cents).isEqualTo(15);
+        assertThat(metrics.count(SnapshotOutcome.HIT)).isEqualTo(hits + 1);
+    }
+
+    @Test
     void aCorruptSnapshotIsIgnoredAndTheEventsReplayed() {
         accounts.apply(new Open("a-1", "Ann"));
         accounts.apply(new Deposit("a-1", 5));

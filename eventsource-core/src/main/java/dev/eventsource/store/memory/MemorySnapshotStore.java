@@ -23,7 +23,7 @@ public final class MemorySnapshotStore implements SnapshotStore {
         Snapshot copy = copy(snapshot);
         boolean[] stored = {false};
         snapshots.compute(new Key(snapshot.aggregateType(), snapshot.aggregateId()), (key, existing) -> {
-            if (existing != null && existing.version() >= copy.version()) {
+            if (existing != null && !SnapshotStore.replaces(copy, existing)) {
                 return existing;
             }
             stored[0] = true;
