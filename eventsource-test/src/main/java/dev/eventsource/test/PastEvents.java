@@ -6,6 +6,7 @@ import dev.eventsource.Record;
 import dev.eventsource.Repository;
 import dev.eventsource.Serializer;
 import dev.eventsource.Store;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -232,9 +233,9 @@ public final class PastEvents {
     }
 
     /** The record's time: the event's, else the payload's when it is an instant, else now. */
-    private static Instant time(String name, PastEvent event, JsonNode inPayload, Instant now) {
+    private static Instant time(String name, PastEvent event, @Nullable JsonNode inPayload, Instant now) {
         Instant given = event.time();
-        Instant stated = null;
+        @Nullable Instant stated = null;
         if (inPayload != null && inPayload.isString()) {
             try {
                 stated = Instant.parse(inPayload.asString());
