@@ -5,6 +5,7 @@ import dev.eventsource.Command;
 import dev.eventsource.Event;
 import dev.eventsource.annotation.CommandHandler;
 import dev.eventsource.annotation.EventHandler;
+import dev.eventsource.annotation.EventType;
 import dev.eventsource.sample.UnknownAggregateException;
 
 import java.math.BigDecimal;
@@ -12,10 +13,19 @@ import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.List;
 
-/** A bank account with an owner and a balance that never goes below zero. */
+/**
+ * A bank account with an owner and a balance in euros that never goes below zero.
+ *
+ * <p>Its money events changed shape once: until revision 2 they held a bare {@code amount}; since then a
+ * {@link Money} with amount and currency. Events stored in revision 1 are read through the upcasters of
+ * {@link AccountUpcasters}; their stored bytes are never rewritten.
+ */
 public class Account extends AggregateRoot {
 
     static final String KIND = "account";
+
+    /** The currency of every account; money events carry it since their revision 2. */
+    static final String CURRENCY = "EUR";
 
     /** Cents: amounts are validated to have at most two decimals before they get here. */
     private static final int SCALE = 2;
@@ -46,7 +56,8 @@ public class Account extends AggregateRoot {
     List<Event> handle(Deposit command) {
         requireOpen(command.aggregateId());
         BigDecimal amount = cents(command.amount());
-        return List.of(new MoneyDeposited(command.aggregateId(), nextVersion(), Instant.now(), amount));
+        return List.of(new MoneyDeposited(command.aggregateId(), nextVersion(), Instant.now(),
+                new Money(amount, CURRENCY)));
     }
 
     @CommandHandler
@@ -56,7 +67,8 @@ public class Account extends AggregateRoot {
         if (this.balance.compareTo(amount) < 0) {
             throw new InsufficientFundsException(command.aggregateId(), this.balance, amount);
         }
-        return List.of(new MoneyWithdrawn(command.aggregateId(), nextVersion(), Instant.now(), amount));
+        return List.of(new MoneyWithdrawn(command.aggregateId(), nextVersion(), Instant.now(),
+                new Money(amount, CURRENCY)));
     }
 
     private void requireOpen(String id) {
@@ -81,12 +93,21 @@ public class Account extends AggregateRoot {
 
     @EventHandler
     void on(MoneyDeposited event) {
-        this.balance = this.balance.add(event.amount()).setScale(SCALE, RoundingMode.UNNECESSARY);
+        this.balance = this.balance.add(euros(event.money(), event)).setScale(SCALE, RoundingMode.UNNECESSARY);
     }
 
     @EventHandler
     void on(MoneyWithdrawn event) {
-        this.balance = this.balance.subtract(event.amount()).setScale(SCALE, RoundingMode.UNNECESSARY);
+        this.balance = this.balance.subtract(euros(event.money(), event)).setScale(SCALE, RoundingMode.UNNECESSARY);
+    }
+
+    /** A history with money in another currency would give a wrong balance: refuse to load it instead. */
+    private static BigDecimal euros(Money money, Event event) {
+        if (money == null || money.amount() == null || !CURRENCY.equals(money.currency())) {
+            throw new IllegalStateException("Account '" + event.aggregateId() + "' version " + event.version()
+                    + " holds " + money + "; accounts hold " + CURRENCY + " only");
+        }
+        return money.amount();
     }
 
     /**
@@ -131,24 +152,36 @@ public class Account extends AggregateRoot {
     }
 
     /**
-     * Money was deposited.
+     * An amount of money.
+     *
+     * @param amount how much, with two decimals
+     * @param currency its ISO 4217 code, {@value #CURRENCY} in every account
+     */
+    public record Money(BigDecimal amount, String currency) {
+    }
+
+    /**
+     * Money was deposited. Revision 1 held the amount alone ({@code {"amount": 100.50}}, in euros); revision 2
+     * holds it with its currency ({@code {"money": {"amount": 100.50, "currency": "EUR"}}}).
      *
      * @param aggregateId the account's id
      * @param version the account's version after the deposit
      * @param at when
-     * @param amount how much
+     * @param money how much
      */
-    public record MoneyDeposited(String aggregateId, long version, Instant at, BigDecimal amount) implements Event {
+    @EventType(value = "MoneyDeposited", revision = 2)
+    public record MoneyDeposited(String aggregateId, long version, Instant at, Money money) implements Event {
     }
 
     /**
-     * Money was withdrawn.
+     * Money was withdrawn; changed as {@link MoneyDeposited} did, in revision 2.
      *
      * @param aggregateId the account's id
      * @param version the account's version after the withdrawal
      * @param at when
-     * @param amount how much
+     * @param money how much
      */
-    public record MoneyWithdrawn(String aggregateId, long version, Instant at, BigDecimal amount) implements Event {
+    @EventType(value = "MoneyWithdrawn", revision = 2)
+    public record MoneyWithdrawn(String aggregateId, long version, Instant at, Money money) implements Event {
     }
 }

@@ -16,7 +16,7 @@ import java.util.List;
  * @param type the event's stored type name
  * @param at when it happened
  * @param user who made the change
- * @param data the event's own fields (those beyond id, version and time)
+ * @param data the event's own fields (those beyond id, version and time); money as {@code "amount"}
  */
 public record EventView(long version, String type, Instant at, String user, ObjectNode data) {
 
@@ -28,6 +28,12 @@ public record EventView(long version, String type, Instant at, String user, Obje
         ObjectNode data = mapper.valueToTree(stored.event());
         // Already shown beside the data, or implied by the URL.
         data.remove(List.of("aggregateId", "version", "at"));
+        // Money events hold {"money": {"amount": 100.50, "currency": "EUR"}} since their revision 2; the API shows
+        // {"amount": 100.50} as before, since every account is in euros.
+        if (data.get("money") instanceof ObjectNode money && money.has("amount")) {
+            data.remove("money");
+            data.set("amount", money.get("amount"));
+        }
         String user = stored.metadata().getOrDefault(SessionConfiguration.USER, CurrentUser.ANONYMOUS);
         return new EventView(stored.event().version(), stored.event().type(), stored.event().at(), user, data);
     }
