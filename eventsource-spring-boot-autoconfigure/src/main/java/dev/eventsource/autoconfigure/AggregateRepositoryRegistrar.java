@@ -25,7 +25,8 @@ import java.util.Map;
 /**
  * Registers one {@code Repository<A>} bean per aggregate class found by {@link AggregateScanner}, typed with its
  * generic so that {@code Repository<Person>} can be injected. Runs after every configuration class is processed,
- * so a {@code Repository<A>} the application defines itself is seen and wins.
+ * so a {@code Repository<A>} the application defines itself is seen and wins. Fails start-up when a key under
+ * {@code eventsource.snapshots.aggregates} names none of the aggregates found.
  */
 final class AggregateRepositoryRegistrar implements BeanDefinitionRegistryPostProcessor, Ordered {
 

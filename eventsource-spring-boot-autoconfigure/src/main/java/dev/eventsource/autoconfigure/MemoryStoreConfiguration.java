@@ -21,6 +21,7 @@ class MemoryStoreConfiguration {
 
     private static final Log LOG = LogFactory.getLog(MemoryStoreConfiguration.class);
 
+    // Declared as MemoryStore, so that SnapshotConfiguration's @ConditionalOnBean(MemoryStore.class) sees it.
     @Bean
     @ConditionalOnMissingBean(Store.class)
     MemoryStore eventSourceStore(EventSourceProperties properties, ObjectProvider<DataSource> dataSources) {

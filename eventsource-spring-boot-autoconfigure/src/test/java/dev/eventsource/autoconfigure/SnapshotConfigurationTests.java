@@ -287,6 +287,20 @@ class SnapshotConfigurationTests {
     }
 
     @Test
+    void failsWithAnalyzedMessageWhenTwoKeysNameOneAggregate() {
+        this.contextRunner
+            .withPropertyValues("eventsource.snapshots.aggregates.Ledger.every=5",
+                    "eventsource.snapshots.aggregates.[ledger].every=6")
+            .run((context) -> {
+                assertThat(context).hasFailed();
+                assertThat(FailureAnalysisAssert.analyze(context.getStartupFailure()))
+                    .contains("eventsource.snapshots.aggregates has both 'Ledger' and 'ledger', which name the same "
+                            + "aggregate type")
+                    .contains("Keep the settings of the type under one key");
+            });
+    }
+
+    @Test
     void failsAtStartUpOnANegativeEvery() {
         this.contextRunner.withPropertyValues("eventsource.snapshots.aggregates.Ledger.every=-1").run((context) -> {
             assertThat(context).hasFailed();
