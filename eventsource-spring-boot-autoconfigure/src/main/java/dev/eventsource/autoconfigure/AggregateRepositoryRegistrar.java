@@ -25,7 +25,8 @@ import java.util.Map;
 /**
  * Registers one {@code Repository<A>} bean per aggregate class found by {@link AggregateScanner}, typed with its
  * generic so that {@code Repository<Person>} can be injected. Runs after every configuration class is processed,
- * so a {@code Repository<A>} the application defines itself is seen and wins.
+ * so a {@code Repository<A>} the application defines itself is seen and wins. Fails start-up when a key under
+ * {@code eventsource.snapshots.aggregates} names none of the aggregates found.
  */
 final class AggregateRepositoryRegistrar implements BeanDefinitionRegistryPostProcessor, Ordered {
 
@@ -57,6 +58,7 @@ final class AggregateRepositoryRegistrar implements BeanDefinitionRegistryPostPr
                     + (System.nanoTime() - started) / 1_000_000 + " ms");
         }
         requireDistinctTypeNames(aggregates);
+        snapshotSettings().requireKnown(aggregates);
         for (Class<? extends Aggregate> aggregate : aggregates) {
             ResolvableType repositoryType = ResolvableType.forClassWithGenerics(Repository.class, aggregate);
             if (isDefined((ListableBeanFactory) registry, repositoryType)) {
@@ -79,6 +81,17 @@ final class AggregateRepositoryRegistrar implements BeanDefinitionRegistryPostPr
                 throw new DuplicateAggregateTypeException(Aggregate.typeName(aggregate), other, aggregate);
             }
         }
+    }
+
+    /** The snapshot settings as bound later into {@link EventSourceProperties}, read here to check their keys. */
+    private SnapshotSettings snapshotSettings() {
+        Binder binder = Binder.get(this.environment);
+        boolean enabled = binder.bind(SnapshotSettings.PREFIX + ".enabled", Boolean.class).orElse(true);
+        Map<String, EventSourceProperties.AggregateSnapshots> aggregates = binder
+            .bind(SnapshotSettings.PREFIX + ".aggregates",
+                    Bindable.mapOf(String.class, EventSourceProperties.AggregateSnapshots.class))
+            .orElse(Map.of());
+        return new SnapshotSettings(enabled, aggregates);
     }
 
     private List<String> basePackages(BeanFactory beanFactory) {

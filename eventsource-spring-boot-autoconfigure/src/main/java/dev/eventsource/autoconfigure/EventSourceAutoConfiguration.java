@@ -4,6 +4,7 @@ import dev.eventsource.Observer;
 import dev.eventsource.Repository;
 import dev.eventsource.RepositoryMetrics;
 import dev.eventsource.Serializer;
+import dev.eventsource.SnapshotStore;
 import dev.eventsource.Store;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -22,6 +23,12 @@ import org.springframework.core.io.ResourceLoader;
  * aggregate found in the application's packages (customized by {@link RepositoryCustomizer} beans), the
  * application's projections ({@link EventSourceProjections}) and Micrometer metrics. Each bean backs off when the application
  * defines its own.
+ *
+ * <p>The repositories of aggregates annotated {@link dev.eventsource.annotation.Snapshotting @Snapshotting} or named
+ * under {@code eventsource.snapshots.aggregates} load from snapshots kept in the {@link SnapshotStore} bean (a
+ * {@link dev.eventsource.store.memory.MemorySnapshotStore} beside the memory store) and take new ones on the shared
+ * {@link SnapshotExecutor}; without a {@code SnapshotStore} bean, start-up fails with a
+ * {@link SnapshotConfigurationException} rather than run without the snapshots asked for.
  *
  * <p>The repositories see the store through a translation of its failures: a
  * {@link dev.eventsource.store.jdbc.JdbcStoreException} reaches their callers as Spring's
@@ -49,8 +56,8 @@ import org.springframework.core.io.ResourceLoader;
 @ConditionalOnClass(Repository.class)
 @EnableConfigurationProperties(EventSourceProperties.class)
 @Import({ DatabaseInitializationDependencyConfigurer.class, SerializerConfiguration.class,
-        JdbcStoreConfiguration.class, MemoryStoreConfiguration.class, MetricsConfiguration.class,
-        SubscriptionConfiguration.class })
+        JdbcStoreConfiguration.class, MemoryStoreConfiguration.class, SnapshotConfiguration.class,
+        MetricsConfiguration.class, SubscriptionConfiguration.class })
 public final class EventSourceAutoConfiguration {
 
     EventSourceAutoConfiguration() {
@@ -66,9 +73,11 @@ public final class EventSourceAutoConfiguration {
     RepositoryFactory eventSourceRepositoryFactory(Store store, Serializer serializer,
             ObjectProvider<RepositoryMetrics> metrics, ObjectProvider<Observer> observers,
             ApplicationEventPublisher publisher, EventSourceProperties properties,
-            ObjectProvider<RepositoryCustomizer> customizers, ObjectProvider<EventSourceProjections> projections) {
+            ObjectProvider<RepositoryCustomizer> customizers, ObjectProvider<EventSourceProjections> projections,
+            ObjectProvider<SnapshotStore> snapshotStores, ObjectProvider<SnapshotExecutor> snapshotExecutor) {
         return new RepositoryFactory(store, serializer, metrics.getIfAvailable(() -> RepositoryMetrics.NONE),
                 new ObserverDispatcher(projections, observers, publisher), properties.getRepository().backoff(),
-                customizers);
+                customizers, new RepositoryFactory.Snapshots(new SnapshotSettings(properties.getSnapshots()),
+                        snapshotStores, snapshotExecutor));
     }
 }

@@ -33,6 +33,8 @@ public class EventSourceProperties {
 
     private final Metrics metrics = new Metrics();
 
+    private final Snapshots snapshots = new Snapshots();
+
     /**
      * Settings of each subscription (each non-inline projection), by its name: enabled (true), poll-interval (1s),
      * batch-size (100), start-from (beginning or end), max-attempts (5), backoff (200ms), max-backoff (30s),
@@ -83,6 +85,11 @@ public class EventSourceProperties {
     /** @return the metrics settings */
     public Metrics getMetrics() {
         return this.metrics;
+    }
+
+    /** @return the snapshot settings */
+    public Snapshots getSnapshots() {
+        return this.snapshots;
     }
 
     /** Where events are stored. */
@@ -370,6 +377,199 @@ public class EventSourceProperties {
         /** @param enabled whether metrics are recorded */
         public void setEnabled(boolean enabled) {
             this.enabled = enabled;
+        }
+    }
+
+    /**
+     * Snapshots of aggregates: an aggregate class annotated {@code @Snapshotting}, or named under
+     * {@code eventsource.snapshots.aggregates}, is loaded from its latest snapshot plus the events after it.
+     */
+    public static class Snapshots {
+
+        /**
+         * Whether aggregates get snapshots as their @Snapshotting annotations and the aggregates settings say; when
+         * false, no repository reads or takes any.
+         */
+        private boolean enabled = true;
+
+        /**
+         * Snapshot settings by aggregate type name (@AggregateType, else the simple class name), overriding the
+         * class's @Snapshotting or turning snapshots on for a class without it: enabled, every (100), slower-than (0,
+         * never) and revision (1), for example eventsource.snapshots.aggregates.Account.every=50.
+         */
+        private final Map<String, AggregateSnapshots> aggregates = new LinkedHashMap<>();
+
+        private final SnapshotExecution executor = new SnapshotExecution();
+
+        /** @return whether snapshots are taken and read at all */
+        public boolean isEnabled() {
+            return this.enabled;
+        }
+
+        /** @param enabled whether snapshots are taken and read at all */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /** @return the settings by aggregate type name */
+        public Map<String, AggregateSnapshots> getAggregates() {
+            return this.aggregates;
+        }
+
+        /** @return the settings of the executor that takes snapshots */
+        public SnapshotExecution getExecutor() {
+            return this.executor;
+        }
+    }
+
+    /**
+     * Snapshot settings of one aggregate type, under eventsource.snapshots.aggregates.<type name>; each unset value
+     * is the class's @Snapshotting one, or its default.
+     */
+    public static class AggregateSnapshots {
+
+        /**
+         * Whether the aggregate type gets snapshots; when unset, it does if its class is annotated @Snapshotting or
+         * any other setting of the type is set.
+         */
+        private @Nullable Boolean enabled;
+
+        /** Number of events replayed or appended since the last snapshot after which a new one is taken; 0 never. */
+        private @Nullable Integer every;
+
+        /** Duration of a load beyond which a snapshot is taken; 0 never. */
+        private @Nullable Duration slowerThan;
+
+        /**
+         * Revision of the snapshots' meaning; raise it to retire the stored snapshots of the type when its event
+         * handlers change what the state holds without changing its fields.
+         */
+        private @Nullable Integer revision;
+
+        /** @return whether the type gets snapshots, or null to decide by the annotation and the other settings */
+        public @Nullable Boolean getEnabled() {
+            return this.enabled;
+        }
+
+        /** @param enabled whether the type gets snapshots, or null to decide by the annotation */
+        public void setEnabled(@Nullable Boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /** @return the events between snapshots, or null for the annotation's value */
+        public @Nullable Integer getEvery() {
+            return this.every;
+        }
+
+        /**
+         * Sets the events between snapshots.
+         *
+         * @param every 0 (never) or more, or null for the annotation's value
+         * @throws IllegalArgumentException when negative
+         */
+        public void setEvery(@Nullable Integer every) {
+            if (every != null && every < 0) {
+                throw new IllegalArgumentException("eventsource.snapshots.aggregates.<type>.every must be 0 (never) "
+                        + "or more, got " + every);
+            }
+            this.every = every;
+        }
+
+        /** @return the load duration that triggers a snapshot, or null for the annotation's value */
+        public @Nullable Duration getSlowerThan() {
+            return this.slowerThan;
+        }
+
+        /**
+         * Sets the load duration that triggers a snapshot.
+         *
+         * @param slowerThan 0 (never) or more, or null for the annotation's value
+         * @throws IllegalArgumentException when negative
+         */
+        public void setSlowerThan(@Nullable Duration slowerThan) {
+            if (slowerThan != null && slowerThan.isNegative()) {
+                throw new IllegalArgumentException("eventsource.snapshots.aggregates.<type>.slower-than must be 0 "
+                        + "(never) or more, got " + slowerThan);
+            }
+            this.slowerThan = slowerThan;
+        }
+
+        /** @return the snapshot revision, or null for the annotation's value */
+        public @Nullable Integer getRevision() {
+            return this.revision;
+        }
+
+        /**
+         * Sets the snapshot revision.
+         *
+         * @param revision 1 or more, or null for the annotation's value
+         * @throws IllegalArgumentException when below 1
+         */
+        public void setRevision(@Nullable Integer revision) {
+            if (revision != null && revision < 1) {
+                throw new IllegalArgumentException("eventsource.snapshots.aggregates.<type>.revision must be 1 or "
+                        + "more, got " + revision);
+            }
+            this.revision = revision;
+        }
+
+        /** @return whether every, slower-than or revision is set */
+        boolean hasPolicySettings() {
+            return this.every != null || this.slowerThan != null || this.revision != null;
+        }
+    }
+
+    /**
+     * The one executor on which every repository takes its snapshots, off the callers' threads: a snapshot due when
+     * its queue is full is skipped (counted), never waited for.
+     */
+    public static class SnapshotExecution {
+
+        /** Number of threads taking snapshots, shared by every repository. */
+        private int threads = 1;
+
+        /**
+         * Number of snapshots that may wait for a thread (or for the end of the transaction that made them due)
+         * beyond which a due snapshot is skipped.
+         */
+        private int queueCapacity = 1024;
+
+        /** @return the threads */
+        public int getThreads() {
+            return this.threads;
+        }
+
+        /**
+         * Sets the threads.
+         *
+         * @param threads 1 or more
+         * @throws IllegalArgumentException when below 1
+         */
+        public void setThreads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("eventsource.snapshots.executor.threads must be 1 or more, got "
+                        + threads + "; set eventsource.snapshots.enabled=false to take no snapshots");
+            }
+            this.threads = threads;
+        }
+
+        /** @return the queue capacity */
+        public int getQueueCapacity() {
+            return this.queueCapacity;
+        }
+
+        /**
+         * Sets the queue capacity.
+         *
+         * @param queueCapacity 0 (a snapshot is taken only when a thread is free) or more
+         * @throws IllegalArgumentException when negative
+         */
+        public void setQueueCapacity(int queueCapacity) {
+            if (queueCapacity < 0) {
+                throw new IllegalArgumentException("eventsource.snapshots.executor.queue-capacity must be 0 or more, "
+                        + "got " + queueCapacity);
+            }
+            this.queueCapacity = queueCapacity;
         }
     }
 

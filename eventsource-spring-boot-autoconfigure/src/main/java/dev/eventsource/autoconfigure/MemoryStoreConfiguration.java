@@ -21,9 +21,10 @@ class MemoryStoreConfiguration {
 
     private static final Log LOG = LogFactory.getLog(MemoryStoreConfiguration.class);
 
+    // Declared as MemoryStore, so that SnapshotConfiguration's @ConditionalOnBean(MemoryStore.class) sees it.
     @Bean
-    @ConditionalOnMissingBean
-    Store eventSourceStore(EventSourceProperties properties, ObjectProvider<DataSource> dataSources) {
+    @ConditionalOnMissingBean(Store.class)
+    MemoryStore eventSourceStore(EventSourceProperties properties, ObjectProvider<DataSource> dataSources) {
         if (properties.getStore().getType() == StoreType.JDBC) {
             // The JDBC configuration did not match; say why instead of silently keeping events in memory.
             throw new JdbcStoreUnavailableException((dataSources.getIfUnique() == null)

@@ -36,6 +36,16 @@ final class SpringTransactions {
     }
 
     /**
+     * Runs an action once the current transaction has ended, committed or rolled back, after every after-commit
+     * callback (the memory store publishes its appends in one).
+     *
+     * @return {@code false} when no transaction synchronization is active, and the caller should run it now
+     */
+    static boolean deferToCompletion(Runnable action) {
+        return AVAILABLE && Synchronizations.afterCompletion(action);
+    }
+
+    /**
      * The transactions of a {@link dev.eventsource.store.memory.MemoryStore} in a Spring application.
      *
      * @return a context on Spring's transaction synchronization, or {@link TransactionContext#NONE} without spring-tx
@@ -59,6 +69,20 @@ final class SpringTransactions {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override
                 public void afterCommit() {
+                    action.run();
+                }
+            });
+            return true;
+        }
+
+        static boolean afterCompletion(Runnable action) {
+            if (!TransactionSynchronizationManager.isSynchronizationActive()
+                    || !TransactionSynchronizationManager.isActualTransactionActive()) {
+                return false;
+            }
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCompletion(int status) {
                     action.run();
                 }
             });

@@ -1,6 +1,7 @@
 package dev.eventsource.autoconfigure;
 
 import dev.eventsource.Repository;
+import dev.eventsource.annotation.Snapshotting;
 import dev.eventsource.subscription.Subscription;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.convert.DurationStyle;
@@ -44,7 +45,8 @@ class ConfigurationMetadataTests {
                 "eventsource.repository.retry.first-backoff",
                 "eventsource.repository.retry.max-backoff", "eventsource.repository.retry.jitter",
                 "eventsource.repository.retry.time-budget", "eventsource.metrics.enabled",
-                "eventsource.subscriptions");
+                "eventsource.subscriptions", "eventsource.snapshots.enabled", "eventsource.snapshots.aggregates",
+                "eventsource.snapshots.executor.threads", "eventsource.snapshots.executor.queue-capacity");
         assertThat(properties.values()).allSatisfy((property) -> assertThat(property.path("description").asString())
             .as(property.path("name").asString()).isNotBlank());
     }
@@ -54,6 +56,20 @@ class ConfigurationMetadataTests {
         assertThat(eventSourceProperties().get("eventsource.subscriptions").path("description").asString())
             .contains("lease-time (" + Subscription.Builder.DEFAULT_LEASE_TIME.toSeconds() + "s)")
             .contains("renew-interval (" + Subscription.Builder.DEFAULT_RENEW_INTERVAL.toSeconds() + "s)");
+    }
+
+    @Test
+    void describesTheAnnotationDefaultsOfPerAggregateSnapshotSettings() throws IOException {
+        Map<String, JsonNode> properties = eventSourceProperties();
+        assertThat(properties.get("eventsource.snapshots.aggregates").path("description").asString())
+            .contains("every (" + Snapshotting.DEFAULT_EVERY + ")")
+            .contains("slower-than (0, never)")
+            .contains("revision (1)");
+        assertThat(properties.get("eventsource.snapshots.enabled").path("defaultValue").asBoolean(false)).isTrue();
+        assertThat(properties.get("eventsource.snapshots.executor.threads").path("defaultValue").asInt(-1))
+            .isEqualTo(1);
+        assertThat(properties.get("eventsource.snapshots.executor.queue-capacity").path("defaultValue").asInt(-1))
+            .isEqualTo(1024);
     }
 
     @Test

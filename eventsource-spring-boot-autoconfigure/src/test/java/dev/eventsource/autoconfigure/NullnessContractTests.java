@@ -22,5 +22,10 @@ class NullnessContractTests {
     void unsetPropertiesAreNullable() throws NoSuchMethodException {
         assertThat(EventSourceProperties.Jdbc.class.getMethod("getPlatform").getAnnotatedReturnType()
                 .isAnnotationPresent(Nullable.class)).as("eventsource.jdbc.platform unset: detect").isTrue();
+        for (String getter : new String[] { "getEnabled", "getEvery", "getSlowerThan", "getRevision" }) {
+            assertThat(EventSourceProperties.AggregateSnapshots.class.getMethod(getter).getAnnotatedReturnType()
+                    .isAnnotationPresent(Nullable.class)).as("eventsource.snapshots.aggregates.* unset: annotation")
+                .isTrue();
+        }
     }
 }
