@@ -39,11 +39,11 @@ import java.util.List;
  * <ul>
  *   <li><b>Versions</b> follow what the store already holds for the aggregate (1, 2, ... for a new one), so past
  *       events can be written before, after or between events appended by a repository.</li>
- *   <li><b>Envelope fields.</b> The payload gets {@code aggregateId}, {@code version} and {@code at}, as
- *       {@link dev.eventsource.serializer.jackson.JacksonSerializer} writes them for every event record, when the
- *       JSON leaves them out; when the JSON has them, they must match the aggregate, the version the event gets
- *       and its {@linkplain PastEvent#at(java.time.Instant) time}. (With a mapper that renames properties, write
- *       those fields into the JSON yourself, named as it names them.)</li>
+ *   <li><b>Envelope fields.</b> The record's columns hold the aggregate id, version and time, and the serializer
+ *       fills them in on read, so the JSON needs none of {@code aggregateId}, {@code version} and {@code at}
+ *       (today's payloads leave them out); JSON written by releases that kept them in the payload may have them,
+ *       and then they must match the aggregate, the version the event gets and its
+ *       {@linkplain PastEvent#at(java.time.Instant) time}. The JSON is stored as given.</li>
  *   <li><b>Time</b>: {@link PastEvent#at(Instant)}, else the JSON's {@code at}, else now (at microseconds, the
  *       precision of the JDBC store).</li>
  *   <li><b>Bytes</b>: UTF-8 JSON for a {@link PayloadFormat#JSON} serializer; for {@link PayloadFormat#BINARY},
@@ -215,21 +215,9 @@ public final class PastEvents {
                     + "version out (events are numbered after the stored ones)");
         }
         Instant at = time(name, event, given.get("at"), now);
-        ObjectNode payload = PastEvent.JSON.createObjectNode();
-        payload.put("aggregateId", aggregateId);
-        payload.put("version", version);
-        if (given.has("at")) {
-            payload.set("at", given.get("at"));
-        } else {
-            payload.put("at", at.toString());
-        }
-        given.properties().forEach(field -> {
-            if (!payload.has(field.getKey())) {
-                payload.set(field.getKey(), field.getValue());
-            }
-        });
+        // Stored as given: the record's columns hold the aggregate id, version and time, as for today's events.
         return new Record(aggregateType, aggregateId, version, event.type(), event.revision(), at,
-                bytes(payload), event.metadata(), null, 0);
+                bytes(given), event.metadata(), null, 0);
     }
 
     /** The record's time: the event's, else the payload's when it is an instant, else now. */
