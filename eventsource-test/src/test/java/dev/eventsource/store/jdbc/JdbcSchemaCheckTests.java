@@ -68,6 +68,31 @@ class JdbcSchemaCheckTests {
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(JdbcDialect.class)
+    void createSchemaLeavesATableWithoutCommandIdsAloneAndTheCheckNamesTheColumn(JdbcDialect dialect)
+            throws SQLException {
+        DataSource dataSource = TestDatabases.get(dialect).pooled();
+        String table = TestDatabases.uniqueTable("check");
+        JdbcStore store = JdbcStore.builder(dataSource).tableName(table).dialect(dialect).build();
+        try {
+            store.createSchema();
+            if (dialect != JdbcDialect.MYSQL) {
+                execute(dataSource, "DROP INDEX " + table + "_command_ix");
+            }
+            execute(dataSource, "ALTER TABLE " + table + " DROP COLUMN command_id");
+
+            store.createSchema(); // the index on the missing column is skipped, not a failure
+
+            JdbcSchemaCheck check = store.verifySchema(false);
+            assertThat(check.missingColumns()).isEqualTo(Map.of(table, List.of("command_id")));
+            assertThat(check.missingTables()).isEmpty();
+            assertThat(check.migrationScript()).startsWith("dev/eventsource/store/jdbc/migrate-v2-");
+        } finally {
+            TestDatabases.drop(dataSource, table);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(JdbcDialect.class)
     void namesTheV5MigrationWhenOnlyTheSnapshotsTableIsMissing(JdbcDialect dialect) throws SQLException {
         DataSource dataSource = TestDatabases.get(dialect).pooled();
         String table = TestDatabases.uniqueTable("check");
