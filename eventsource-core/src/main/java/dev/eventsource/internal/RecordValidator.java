@@ -63,6 +63,17 @@ public final class RecordValidator {
     }
 
     /**
+     * Says what keeps a text (an id or a name) from being stored in a column of at most {@code maxLength}
+     * characters: its length, a NUL character or a lone surrogate.
+     *
+     * @return the problem, as "has 300 characters; at most 255 are kept" or "contains a NUL character ...", or null
+     *     when the text can be stored
+     */
+    public static @Nullable String unstorableText(String text, int maxLength) {
+        return textProblem(text, maxLength);
+    }
+
+    /**
      * Checks a batch of records against every rule of {@link EventLimits}: the aggregate id, each type name, each
      * metadata key and value, each payload's size, the batch's size, and, for JSON payloads, every string of the
      * payload.

@@ -25,7 +25,7 @@ public class IncompleteSchemaException extends EventSourceException {
      */
     public IncompleteSchemaException(JdbcSchemaCheck check, DatabaseInitializationMode initializeSchema) {
         super("The event store's " + check + " in the " + check.platform() + " database"
-                + (check.missingTables().isEmpty() ? "" : " (eventsource.jdbc.initialize-schema is '"
+                + (check.tablesToCreate().isEmpty() ? "" : " (eventsource.jdbc.initialize-schema is '"
                         + initializeSchema.name().toLowerCase(Locale.ROOT) + "'"
                         + (initializeSchema == DatabaseInitializationMode.EMBEDDED
                                 ? ", which creates tables in embedded databases only)" : ")")));

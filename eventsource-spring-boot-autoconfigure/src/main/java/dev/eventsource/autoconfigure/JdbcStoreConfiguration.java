@@ -1,9 +1,11 @@
 package dev.eventsource.autoconfigure;
 
 import dev.eventsource.Serializer;
+import dev.eventsource.SnapshotStore;
 import dev.eventsource.Store;
 import dev.eventsource.autoconfigure.EventSourceProperties.StoreType;
 import dev.eventsource.store.jdbc.JdbcSchemaCheck;
+import dev.eventsource.store.jdbc.JdbcSnapshotStore;
 import dev.eventsource.store.jdbc.JdbcStore;
 import dev.eventsource.subscription.CheckpointStore;
 import org.apache.commons.logging.Log;
@@ -32,9 +34,9 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * The {@link JdbcStore} on the application's DataSource, joining Spring-managed transactions, its schema
- * initializer and its start-up check of the tables; when {@code eventsource.store.type} is {@code auto} or
- * {@code jdbc} and the context has a DataSource. With several, the one qualified {@link EventSourceDataSource}, else
+ * The {@link JdbcStore} on the application's DataSource, joining Spring-managed transactions, the
+ * {@link JdbcSnapshotStore} beside it, its schema initializer and its start-up check of the tables; when
+ * {@code eventsource.store.type} is {@code auto} or {@code jdbc} and the context has a DataSource. With several, the one qualified {@link EventSourceDataSource}, else
  * the primary one; when neither exists start-up fails rather than keeping events in memory.
  */
 @Configuration(proxyBeanMethods = false)
@@ -67,6 +69,12 @@ class JdbcStoreConfiguration {
             warnIfH2DelaysWrites(dataSource);
         }
         return store;
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(SnapshotStore.class)
+    JdbcSnapshotStore eventSourceSnapshotStore(JdbcStore store) {
+        return JdbcSnapshotStore.of(store);
     }
 
     /**

@@ -10,6 +10,8 @@ import dev.eventsource.Record;
 import dev.eventsource.Repository;
 import dev.eventsource.RepositoryMetrics;
 import dev.eventsource.Serializer;
+import dev.eventsource.Snapshot;
+import dev.eventsource.SnapshotStore;
 import dev.eventsource.Store;
 import dev.eventsource.autoconfigure.app.Account;
 import dev.eventsource.autoconfigure.app.Person;
@@ -19,7 +21,9 @@ import dev.eventsource.autoconfigure.other.Ticket;
 import dev.eventsource.micrometer.EventSourceMeters;
 import dev.eventsource.serializer.jackson.JacksonSerializer;
 import dev.eventsource.store.jdbc.JdbcDialect;
+import dev.eventsource.store.jdbc.JdbcSnapshotStore;
 import dev.eventsource.store.jdbc.JdbcStore;
+import dev.eventsource.store.memory.MemorySnapshotStore;
 import dev.eventsource.store.memory.MemoryStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -34,13 +38,16 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.ResolvableType;
 import org.springframework.core.annotation.Order;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 import javax.sql.DataSource;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -139,6 +146,41 @@ class EventSourceAutoConfigurationTests {
             assertThat(context).doesNotHaveBean(EventSourceSchemaInitializer.class);
             assertThat(delegate(repository(context, Person.class))).isSameAs(context.getBean(UserStore.class).store);
         });
+    }
+
+    @Test
+    void createsJdbcSnapshotStoreBesideTheJdbcStoreJoiningSpringTransactions() {
+        this.withH2.run((context) -> {
+            assertThat(context).getBean(SnapshotStore.class).isInstanceOf(JdbcSnapshotStore.class);
+            JdbcSnapshotStore snapshots = context.getBean(JdbcSnapshotStore.class);
+            assertThat(snapshots.tableName()).isEqualTo("eventsource_events_snapshots");
+            DataSource dataSource = context.getBean(DataSource.class);
+            assertThat(rows(dataSource, "eventsource_events_snapshots")).as("created at start-up").isZero();
+            Snapshot snapshot = new Snapshot("Person", "p-1", 3, "0123456789abcdef", 1,
+                    Instant.parse("2025-01-01T00:00:00Z"), new byte[] {1, 2, 3});
+            TransactionTemplate transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+            transaction.executeWithoutResult((status) -> {
+                assertThat(snapshots.save(snapshot)).isTrue();
+                status.setRollbackOnly();
+            });
+            assertThat(snapshots.load("Person", "p-1")).as("rolled back with the transaction").isNull();
+            transaction.executeWithoutResult((status) -> snapshots.save(snapshot));
+            assertThat(snapshots.load("Person", "p-1")).isEqualTo(snapshot);
+        });
+    }
+
+    @Test
+    void backsOffWhenUserDefinesSnapshotStore() {
+        this.withH2.withBean(SnapshotStore.class, MemorySnapshotStore::new).run((context) -> {
+            assertThat(context).getBean(SnapshotStore.class).isInstanceOf(MemorySnapshotStore.class);
+            assertThat(context).doesNotHaveBean(JdbcSnapshotStore.class);
+        });
+    }
+
+    @Test
+    void createsNoJdbcSnapshotStoreForTheMemoryStore() {
+        this.withH2.withPropertyValues("eventsource.store.type=memory")
+            .run((context) -> assertThat(context).doesNotHaveBean(JdbcSnapshotStore.class));
     }
 
     @Test

@@ -98,7 +98,7 @@ class RepositoryContentionInTransactionTests {
         void dropTables() {
             if (this.table != null) {
                 JdbcTemplate jdbc = new JdbcTemplate(this.dataSource);
-                for (String suffix : List.of("", "_lock", "_checkpoints")) {
+                for (String suffix : List.of("", "_lock", "_checkpoints", "_snapshots")) {
                     jdbc.execute("DROP TABLE IF EXISTS " + this.table + suffix);
                 }
             }

@@ -27,9 +27,14 @@ import org.springframework.core.ResolvableType;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import javax.sql.DataSource;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Arrays;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -71,11 +76,12 @@ class StartUpChecksTests {
                 assertThat(context).hasFailed();
                 assertThat(context.getStartupFailure()).hasRootCauseInstanceOf(IncompleteSchemaException.class);
                 assertThat(FailureAnalysisAssert.analyze(context.getStartupFailure()))
-                    .contains("tables eventsource_events, eventsource_events_lock do not exist in the h2 database")
+                    .contains("tables eventsource_events, eventsource_events_lock, eventsource_events_snapshots do"
+                            + " not exist in the h2 database")
                     .contains("eventsource.jdbc.initialize-schema is 'never'")
                     .contains("Set eventsource.jdbc.initialize-schema=always")
                     .contains("dev/eventsource/store/jdbc/schema-h2.sql from the eventsource-core jar")
-                    .doesNotContain("migrate-v2");
+                    .doesNotContain("migrate-v");
             });
         }
 
@@ -109,13 +115,48 @@ class StartUpChecksTests {
         }
 
         @Test
+        void failsWithAnalysisNamingTheSnapshotMigrationForAV4Database() throws SQLException {
+            createTablesWithoutCheckpoints(h2(this.url), true, false);
+            this.withH2.withPropertyValues("eventsource.jdbc.initialize-schema=never").run((context) -> {
+                assertThat(context).hasFailed();
+                assertThat(FailureAnalysisAssert.analyze(context.getStartupFailure()))
+                    .contains("table eventsource_events_snapshots does not exist in the h2 database")
+                    .contains("created by an earlier version of eventsource: apply "
+                            + "dev/eventsource/store/jdbc/migrate-v5-h2.sql from the eventsource-core jar")
+                    .doesNotContain("initialize-schema is")
+                    .doesNotContain("schema-h2.sql")
+                    .doesNotContain("migrate-v4");
+            });
+        }
+
+        @Test
+        void startsAfterTheSnapshotMigrationOfAV4Database() throws SQLException {
+            createTablesWithoutCheckpoints(h2(this.url), true, false);
+            runScript(h2(this.url), "migrate-v5-h2.sql");
+            this.withH2.withPropertyValues("eventsource.jdbc.initialize-schema=never").run((context) -> {
+                assertThat(context).hasNotFailed();
+                repository(context).apply(new Person.Register("p-1", "Ada"));
+            });
+        }
+
+        @Test
+        void createsTheSnapshotsTableOfAV4DatabaseWhenItInitializesTheSchema() throws SQLException {
+            createTablesWithoutCheckpoints(h2(this.url), true, false);
+            this.withH2.run((context) -> {
+                assertThat(context).hasNotFailed();
+                assertThat(count(context.getBean(DataSource.class), "eventsource_events_snapshots")).isZero();
+            });
+        }
+
+        @Test
         void failsWithAnalysisWhenLockTableIsMissing() throws SQLException {
             execute(h2(this.url), OLD_EVENTS_TABLE.replace("payload VARCHAR(4000) NOT NULL",
                     "payload JSON NOT NULL, metadata JSON NOT NULL, revision INT NOT NULL DEFAULT 1"));
             this.withH2.withPropertyValues("eventsource.jdbc.initialize-schema=never").run((context) -> {
                 assertThat(context).hasFailed();
                 assertThat(FailureAnalysisAssert.analyze(context.getStartupFailure()))
-                    .contains("table eventsource_events_lock does not exist")
+                    .contains("tables eventsource_events_lock, eventsource_events_snapshots do not exist")
+                    .contains("schema-h2.sql")
                     .doesNotContain("eventsource_events does not exist");
             });
         }
@@ -239,9 +280,9 @@ class StartUpChecksTests {
             StartUpChecksTests.this.contextRunner.withBean(DataSource.class, () -> database).run((context) -> {
                 assertThat(context).hasFailed();
                 assertThat(FailureAnalysisAssert.analyze(context.getStartupFailure()))
-                    .contains("table eventsource_events does not exist in the postgresql database "
-                            + "(eventsource.jdbc.initialize-schema is 'embedded', which creates tables in embedded "
-                            + "databases only)")
+                    .contains("tables eventsource_events, eventsource_events_snapshots do not exist in the postgresql"
+                            + " database (eventsource.jdbc.initialize-schema is 'embedded', which creates tables in"
+                            + " embedded databases only)")
                     .contains("Set eventsource.jdbc.initialize-schema=always")
                     .contains("dev/eventsource/store/jdbc/schema-postgresql.sql from the eventsource-core jar");
             });
@@ -284,10 +325,33 @@ class StartUpChecksTests {
         }
 
         @Test
+        void failsWithAnalysisNamingTheSnapshotMigrationForAV4Database() throws SQLException {
+            DataSource database = newDatabase();
+            execute(database, OLD_EVENTS_TABLE.replace("payload VARCHAR(4000) NOT NULL",
+                    "payload JSONB NOT NULL, metadata JSONB NOT NULL, id BIGINT, revision INT NOT NULL DEFAULT 1"));
+            StartUpChecksTests.this.contextRunner.withBean(DataSource.class, () -> database)
+                .run((context) -> {
+                    assertThat(context).hasFailed();
+                    assertThat(FailureAnalysisAssert.analyze(context.getStartupFailure()))
+                        .contains("table eventsource_events_snapshots does not exist in the postgresql database")
+                        .contains("apply dev/eventsource/store/jdbc/migrate-v5-postgresql.sql from the"
+                                + " eventsource-core jar")
+                        .doesNotContain("initialize-schema is");
+                });
+            runScript(database, "migrate-v5-postgresql.sql");
+            StartUpChecksTests.this.contextRunner.withBean(DataSource.class, () -> database)
+                .run((context) -> {
+                    assertThat(context).hasNotFailed();
+                    repository(context).apply(new Person.Register("p-1", "Ada"));
+                });
+        }
+
+        @Test
         void failsWhenSubscriptionsNeedTheMissingCheckpointsTable() throws SQLException {
             DataSource database = newDatabase();
             execute(database, OLD_EVENTS_TABLE.replace("payload VARCHAR(4000) NOT NULL",
                     "payload JSONB NOT NULL, metadata JSONB NOT NULL, id BIGINT, revision INT NOT NULL DEFAULT 1"));
+            runScript(database, "migrate-v5-postgresql.sql");
             StartUpChecksTests.this.contextRunner.withBean(DataSource.class, () -> database).withBean(Names.class)
                 .run((context) -> assertThat(FailureAnalysisAssert.analyze(context.getStartupFailure()))
                     .contains("table eventsource_events_checkpoints does not exist in the postgresql database"));
@@ -328,7 +392,7 @@ class StartUpChecksTests {
             StartUpChecksTests.this.contextRunner.withBean(DataSource.class, () -> database)
                 .withPropertyValues("eventsource.jdbc.table-name=app.eventsource_events")
                 .run((context) -> assertThat(FailureAnalysisAssert.analyze(context.getStartupFailure()))
-                    .contains("table app.eventsource_events does not exist"));
+                    .contains("tables app.eventsource_events, app.eventsource_events_snapshots do not exist"));
         }
     }
 
@@ -355,16 +419,47 @@ class StartUpChecksTests {
     }
 
     private static void createTablesWithoutCheckpoints(DataSource dataSource) throws SQLException {
-        createTablesWithoutCheckpoints(dataSource, true);
+        createTablesWithoutCheckpoints(dataSource, true, true);
     }
 
-    /** Creates the events table of today's layout, or of the layout before revisions, and the lock table. */
     private static void createTablesWithoutCheckpoints(DataSource dataSource, boolean revisions) throws SQLException {
+        createTablesWithoutCheckpoints(dataSource, revisions, false);
+    }
+
+    /**
+     * Creates the events table of today's layout, or of the layout before revisions, and the lock table; and with
+     * {@code snapshots} the snapshots table, by the shipped v5 migration.
+     */
+    private static void createTablesWithoutCheckpoints(DataSource dataSource, boolean revisions, boolean snapshots)
+            throws SQLException {
         execute(dataSource, OLD_EVENTS_TABLE.replace("payload VARCHAR(4000) NOT NULL",
                 "payload JSON NOT NULL, metadata JSON NOT NULL"
                         + (revisions ? ", revision INT NOT NULL DEFAULT 1" : "")),
                 "CREATE TABLE eventsource_events_lock (id INT PRIMARY KEY)",
                 "INSERT INTO eventsource_events_lock (id) VALUES (1)");
+        if (snapshots) {
+            runScript(dataSource, "migrate-v5-h2.sql");
+        }
+    }
+
+    /** Runs a shipped script of the eventsource-core jar, as a Flyway migration would. */
+    private static void runScript(DataSource dataSource, String name) throws SQLException {
+        String script;
+        try (InputStream in = JdbcStore.class.getResourceAsStream(name)) {
+            assertThat(in).as("script %s", name).isNotNull();
+            script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+        StringBuilder sql = new StringBuilder();
+        for (String line : script.split("\n")) {
+            if (!line.startsWith("--")) {
+                sql.append(line).append('\n');
+            }
+        }
+        execute(dataSource, Arrays.stream(sql.toString().split(";\\s*\n")).filter((s) -> !s.isBlank())
+            .toArray(String[]::new));
     }
 
     private static int count(DataSource dataSource, String table) {

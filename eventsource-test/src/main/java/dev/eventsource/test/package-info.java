@@ -1,12 +1,13 @@
 /**
  * Test support for users and store authors: {@link dev.eventsource.test.StoreContractTests}, the rules every
- * {@link dev.eventsource.Store} must pass, {@link dev.eventsource.test.AggregateFixture}, given/when/then
+ * {@link dev.eventsource.Store} must pass, {@link dev.eventsource.test.SnapshotStoreContractTests}, the rules every
+ * {@link dev.eventsource.SnapshotStore} must pass, {@link dev.eventsource.test.AggregateFixture}, given/when/then
  * tests of an aggregate's command handling, and {@link dev.eventsource.test.PastEvents}, which writes events in a
  * past shape (raw JSON, type, revision) into a store so that tests read them with today's classes.
  *
- * <p><b>Owns</b> the store contract kit, the aggregate fixture and the past-events fixture. <b>Imports</b> the API
- * of eventsource-core (and the memory store, the fixture's default), Jackson's tree model (its CBOR writer
- * optionally), JUnit and AssertJ; never Spring or {@code dev.eventsource.internal}.
+ * <p><b>Owns</b> the store and snapshot store contract kits, the aggregate fixture and the past-events fixture.
+ * <b>Imports</b> the API of eventsource-core (and the memory store, the fixture's default), Jackson's tree model
+ * (its CBOR writer optionally), JUnit and AssertJ; never Spring or {@code dev.eventsource.internal}.
  */
 @NullMarked
 package dev.eventsource.test;

@@ -4,6 +4,7 @@ import dev.eventsource.AggregateNotFoundException;
 import dev.eventsource.History;
 import dev.eventsource.Record;
 import dev.eventsource.internal.Batches;
+import dev.eventsource.internal.RecordValidator;
 import dev.eventsource.internal.Sql;
 import org.jspecify.annotations.Nullable;
 
@@ -14,6 +15,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The reads of a {@link JdbcStore}: an aggregate's history (plain, or the latest commit inside the caller's
@@ -34,6 +36,8 @@ final class JdbcReads {
     static final String LOCKING_READ = " LOCK IN SHARE MODE";
     private static final String EXISTS = """
             SELECT version FROM %1$s WHERE aggregate_id = ? LIMIT 1""";
+    private static final String HAS_COMMAND = """
+            SELECT 1 FROM %1$s WHERE aggregate_id = ? AND command_id = ? AND version <= ? LIMIT 1""";
     private static final String LAST_POSITION = """
             SELECT COALESCE(MAX(position), 0) FROM %1$s""";
     private static final String READ_ALL = """
@@ -52,6 +56,7 @@ final class JdbcReads {
     private final String loadSql;
     private final String lockingLoadSql;
     private final String existsSql;
+    private final String hasCommandSql;
     private final String readAllSql;
     private final String lastPositionSql;
     private final String lockSql;
@@ -68,6 +73,7 @@ final class JdbcReads {
         this.loadSql = LOAD.formatted(table);
         this.lockingLoadSql = loadSql + LOCKING_READ;
         this.existsSql = EXISTS.formatted(table);
+        this.hasCommandSql = HAS_COMMAND.formatted(table);
         this.readAllSql = READ_ALL.formatted(table);
         this.lastPositionSql = LAST_POSITION.formatted(table);
         this.lockSql = dialect.lockSql(table);
@@ -150,6 +156,35 @@ final class JdbcReads {
                 return rows.next();
             }
         }
+    }
+
+    /**
+     * Finds a command id among an aggregate's events up to a version with one query (an index lookup on
+     * {@code (aggregate_id, command_id)}, schema v5), on the caller's connection when it has a transaction.
+     */
+    boolean hasCommand(String aggregateId, String commandId, long toVersion) {
+        Objects.requireNonNull(commandId, "commandId");
+        if (toVersion < 1) {
+            return false;
+        }
+        Batches.validateRange(aggregateId, 1, toVersion);
+        // No stored command id holds a NUL or a lone surrogate, and PostgreSQL's driver would send a lone surrogate
+        // as '?', which could match another command's id.
+        if (RecordValidator.unstorableText(commandId, Integer.MAX_VALUE) != null) {
+            return false;
+        }
+        return Sql.run(dataSource, connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(hasCommandSql)) {
+                statement.setString(1, aggregateId);
+                statement.setString(2, commandId);
+                statement.setLong(3, toVersion);
+                try (ResultSet rows = statement.executeQuery()) {
+                    return rows.next();
+                }
+            }
+        }, e -> new JdbcStoreException("Looking for command '" + commandId + "' in the events of aggregate '"
+                + aggregateId + "' up to version " + toVersion + " in table " + table + " failed: " + e.getMessage(),
+                e));
     }
 
     List<Record> readAll(long afterPosition, int limit) {

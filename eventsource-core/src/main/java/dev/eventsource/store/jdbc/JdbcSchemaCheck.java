@@ -44,6 +44,14 @@ public final class JdbcSchemaCheck {
     public static final List<String> REQUIRED_CHECKPOINT_COLUMNS = List.of("subscription", "position", "lease_owner",
             "lease_until");
 
+    /**
+     * Columns the snapshots table must have (schema version 5). The table is always checked, whether or not a
+     * repository takes snapshots: it is part of the layout that {@link JdbcStore#createSchema()} and the schema
+     * scripts create, and the v5 migration that adds it also adds the index that finds repeated commands.
+     */
+    public static final List<String> REQUIRED_SNAPSHOT_COLUMNS = List.of("aggregate_type", "aggregate_id", "version",
+            "fingerprint", "revision", "taken_at", "payload");
+
     /** Columns the lock table (MySQL, MariaDB and H2) must have. */
     public static final List<String> REQUIRED_LOCK_COLUMNS = List.of("id");
 
@@ -57,11 +65,16 @@ public final class JdbcSchemaCheck {
     private static final Set<Integer> MISSING_CODES = Set.of(1146, 1049, 42102, 42103, 42104, 90079);
 
     private final String platform;
+    private final String eventsTable;
+    private final String snapshotTable;
     private final List<String> missingTables;
     private final Map<String, List<String>> missingColumns;
 
-    private JdbcSchemaCheck(String platform, List<String> missingTables, Map<String, List<String>> missingColumns) {
+    private JdbcSchemaCheck(String platform, TableName table, List<String> missingTables,
+                            Map<String, List<String>> missingColumns) {
         this.platform = platform;
+        this.eventsTable = table.qualified();
+        this.snapshotTable = table.snapshotTable();
         this.missingTables = List.copyOf(missingTables);
         this.missingColumns = Collections.unmodifiableMap(new LinkedHashMap<>(missingColumns));
     }
@@ -85,6 +98,7 @@ public final class JdbcSchemaCheck {
         if (dialect != JdbcDialect.POSTGRESQL) {
             required.put(table.lockTable(), REQUIRED_LOCK_COLUMNS);
         }
+        required.put(table.snapshotTable(), REQUIRED_SNAPSHOT_COLUMNS);
         if (checkpoints) {
             required.put(table.checkpointTable(), REQUIRED_CHECKPOINT_COLUMNS);
         }
@@ -116,7 +130,7 @@ public final class JdbcSchemaCheck {
                     connection.rollback();
                 }
             }
-            return new JdbcSchemaCheck(platform, missingTables, missingColumns);
+            return new JdbcSchemaCheck(platform, table, missingTables, missingColumns);
         } catch (SQLException e) {
             throw new JdbcStoreException("Cannot check the tables of the event store " + table + " on "
                     + dialect.platform() + ": " + e.getMessage(), e);
@@ -155,6 +169,32 @@ public final class JdbcSchemaCheck {
         return missingTables;
     }
 
+    /**
+     * Returns the missing tables that the {@linkplain #schemaScript() schema script} creates, leaving out the one a
+     * {@linkplain #migrationScripts() migration script} adds to an existing layout: the snapshots table, missing
+     * beside an events table of the v4 layout.
+     *
+     * @return the tables to create, as the store names them
+     */
+    public List<String> tablesToCreate() {
+        if (!missingSnapshotTableOfOlderLayout()) {
+            return missingTables;
+        }
+        return missingTables.stream().filter(name -> !name.equals(snapshotTable)).toList();
+    }
+
+    /**
+     * @return whether tables exist in a layout of an earlier version, which {@link #migrationScripts()} bring to
+     *     the current one: the events table lacks columns, or exists without the snapshots table
+     */
+    public boolean needsMigration() {
+        return !missingColumns.isEmpty() || missingSnapshotTableOfOlderLayout();
+    }
+
+    private boolean missingSnapshotTableOfOlderLayout() {
+        return missingTables.contains(snapshotTable) && !missingTables.contains(eventsTable);
+    }
+
     /** @return the columns missing from tables that exist, by table, in lower case */
     public Map<String, List<String>> missingColumns() {
         return missingColumns;
@@ -185,22 +225,25 @@ public final class JdbcSchemaCheck {
     }
 
     /**
-     * Names the shipped scripts that bring the events table, as found, to the current layout, in the order to run
-     * them: {@code migrate-v2-<platform>.sql} for a table of the first version (it lacks {@code aggregate_type} and
-     * {@code command_id}), then on PostgreSQL {@code migrate-v3-postgresql.sql} for a table numbered by the append
-     * lock (it lacks {@code id}), then {@code migrate-v4-<platform>.sql} for a table without event revisions (it
-     * lacks {@code revision}).
+     * Names the shipped scripts that bring the tables, as found, to the current layout, in the order to run them:
+     * {@code migrate-v2-<platform>.sql} for an events table of the first version (it lacks {@code aggregate_type}
+     * and {@code command_id}), then on PostgreSQL {@code migrate-v3-postgresql.sql} for a table numbered by the
+     * append lock (it lacks {@code id}), then {@code migrate-v4-<platform>.sql} for a table without event revisions
+     * (it lacks {@code revision}), then {@code migrate-v5-<platform>.sql} for a database without the snapshots table
+     * (which also adds the index that finds repeated commands).
      *
-     * @return the paths in the eventsource-core jar; the v2 script alone when no table lacks a column that a
-     *     migration adds
+     * @return the paths in the eventsource-core jar; the v2 script alone when nothing is missing that a migration
+     *     adds
      */
     public List<String> migrationScripts() {
-        List<String> missing = missingColumns.values().stream().flatMap(List::stream).toList();
+        List<String> missing = missingColumns.entrySet().stream().filter(entry -> !entry.getKey().equals(snapshotTable))
+                .flatMap(entry -> entry.getValue().stream()).toList();
         boolean v3 = platform.equals("postgresql") && missing.contains("id");
         boolean v4 = missing.contains("revision");
+        boolean v5 = missingSnapshotTableOfOlderLayout();
         List<String> scripts = new ArrayList<>();
         // Any other missing column (the v2 ones, or one dropped by hand) takes the v2 script first.
-        if ((!v3 && !v4) || missing.stream().anyMatch(column -> !(column.equals("revision")
+        if ((!v3 && !v4 && !v5) || missing.stream().anyMatch(column -> !(column.equals("revision")
                 || v3 && column.equals("id")))) {
             scripts.add(SCRIPTS + "migrate-v2-" + platform + ".sql");
         }
@@ -209,6 +252,9 @@ public final class JdbcSchemaCheck {
         }
         if (v4) {
             scripts.add(SCRIPTS + "migrate-v4-" + platform + ".sql");
+        }
+        if (v5) {
+            scripts.add(SCRIPTS + "migrate-v5-" + platform + ".sql");
         }
         return List.copyOf(scripts);
     }

@@ -16,6 +16,7 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A {@link Store} in one table of a relational database, through plain JDBC on a {@link DataSource}: PostgreSQL,
@@ -80,8 +81,8 @@ public final class JdbcStore implements Store {
     /** The longest aggregate id or type name the columns hold, in characters ({@link EventLimits#MAX_ID_LENGTH}). */
     public static final int MAX_ID_LENGTH = EventLimits.MAX_ID_LENGTH;
 
-    /** SQLState of a reference to a column that does not exist (PostgreSQL). */
-    private static final String UNDEFINED_COLUMN = "42703";
+    /** SQLStates of a reference to a column that does not exist: PostgreSQL, and H2 (as the SQL standard). */
+    private static final Set<String> UNDEFINED_COLUMN = Set.of("42703", "42S22");
 
     private final DataSource dataSource;
     private final TableName table;
@@ -131,6 +132,11 @@ public final class JdbcStore implements Store {
         return table.checkpointTable();
     }
 
+    /** @return the events table, validated */
+    TableName table() {
+        return table;
+    }
+
     /** @return the DataSource this store takes its connections from, as given to the builder */
     public DataSource dataSource() {
         return dataSource;
@@ -142,8 +148,16 @@ public final class JdbcStore implements Store {
     }
 
     /**
-     * Creates the events table, its constraints and, on MySQL, MariaDB and H2, the lock table and its row, where
-     * missing; running it again changes nothing. The statements are those of the shipped
+     * @return the table of snapshots that {@link #createSchema()} creates beside the events table,
+     *     {@code <events table>_snapshots}, which {@link JdbcSnapshotStore} reads and writes
+     */
+    public String snapshotTableName() {
+        return table.snapshotTable();
+    }
+
+    /**
+     * Creates the events table, its constraints and indexes, the checkpoints and snapshots tables and, on MySQL,
+     * MariaDB and H2, the lock table and its row, where missing; running it again changes nothing. The statements are those of the shipped
      * {@code schema-<platform>.sql} scripts, for this store's table name and payload format. An existing table of an
      * earlier layout is left as it is: {@link #verifySchema} names the migration scripts it needs.
      *
@@ -160,7 +174,7 @@ public final class JdbcStore implements Store {
                     } catch (SQLException e) {
                         // An index on a column that an events table of an earlier layout lacks: leave the table as
                         // it is, for verifySchema to name the migration script that adds both.
-                        if (!UNDEFINED_COLUMN.equals(e.getSQLState()) || !connection.getAutoCommit()) {
+                        if (!UNDEFINED_COLUMN.contains(e.getSQLState()) || !connection.getAutoCommit()) {
                             throw e;
                         }
                     }
@@ -174,7 +188,9 @@ public final class JdbcStore implements Store {
 
     /**
      * Checks that the tables this store uses exist with the columns it needs, with one cheap query per table; for
-     * a start-up check after the schema was created (by {@link #createSchema()}, a script or a migration tool).
+     * a start-up check after the schema was created (by {@link #createSchema()}, a script or a migration tool). The
+     * snapshots table ({@link #snapshotTableName()}) is part of the layout and always checked: a database of the v4
+     * layout is told to run {@code migrate-v5-<platform>.sql}.
      *
      * @param checkpoints whether to check the checkpoints table ({@link #checkpointTableName()}) too
      * @return what is missing, if anything
@@ -207,6 +223,20 @@ public final class JdbcStore implements Store {
     @Override
     public History loadLatest(String aggregateId, long fromVersion, long toVersion) {
         return reads.loadLatest(aggregateId, fromVersion, toVersion);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One query, an index lookup on {@code (aggregate_id, command_id)} (schema v5), on the caller's connection
+     * when the DataSource hands out one in a transaction, as {@link #load} does.
+     *
+     * @throws IllegalArgumentException when the aggregate id is blank or holds a NUL or a lone surrogate
+     * @throws JdbcStoreException when the database fails
+     */
+    @Override
+    public boolean hasCommand(String aggregateId, String commandId, long toVersion) {
+        return reads.hasCommand(aggregateId, commandId, toVersion);
     }
 
     @Override

@@ -17,8 +17,9 @@ import java.util.regex.Pattern;
  * statement, for its table name and payload format, exactly as a Flyway or Liquibase user runs the same file.
  *
  * <p>The scripts are written for the default table {@value JdbcStore#DEFAULT_TABLE_NAME} and JSON payloads. A
- * script is adapted by replacing the default table name with the store's (the lock and checkpoint tables beside it,
- * and constraint and index names, follow the same pattern), and for binary payloads the payload column's type.
+ * script is adapted by replacing the default table name with the store's (the lock, checkpoint and snapshot tables
+ * beside it, and constraint and index names, follow the same pattern), and for binary payloads the type of the events
+ * table's payload column (the snapshot table keeps its payload as bytes in every format).
  * Lines starting with {@code --} are comments; statements end with a semicolon at the end of a line.
  */
 final class SchemaScript {
@@ -70,6 +71,8 @@ final class SchemaScript {
                 name = table.lockTable();
             } else if (suffix.equals("checkpoints")) {
                 name = table.checkpointTable();
+            } else if (suffix.equals("snapshots")) {
+                name = table.snapshotTable();
             } else {
                 name = table.constraint(suffix);
             }

@@ -9,7 +9,8 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * A validated, optionally schema-qualified table name, and the names derived from it (lock table, constraints).
+ * A validated, optionally schema-qualified table name, and the names derived from it (lock, checkpoints and snapshots
+ * tables, constraints).
  * Only names that pass {@link #of(String)} are ever put into SQL text, unquoted.
  */
 record TableName(String qualified, @Nullable String schema, String table) {
@@ -64,6 +65,11 @@ record TableName(String qualified, @Nullable String schema, String table) {
     /** @return the table of subscription checkpoints and leases kept beside the events table */
     String checkpointTable() {
         return qualified + "_checkpoints";
+    }
+
+    /** @return the table of the latest snapshot of each aggregate, kept beside the events table */
+    String snapshotTable() {
+        return qualified + "_snapshots";
     }
 
     /**

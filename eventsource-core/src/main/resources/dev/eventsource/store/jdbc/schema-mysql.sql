@@ -12,6 +12,13 @@
 -- payload is for the JSON payload format (for PayloadFormat.BINARY use LONGBLOB instead).
 -- Appends serialise on a row lock of eventsource_events_lock, whose single row (id 1) must exist.
 -- For MariaDB use schema-mariadb.sql (its binary no-pad collation has another name).
+-- eventsource_events_snapshots keeps the latest snapshot of each aggregate (a cache: deleting its rows changes
+-- no result): version is the version of the last event folded into the state, fingerprint the shape of the
+-- aggregate's state and revision the snapshot revision its class declared (a snapshot that does not match today's
+-- class is ignored), taken_at UTC, payload the state as the serializer wrote it, kept as bytes whatever the payload
+-- format (nothing queries inside it, and the bytes read are the bytes written).
+-- eventsource_events_command_ix finds a command id among an aggregate's events (a repeated command whose events are
+-- older than the aggregate's snapshot).
 
 CREATE TABLE IF NOT EXISTS eventsource_events (
     position     BIGINT       NOT NULL AUTO_INCREMENT,
@@ -25,7 +32,8 @@ CREATE TABLE IF NOT EXISTS eventsource_events (
     metadata     JSON         NOT NULL,
     command_id   VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_0900_bin,
     CONSTRAINT eventsource_events_pk PRIMARY KEY (position),
-    CONSTRAINT eventsource_events_aggregate_version_uq UNIQUE (aggregate_id, version)
+    CONSTRAINT eventsource_events_aggregate_version_uq UNIQUE (aggregate_id, version),
+    INDEX eventsource_events_command_ix (aggregate_id, command_id)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
 
 CREATE TABLE IF NOT EXISTS eventsource_events_lock (
@@ -43,3 +51,14 @@ CREATE TABLE IF NOT EXISTS eventsource_events_checkpoints (
     lease_until  BIGINT       NOT NULL,
     CONSTRAINT eventsource_events_checkpoints_pk PRIMARY KEY (subscription)
 ) ENGINE = InnoDB;
+
+CREATE TABLE IF NOT EXISTS eventsource_events_snapshots (
+    aggregate_type VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_0900_bin NOT NULL,
+    aggregate_id   VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_0900_bin NOT NULL,
+    version        BIGINT       NOT NULL,
+    fingerprint    VARCHAR(255) NOT NULL,
+    revision       INT          NOT NULL,
+    taken_at       DATETIME(6) NOT NULL,
+    payload        LONGBLOB NOT NULL,
+    CONSTRAINT eventsource_events_snapshots_pk PRIMARY KEY (aggregate_type, aggregate_id)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;

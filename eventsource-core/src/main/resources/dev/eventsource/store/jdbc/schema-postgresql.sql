@@ -14,6 +14,13 @@
 -- aggregate_type, aggregate_id, type and command_id hold at most 255 characters, occurred_at is UTC, microsecond precision,
 -- payload is for the JSON payload format (for PayloadFormat.BINARY use BYTEA instead).
 -- A numbering pass notifies the channel named like the table (lower case), so subscriptions that LISTEN wake.
+-- eventsource_events_snapshots keeps the latest snapshot of each aggregate (a cache: deleting its rows changes
+-- no result): version is the version of the last event folded into the state, fingerprint the shape of the
+-- aggregate's state and revision the snapshot revision its class declared (a snapshot that does not match today's
+-- class is ignored), taken_at UTC, payload the state as the serializer wrote it, kept as bytes whatever the payload
+-- format (nothing queries inside it, and the bytes read are the bytes written).
+-- eventsource_events_command_ix finds a command id among an aggregate's events (a repeated command whose events are
+-- older than the aggregate's snapshot).
 
 CREATE TABLE IF NOT EXISTS eventsource_events (
     position     BIGINT,
@@ -32,6 +39,9 @@ CREATE TABLE IF NOT EXISTS eventsource_events (
     CONSTRAINT eventsource_events_aggregate_version_uq UNIQUE (aggregate_id, version)
 );
 
+CREATE INDEX IF NOT EXISTS eventsource_events_command_ix ON eventsource_events (aggregate_id, command_id)
+    WHERE command_id IS NOT NULL;
+
 CREATE INDEX IF NOT EXISTS eventsource_events_unnumbered_ix ON eventsource_events (id) WHERE position IS NULL;
 
 CREATE TABLE IF NOT EXISTS eventsource_events_checkpoints (
@@ -40,4 +50,15 @@ CREATE TABLE IF NOT EXISTS eventsource_events_checkpoints (
     lease_owner  VARCHAR(255),
     lease_until  BIGINT       NOT NULL,
     CONSTRAINT eventsource_events_checkpoints_pk PRIMARY KEY (subscription)
+);
+
+CREATE TABLE IF NOT EXISTS eventsource_events_snapshots (
+    aggregate_type VARCHAR(255) NOT NULL,
+    aggregate_id   VARCHAR(255) NOT NULL,
+    version        BIGINT       NOT NULL,
+    fingerprint    VARCHAR(255) NOT NULL,
+    revision       INT          NOT NULL,
+    taken_at       TIMESTAMP WITH TIME ZONE NOT NULL,
+    payload        BYTEA NOT NULL,
+    CONSTRAINT eventsource_events_snapshots_pk PRIMARY KEY (aggregate_type, aggregate_id)
 );

@@ -28,8 +28,11 @@ class JdbcSchemaCheckTests {
             JdbcSchemaCheck missing = store.verifySchema(true);
             assertThat(missing.isComplete()).isFalse();
             assertThat(missing.missingTables()).containsExactlyElementsOf(dialect == JdbcDialect.POSTGRESQL
-                    ? List.of(table, table + "_checkpoints")
-                    : List.of(table, table + "_lock", table + "_checkpoints"));
+                    ? List.of(table, table + "_snapshots", table + "_checkpoints")
+                    : List.of(table, table + "_lock", table + "_snapshots", table + "_checkpoints"));
+            assertThat(missing.tablesToCreate()).as("an empty database needs the schema script, no migration")
+                    .isEqualTo(missing.missingTables());
+            assertThat(missing.needsMigration()).isFalse();
             assertThat(missing.missingColumns()).isEmpty();
             String platform = dialect == JdbcDialect.MYSQL ? "mariadb" : dialect.platform();
             assertThat(missing.platform()).isEqualTo(platform);
@@ -58,6 +61,58 @@ class JdbcSchemaCheckTests {
             assertThat(check.missingColumns()).isEqualTo(Map.of(table, List.of("metadata")));
             assertThat(check.toString()).isEqualTo("table " + table + " lacks column metadata");
             assertThat(check.migrationScript()).startsWith("dev/eventsource/store/jdbc/migrate-v2-");
+        } finally {
+            TestDatabases.drop(dataSource, table);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(JdbcDialect.class)
+    void createSchemaLeavesATableWithoutCommandIdsAloneAndTheCheckNamesTheColumn(JdbcDialect dialect)
+            throws SQLException {
+        DataSource dataSource = TestDatabases.get(dialect).pooled();
+        String table = TestDatabases.uniqueTable("check");
+        JdbcStore store = JdbcStore.builder(dataSource).tableName(table).dialect(dialect).build();
+        try {
+            store.createSchema();
+            if (dialect != JdbcDialect.MYSQL) {
+                execute(dataSource, "DROP INDEX " + table + "_command_ix");
+            }
+            execute(dataSource, "ALTER TABLE " + table + " DROP COLUMN command_id");
+
+            store.createSchema(); // the index on the missing column is skipped, not a failure
+
+            JdbcSchemaCheck check = store.verifySchema(false);
+            assertThat(check.missingColumns()).isEqualTo(Map.of(table, List.of("command_id")));
+            assertThat(check.missingTables()).isEmpty();
+            assertThat(check.migrationScript()).startsWith("dev/eventsource/store/jdbc/migrate-v2-");
+        } finally {
+            TestDatabases.drop(dataSource, table);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(JdbcDialect.class)
+    void namesTheV5MigrationWhenOnlyTheSnapshotsTableIsMissing(JdbcDialect dialect) throws SQLException {
+        DataSource dataSource = TestDatabases.get(dialect).pooled();
+        String table = TestDatabases.uniqueTable("check");
+        JdbcStore store = JdbcStore.builder(dataSource).tableName(table).dialect(dialect).build();
+        try {
+            store.createSchema();
+            execute(dataSource, "DROP TABLE " + store.snapshotTableName());
+            JdbcSchemaCheck check = store.verifySchema(false);
+            String platform = dialect == JdbcDialect.MYSQL ? "mariadb" : dialect.platform();
+            assertThat(check.isComplete()).isFalse();
+            assertThat(check.missingTables()).containsExactly(table + "_snapshots");
+            assertThat(check.tablesToCreate()).isEmpty();
+            assertThat(check.needsMigration()).isTrue();
+            assertThat(check.migrationScripts()).containsExactly("dev/eventsource/store/jdbc/migrate-v5-" + platform
+                    + ".sql");
+
+            execute(dataSource, "ALTER TABLE " + table + " DROP COLUMN revision");
+            assertThat(store.verifySchema(false).migrationScripts()).containsExactly(
+                    "dev/eventsource/store/jdbc/migrate-v4-" + platform + ".sql",
+                    "dev/eventsource/store/jdbc/migrate-v5-" + platform + ".sql");
         } finally {
             TestDatabases.drop(dataSource, table);
         }

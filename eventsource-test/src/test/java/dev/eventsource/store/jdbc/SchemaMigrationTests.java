@@ -25,10 +25,11 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
  * The shipped migration scripts on tables created by earlier versions' schema scripts (kept in the test resources
- * under {@code v1/}, {@code v2/} and {@code v3/}): {@code migrate-v2-<platform>.sql} keeps the rows stored before
+ * under {@code v1/} to {@code v4/}): {@code migrate-v2-<platform>.sql} keeps the rows stored before
  * typed streams readable by the aggregate whose events they hold, new events carry the type, and an aggregate of
  * another type finds nothing; {@code migrate-v3-postgresql.sql} keeps positions and checkpoints;
- * {@code migrate-v4-<platform>.sql} gives old rows revision 1 without touching their payloads.
+ * {@code migrate-v4-<platform>.sql} gives old rows revision 1 without touching their payloads;
+ * {@code migrate-v5-<platform>.sql} adds the snapshots table and the command index, changing no event.
  */
 class SchemaMigrationTests {
 
@@ -70,9 +71,11 @@ class SchemaMigrationTests {
             assertThat(check.migrationScripts()).containsExactlyElementsOf(postgres
                     ? List.of("dev/eventsource/store/jdbc/migrate-v2-postgresql.sql",
                             "dev/eventsource/store/jdbc/migrate-v3-postgresql.sql",
-                            "dev/eventsource/store/jdbc/migrate-v4-postgresql.sql")
+                            "dev/eventsource/store/jdbc/migrate-v4-postgresql.sql",
+                            "dev/eventsource/store/jdbc/migrate-v5-postgresql.sql")
                     : List.of("dev/eventsource/store/jdbc/migrate-v2-" + platform + ".sql",
-                            "dev/eventsource/store/jdbc/migrate-v4-" + platform + ".sql"));
+                            "dev/eventsource/store/jdbc/migrate-v4-" + platform + ".sql",
+                            "dev/eventsource/store/jdbc/migrate-v5-" + platform + ".sql"));
 
             for (String script : check.migrationScripts()) {
                 String migration = resource(script.substring(script.lastIndexOf('/') + 1));
@@ -126,9 +129,11 @@ class SchemaMigrationTests {
             JdbcSchemaCheck check = before.verifySchema(false);
             assertThat(check.missingColumns()).isEqualTo(Map.of(table, List.of("revision", "id")));
             assertThat(check.migrationScripts()).containsExactly("dev/eventsource/store/jdbc/migrate-v3-postgresql.sql",
-                    "dev/eventsource/store/jdbc/migrate-v4-postgresql.sql");
+                    "dev/eventsource/store/jdbc/migrate-v4-postgresql.sql",
+                    "dev/eventsource/store/jdbc/migrate-v5-postgresql.sql");
 
-            for (String name : List.of("migrate-v3-postgresql.sql", "migrate-v4-postgresql.sql")) {
+            for (String name : List.of("migrate-v3-postgresql.sql", "migrate-v4-postgresql.sql",
+                    "migrate-v5-postgresql.sql")) {
                 String migration = resource(name);
                 run(migration);
                 run(migration); // a second run changes nothing
@@ -169,7 +174,7 @@ class SchemaMigrationTests {
             before.createSchema(); // an existing table of an earlier layout is left as it is, and nothing fails
             JdbcSchemaCheck check = before.verifySchema(true);
             assertThat(check.isComplete()).isFalse();
-            assertThat(check.missingTables()).isEmpty();
+            assertThat(check.missingTables()).as("createSchema created the snapshots table").isEmpty();
             assertThat(check.missingColumns()).isEqualTo(Map.of(table, List.of("revision")));
             assertThat(check.toString()).isEqualTo("table " + table + " lacks column revision");
             assertThat(check.migrationScripts())
@@ -204,6 +209,62 @@ class SchemaMigrationTests {
             assertThat(store.readAll(0, 10)).extracting(record -> record.version() + " r" + record.revision())
                     .containsExactly("1 r1", "2 r1", "3 r1", "4 r3");
             assertThat(payloads().subList(0, 2)).isEqualTo(storedBefore);
+        }
+
+        @Test
+        @DisplayName("a v4 database migrated by migrate-v5: the snapshots table and the command index exist, the"
+                + " events are unchanged, hasCommand and snapshots work")
+        void migratesAV4DatabaseToSnapshots() throws Exception {
+            database = TestDatabases.get(dialect);
+            table = TestDatabases.uniqueTable("legacy");
+            run(resource("v4/schema-" + platform + ".sql"));
+            for (int version = 1; version <= 3; version++) {
+                execute("INSERT INTO " + table + " (aggregate_type, aggregate_id, version, type, revision, occurred_at,"
+                        + " payload, metadata, command_id) VALUES ('Person', 'p-1', " + version + ", '"
+                        + (version == 1 ? "Registered" : "Renamed") + "', " + version + ", CURRENT_TIMESTAMP, "
+                        + json("{\"name\":\"Ada " + version + "\"}") + ", " + json("{\"user\":\"ada\"}")
+                        + ", " + (version == 3 ? "NULL" : "'cmd-" + version + "'") + ")");
+            }
+            List<String> storedBefore = payloads();
+            JdbcStore store = JdbcStore.builder(database.pooled()).tableName(table).build();
+            List<Record> streamBefore = store.readAll(0, 10); // on PostgreSQL, numbers the rows first
+            List<Record> eventsBefore = store.load("p-1");
+            assertThat(TestDatabases.indexColumns(database.pooled(), dialect, table, "command_ix")).isEmpty();
+
+            JdbcSchemaCheck check = store.verifySchema(false);
+            assertThat(check.isComplete()).isFalse();
+            assertThat(check.missingTables()).containsExactly(table + "_snapshots");
+            assertThat(check.missingColumns()).isEmpty();
+            assertThat(check.tablesToCreate()).as("a migration adds it, not the schema script").isEmpty();
+            assertThat(check.needsMigration()).isTrue();
+            assertThat(check.toString()).isEqualTo("table " + table + "_snapshots does not exist");
+            assertThat(check.migrationScripts())
+                    .containsExactly("dev/eventsource/store/jdbc/migrate-v5-" + platform + ".sql");
+            assertThat(getClass().getClassLoader().getResource(check.migrationScript())).isNotNull();
+
+            String migration = resource("migrate-v5-" + platform + ".sql");
+            run(migration);
+            if (!platform.equals("mysql")) {
+                run(migration); // idempotent where the database has CREATE INDEX IF NOT EXISTS
+            }
+            assertThat(store.verifySchema(true).isComplete()).isTrue();
+            assertThat(TestDatabases.indexColumns(database.pooled(), dialect, table, "command_ix"))
+                    .containsExactly("aggregate_id", "command_id");
+            store.createSchema(); // the current layout is complete: nothing to create, nothing fails
+
+            assertThat(payloads()).as("stored payload bytes after the migration").isEqualTo(storedBefore);
+            assertThat(store.load("p-1")).as("events after the migration").isEqualTo(eventsBefore);
+            assertThat(store.readAll(0, 10)).isEqualTo(streamBefore);
+            assertThat(eventsBefore).extracting(Record::revision).containsExactly(1, 2, 3);
+            assertThat(store.hasCommand("p-1", "cmd-2", 3)).isTrue();
+            assertThat(store.hasCommand("p-1", "cmd-2", 1)).isFalse();
+            assertThat(store.hasCommand("p-1", "cmd-3", 3)).isFalse();
+
+            JdbcSnapshotStore snapshots = JdbcSnapshotStore.of(store);
+            assertThat(snapshots.load("Person", "p-1")).isNull();
+            assertThat(snapshots.save(new dev.eventsource.Snapshot("Person", "p-1", 3, "0123456789abcdef", 1,
+                    java.time.Instant.parse("2025-01-01T00:00:00Z"), new byte[] {1, 2, 3}))).isTrue();
+            assertThat(snapshots.load("Person", "p-1").version()).isEqualTo(3);
         }
 
         private List<Long> longs(String query) throws SQLException {

@@ -55,7 +55,11 @@ class SchemaScriptsTests {
                     .contains("CONSTRAINT Events_lock_pk PRIMARY KEY (id)")
                     .contains("INSERT INTO App.Events_lock (id)");
         }
-        assertThat(String.join("\n", dialect.schema(TableName.of("App.Events"), PayloadFormat.JSON, mariaDb)))
+        assertThat(ddl).contains("CREATE TABLE IF NOT EXISTS App.Events_snapshots (")
+                .contains("CONSTRAINT Events_snapshots_pk PRIMARY KEY (aggregate_type, aggregate_id)")
+                .containsPattern(dialect == JdbcDialect.MYSQL ? "INDEX Events_command_ix \\(aggregate_id, command_id\\)"
+                        : "CREATE INDEX IF NOT EXISTS Events_command_ix ON App.Events \\(aggregate_id, command_id\\)");
+        assertThat(eventsTable(dialect.schema(TableName.of("App.Events"), PayloadFormat.JSON, mariaDb)))
                 .as("metadata stays JSON with binary payloads, and JSON payloads keep their type")
                 .containsPattern("(?m)^\\s*metadata\\s+JSONB?\\s+NOT NULL")
                 .doesNotContain(binaryType);
@@ -71,6 +75,40 @@ class SchemaScriptsTests {
         assertThat(schema).containsPattern("(?m)^\\s*revision\\s+INT\\s+NOT NULL DEFAULT 1,$");
         assertThat(migration).containsExactly("ALTER TABLE eventsource_events ADD COLUMN " + ifNotExists
                 + "revision INT NOT NULL DEFAULT 1");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"postgresql, BYTEA", "mysql, LONGBLOB", "mariadb, LONGBLOB", "h2, BLOB"})
+    void theSnapshotMigrationCreatesTheTableAndIndexOfTheSchemaScript(String platform, String binaryType)
+            throws Exception {
+        List<String> schema = JdbcStoreTestBase.statements(JdbcStoreTestBase.script("schema-" + platform + ".sql"));
+        List<String> migration = JdbcStoreTestBase.statements(
+                JdbcStoreTestBase.script("migrate-v5-" + platform + ".sql"));
+
+        String snapshotTable = migration.stream()
+                .filter(statement -> statement.startsWith("CREATE TABLE IF NOT EXISTS eventsource_events_snapshots ("))
+                .findFirst().orElseThrow();
+        assertThat(schema).contains(snapshotTable);
+        assertThat(snapshotTable).as("state kept as bytes in every payload format")
+                .containsPattern("(?m)^\\s*payload\\s+" + binaryType + " NOT NULL");
+        assertThat(migration).hasSize(2);
+        String index = migration.get(0);
+        assertThat(index).startsWith("CREATE INDEX ").contains("eventsource_events_command_ix ON eventsource_events"
+                + " (aggregate_id, command_id)");
+        if (platform.equals("postgresql") || platform.equals("h2")) {
+            assertThat(schema).as("the schema script creates the same index").contains(index);
+        } else {
+            assertThat(String.join("\n", schema)).contains("INDEX eventsource_events_command_ix (aggregate_id,"
+                    + " command_id)");
+        }
+        if (platform.equals("postgresql")) {
+            assertThat(index).endsWith("WHERE command_id IS NOT NULL");
+        }
+    }
+
+    /** @return the statement that creates the events table */
+    private static String eventsTable(List<String> ddl) {
+        return ddl.stream().filter(statement -> statement.contains("App.Events (")).findFirst().orElseThrow();
     }
 
     @Test

@@ -10,8 +10,13 @@ import org.mariadb.jdbc.MariaDbDataSource;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -154,12 +159,44 @@ final class TestDatabases {
         }
     }
 
+    /**
+     * Reads the columns of an index from the database's metadata.
+     *
+     * @param table an unqualified table name, in any case
+     * @param suffix the index's name after the table name and an underscore
+     * @return the index's columns in order, in lower case; empty when there is no such index
+     */
+    static List<String> indexColumns(DataSource dataSource, JdbcDialect dialect, String table, String suffix)
+            throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            // Unquoted names are kept in upper case by H2, in lower case by PostgreSQL, as written by MariaDB.
+            String name = switch (dialect) {
+                case H2 -> table.toUpperCase(Locale.ROOT);
+                case POSTGRESQL -> table.toLowerCase(Locale.ROOT);
+                case MYSQL -> table;
+            };
+            Map<Short, String> columns = new TreeMap<>();
+            try (ResultSet rows = connection.getMetaData().getIndexInfo(connection.getCatalog(), null, name, false,
+                    false)) {
+                while (rows.next()) {
+                    String index = rows.getString("INDEX_NAME");
+                    if (index != null && index.equalsIgnoreCase(table + "_" + suffix)) {
+                        columns.put(rows.getShort("ORDINAL_POSITION"),
+                                rows.getString("COLUMN_NAME").toLowerCase(Locale.ROOT));
+                    }
+                }
+            }
+            return List.copyOf(columns.values());
+        }
+    }
+
     /** Drops a test's tables, so a persistent server (MariaDB) does not collect them. */
     static void drop(DataSource dataSource, String table) {
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
             statement.execute("DROP TABLE IF EXISTS " + table);
             statement.execute("DROP TABLE IF EXISTS " + table + "_lock");
             statement.execute("DROP TABLE IF EXISTS " + table + "_checkpoints");
+            statement.execute("DROP TABLE IF EXISTS " + table + "_snapshots");
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot drop " + table + ": " + e.getMessage(), e);
         }
