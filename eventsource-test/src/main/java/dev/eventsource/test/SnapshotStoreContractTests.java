@@ -172,6 +172,20 @@ public abstract class SnapshotStoreContractTests {
     }
 
     @Test
+    @DisplayName("a snapshot of the same version but another shape or revision replaces the stored one")
+    void sameVersionOfAnotherShapeOrRevisionReplaces() {
+        snapshots.save(snapshot("a-1", 9));
+        Snapshot reshaped = new Snapshot(TYPE, "a-1", 9, "bbbbbbbbbbbbbbbb", 1, TAKEN, "{\"shape\":2}".getBytes(UTF_8));
+        assertThat(snapshots.save(reshaped)).as("another fingerprint").isTrue();
+        assertThat(snapshots.load(TYPE, "a-1")).isEqualTo(reshaped);
+
+        Snapshot revised = new Snapshot(TYPE, "a-1", 9, "bbbbbbbbbbbbbbbb", 2, TAKEN, "{\"revision\":2}".getBytes(UTF_8));
+        assertThat(snapshots.save(revised)).as("another revision").isTrue();
+        assertThat(snapshots.load(TYPE, "a-1")).isEqualTo(revised);
+        assertThat(snapshots.save(revised)).as("the same again").isFalse();
+    }
+
+    @Test
     @DisplayName("deleteAll removes the snapshots of one type, counts them, and leaves other types alone")
     void deleteAllRemovesOneType() {
         for (int i = 1; i <= 3; i++) {

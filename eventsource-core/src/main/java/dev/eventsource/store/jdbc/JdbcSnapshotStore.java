@@ -34,9 +34,10 @@ import java.util.Objects;
  * parses or normalises it on the write path, and nothing queries inside it. Times are kept at microsecond
  * precision, as in the events table.
  *
- * <p>{@link #save} never moves a snapshot back, also when several processes save snapshots of one aggregate at
- * once: on PostgreSQL one {@code INSERT ... ON CONFLICT DO UPDATE ... WHERE} the stored version is lower; on
- * MySQL, MariaDB and H2 an {@code UPDATE ... WHERE} the stored version is lower, and when no row matched an
+ * <p>{@link #save} follows {@link SnapshotStore#replaces} (a higher version, or the same one of another shape or
+ * revision) and never moves a snapshot back, also when several processes save snapshots of one aggregate at
+ * once: on PostgreSQL one {@code INSERT ... ON CONFLICT DO UPDATE ... WHERE} the rule holds; on
+ * MySQL, MariaDB and H2 an {@code UPDATE ... WHERE} the rule holds, and when no row matched an
  * {@code INSERT}, which the primary key refuses when a concurrent save inserted first (the update is then tried
  * again). Each step is one statement, so the outcome does not depend on the isolation level. Every operation runs on
  * a connection of the DataSource: inside the caller's transaction when the DataSource hands out one that is in a
@@ -50,7 +51,8 @@ public final class JdbcSnapshotStore implements SnapshotStore {
             WHERE aggregate_type = ? AND aggregate_id = ?""";
     private static final String UPDATE = """
             UPDATE %1$s SET version = ?, fingerprint = ?, revision = ?, taken_at = ?, payload = ?
-            WHERE aggregate_type = ? AND aggregate_id = ? AND version < ?""";
+            WHERE aggregate_type = ? AND aggregate_id = ?
+              AND (version < ? OR (version = ? AND (fingerprint <> ? OR revision <> ?)))""";
     private static final String INSERT = """
             INSERT INTO %1$s (aggregate_type, aggregate_id, version, fingerprint, revision, taken_at, payload)
             VALUES (?, ?, ?, ?, ?, ?, ?)""";
@@ -60,7 +62,8 @@ public final class JdbcSnapshotStore implements SnapshotStore {
             ON CONFLICT (aggregate_type, aggregate_id) DO UPDATE
             SET version = EXCLUDED.version, fingerprint = EXCLUDED.fingerprint, revision = EXCLUDED.revision,
                 taken_at = EXCLUDED.taken_at, payload = EXCLUDED.payload
-            WHERE %1$s.version < EXCLUDED.version""";
+            WHERE %1$s.version < EXCLUDED.version OR (%1$s.version = EXCLUDED.version
+              AND (%1$s.fingerprint <> EXCLUDED.fingerprint OR %1$s.revision <> EXCLUDED.revision))""";
     private static final String DELETE_ALL = """
             DELETE FROM %1$s WHERE aggregate_type = ?""";
 
@@ -197,7 +200,7 @@ public final class JdbcSnapshotStore implements SnapshotStore {
     }
 
     /**
-     * Updates the row when its version is lower, else inserts one. Both counts are exact whatever the driver reports
+     * Updates the row when the snapshot replaces it, else inserts one. Both counts are exact whatever the driver reports
      * (MySQL drivers count found rather than changed rows by default, which makes the count of an
      * {@code INSERT ... ON DUPLICATE KEY UPDATE} ambiguous): the update matches only rows it changes.
      */
@@ -212,6 +215,9 @@ public final class JdbcSnapshotStore implements SnapshotStore {
                 update.setString(6, snapshot.aggregateType());
                 update.setString(7, snapshot.aggregateId());
                 update.setLong(8, snapshot.version());
+                update.setLong(9, snapshot.version());
+                update.setString(10, snapshot.fingerprint());
+                update.setInt(11, snapshot.revision());
                 if (update.executeUpdate() > 0) {
                     return true;
                 }
