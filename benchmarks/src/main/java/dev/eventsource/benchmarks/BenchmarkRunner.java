@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Runs every scenario for every contender on one embedded PostgreSQL server and prints the tables. Arguments:
@@ -34,7 +35,9 @@ import java.util.regex.Pattern;
  * {@link ConcurrentScenarios}, whose names are {@code ConcurrentScenarios.slowWriter} and
  * {@code ConcurrentScenarios.subscriptionLag}), {@code contenders=ours,raw,...} to run only some contenders,
  * {@code prof=NAME} to add a JMH profiler (for example {@code stack} or {@code jfr}), {@code url=JDBC_URL} to
- * run on that PostgreSQL server instead of the embedded one (in a schema of its own, dropped at the end).
+ * run on that PostgreSQL server instead of the embedded one (in a schema of its own, dropped at the end),
+ * {@code stores=memory,jdbc} to choose the stores of the {@link UpcastBenchmarks} (issue 14; {@code include=Upcast}
+ * runs only those; by default the memory store, and the JDBC store when it keeps revisions).
  */
 public final class BenchmarkRunner {
 
@@ -53,6 +56,7 @@ public final class BenchmarkRunner {
         String givenUrl = null;
         List<String> profilers = new ArrayList<>();
         List<String> contenders = null;
+        List<String> stores = null;
         // Maven passes -Dbench.args="quick include=..." as one argument.
         for (String arg : String.join(" ", args).trim().split("\\s+")) {
             if (arg.equals("quick")) {
@@ -61,13 +65,15 @@ public final class BenchmarkRunner {
                 include = arg.substring("include=".length());
             } else if (arg.startsWith("contenders=")) {
                 contenders = List.of(arg.substring("contenders=".length()).split(","));
+            } else if (arg.startsWith("stores=")) {
+                stores = List.of(arg.substring("stores=".length()).split(","));
             } else if (arg.startsWith("prof=")) {
                 profilers.add(arg.substring("prof=".length()));
             } else if (arg.startsWith("url=")) {
                 givenUrl = arg.substring("url=".length());
             } else if (!arg.equals("full") && !arg.isBlank()) {
                 throw new IllegalArgumentException("Unknown argument '" + arg + "'; use full, quick, include=REGEX,"
-                        + " contenders=NAME,NAME, prof=NAME or url=JDBC_URL");
+                        + " contenders=NAME,NAME, stores=memory,jdbc, prof=NAME or url=JDBC_URL");
             }
         }
         if (givenUrl == null && "root".equals(System.getProperty("user.name"))) {
@@ -111,6 +117,28 @@ public final class BenchmarkRunner {
                     .jvmArgsAppend("-Xms512m", "-Xmx512m", "-D" + BenchDatabase.URL_PROPERTY + "=" + url)
                     .resultFormat(ResultFormatType.JSON).result(out.resolve("jmh-startup.json").toString())));
 
+            // Issue 14: upcasting against today's revision and the fast path against no upcasters. Three forks:
+            // the goals are ratios of a few percent, so the variance between JIT runs matters.
+            List<RunResult> upcastResults = new ArrayList<>();
+            String filter = include;
+            if (Stream.of("upcastOneStep", "currentRevision", "currentNoUpcasters", "currentPreUpcasting")
+                    .anyMatch(name -> selected(filter, "dev.eventsource.benchmarks.UpcastBenchmarks." + name))) {
+                List<String> upcastStores = stores;
+                if (upcastStores == null) {
+                    upcastStores = new ArrayList<>(List.of(UpcastBenchmarks.MEMORY));
+                    if (UpcastBenchmarks.jdbcKeepsRevisions(url)) {
+                        upcastStores.add(UpcastBenchmarks.JDBC);
+                    } else {
+                        System.out.println("# Upcasting: JdbcStore reads every row as revision 1 on this commit;"
+                                + " the JDBC rows are left out");
+                    }
+                }
+                upcastResults.addAll(run(options(quick, url, profilers, out.resolve("jmh-upcast.json"))
+                        .include(both(include, "UpcastBenchmarks\\.\\w+$"))
+                        .forks(quick ? 1 : 3)
+                        .param("store", upcastStores.toArray(new String[0]))));
+            }
+
             // Issue 11: concurrent appends at 1 to 16 writers, the slow writer, the subscription lag.
             List<String> concurrent = contenders != null ? contenders
                     : List.of(Contender.OURS, Contender.RAW_NO_LOCK, Contender.AXON);
@@ -146,6 +174,9 @@ public final class BenchmarkRunner {
             StringBuilder tables = new StringBuilder(header);
             if (!results.isEmpty()) {
                 tables.append(ResultTable.render(results)).append('\n');
+            }
+            if (!upcastResults.isEmpty()) {
+                tables.append(UpcastTable.render(upcastResults)).append('\n');
             }
             tables.append(ConcurrentTable.render(concurrentResults, slowWriters, lags));
             System.out.println();

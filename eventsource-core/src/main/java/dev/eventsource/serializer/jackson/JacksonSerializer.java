@@ -70,6 +70,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class JacksonSerializer implements Serializer {
 
+    /** Stored revisions from this one up are planned on every read, not cached: no real chain is that long. */
+    private static final int MAX_CACHED_REVISION = 64;
+
     /** The caller's mapper, unchanged: it writes every payload, so stored bytes are exactly its output. */
     private final ObjectMapper mapper;
     /** A copy of it that also reads canonical instants fast; see {@link CanonicalInstantDeserializer}. */
@@ -80,8 +83,14 @@ public final class JacksonSerializer implements Serializer {
     /** Aliases of bound classes, each mapped to its class's type name. */
     private final Map<String, String> aliases = new ConcurrentHashMap<>();
     private volatile UpcasterChain upcasters = UpcasterChain.empty();
-    /** The way up from each stored (type, revision) met so far; cleared whenever bindings or upcasters change. */
-    private final Map<Stored, UpcasterChain.Plan> plans = new ConcurrentHashMap<>();
+    /**
+     * The way up from each stored type and revision met so far, by type name and then by revision (an array, so
+     * that reading an old event allocates no key); cleared whenever bindings or upcasters change. Arrays are
+     * replaced, never changed, once in the map.
+     */
+    private final Map<String, UpcasterChain.Plan[]> plans = new ConcurrentHashMap<>();
+    /** Reads the trees that upcasters change; prepared once, as the bindings' readers are. */
+    private final ObjectReader treeReader;
 
     private JacksonSerializer(ObjectMapper mapper, PayloadFormat format) {
         if (mapper == null) {
@@ -99,6 +108,7 @@ public final class JacksonSerializer implements Serializer {
         }
         this.mapper = mapper;
         this.readingMapper = CanonicalInstantDeserializer.install(mapper);
+        this.treeReader = readingMapper.readerFor(JsonNode.class);
         this.format = format;
     }
 
@@ -273,8 +283,7 @@ public final class JacksonSerializer implements Serializer {
 
     /** Reads a record stored in another revision, or under a name that only upcasters know: the slow path. */
     private Event upcastAndRead(Record record, @Nullable Binding stored) {
-        UpcasterChain.Plan plan = plans.computeIfAbsent(new Stored(record.type(), record.revision()),
-                key -> upcasters.plan(key.type, key.revision, revisions(), Map.copyOf(aliases)));
+        UpcasterChain.Plan plan = plan(record.type(), record.revision());
         if (!plan.found()) {
             if (stored == null && plan.steps().isEmpty() && !upcasters.reads(plan.type())) {
                 throw new UnknownEventTypeException(record.type(), record.aggregateId());
@@ -285,10 +294,9 @@ public final class JacksonSerializer implements Serializer {
         if (binding == null) {
             throw new IllegalStateException("No class is bound under '" + plan.type() + "' after planning");
         }
-        String from = " (stored as " + record.type() + " revision " + record.revision() + ")";
         ObjectNode payload;
         try {
-            JsonNode tree = readingMapper.readTree(record.data());
+            JsonNode tree = treeReader.readTree(record.data());
             if (!(tree instanceof ObjectNode object)) {
                 throw new SerializationException("Cannot upcast event " + record.type() + " revision "
                         + record.revision() + " version " + record.version() + " of aggregate '"
@@ -298,7 +306,7 @@ public final class JacksonSerializer implements Serializer {
             }
             payload = object;
         } catch (JacksonException e) {
-            throw unreadable(record, binding, from, e);
+            throw unreadable(record, binding, storedAs(record), e);
         }
         UpcastContext context = new UpcastContext(record.aggregateType(), record.aggregateId(), record.version(),
                 record.position(), record.type(), record.revision(), record.at(), record.metadata());
@@ -324,10 +332,32 @@ public final class JacksonSerializer implements Serializer {
         try {
             value = binding.reader.readValue(payload);
         } catch (JacksonException e) {
-            throw unreadable(record, binding, from + " after " + plan.steps().size() + " upcast step"
+            throw unreadable(record, binding, storedAs(record) + " after " + plan.steps().size() + " upcast step"
                     + (plan.steps().size() == 1 ? "" : "s"), e);
         }
         return checked(record, binding, value);
+    }
+
+    /** The plan of a stored type and revision, from the cache when it was met before. */
+    private UpcasterChain.Plan plan(String type, int revision) {
+        UpcasterChain.Plan[] byRevision = plans.get(type);
+        if (byRevision != null && revision < byRevision.length && byRevision[revision] != null) {
+            return byRevision[revision];
+        }
+        UpcasterChain.Plan plan = upcasters.plan(type, revision, revisions(), Map.copyOf(aliases));
+        if (revision < MAX_CACHED_REVISION) {
+            plans.compute(type, (key, known) -> {
+                UpcasterChain.Plan[] grown = known == null ? new UpcasterChain.Plan[revision + 1]
+                        : Arrays.copyOf(known, Math.max(known.length, revision + 1));
+                grown[revision] = plan;
+                return grown;
+            });
+        }
+        return plan;
+    }
+
+    private static String storedAs(Record record) {
+        return " (stored as " + record.type() + " revision " + record.revision() + ")";
     }
 
     private Event checked(Record record, Binding binding, @Nullable Object value) {
@@ -427,9 +457,6 @@ public final class JacksonSerializer implements Serializer {
     }
 
     private record Binding(String name, int revision, Class<?> type, ObjectReader reader, ObjectWriter writer) {
-    }
-
-    private record Stored(String type, int revision) {
     }
 
     private static DuplicateEventTypeException duplicate(String name, Class<?> holder, Class<?> claimant) {
