@@ -1,6 +1,9 @@
 package dev.eventsource.benchmarks;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.eventsource.benchmarks.contender.Contender;
+import dev.eventsource.store.jdbc.JdbcStore;
+import dev.eventsource.store.memory.MemoryStore;
 import dev.eventsource.subscription.Subscription;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.openjdk.jmh.profile.GCProfiler;
@@ -37,7 +40,9 @@ import java.util.stream.Stream;
  * {@code prof=NAME} to add a JMH profiler (for example {@code stack} or {@code jfr}), {@code url=JDBC_URL} to
  * run on that PostgreSQL server instead of the embedded one (in a schema of its own, dropped at the end),
  * {@code stores=memory,jdbc} to choose the stores of the {@link UpcastBenchmarks} (issue 14; {@code include=Upcast}
- * runs only those; by default the memory store, and the JDBC store when it keeps revisions).
+ * runs only those; both stores by default, and on a JDBC store that does not keep revisions yet only the two of
+ * them that compare anything there; then the same comparisons interleaved in one JVM, {@link UpcastPaired},
+ * named {@code dev.eventsource.benchmarks.UpcastPaired}).
  */
 public final class BenchmarkRunner {
 
@@ -123,20 +128,43 @@ public final class BenchmarkRunner {
             String filter = include;
             if (Stream.of("upcastOneStep", "currentRevision", "currentNoUpcasters", "currentPreUpcasting")
                     .anyMatch(name -> selected(filter, "dev.eventsource.benchmarks.UpcastBenchmarks." + name))) {
-                List<String> upcastStores = stores;
-                if (upcastStores == null) {
-                    upcastStores = new ArrayList<>(List.of(UpcastBenchmarks.MEMORY));
-                    if (UpcastBenchmarks.jdbcKeepsRevisions(url)) {
-                        upcastStores.add(UpcastBenchmarks.JDBC);
-                    } else {
+                List<String> upcastStores = stores != null ? stores
+                        : List.of(UpcastBenchmarks.MEMORY, UpcastBenchmarks.JDBC);
+                for (String store : upcastStores) {
+                    String benchmarks = "UpcastBenchmarks\\.\\w+$";
+                    if (store.equals(UpcastBenchmarks.JDBC) && !UpcastBenchmarks.jdbcKeepsRevisions(url)) {
+                        // Without the revision column every row reads as revision 1: only the upcast load and the
+                        // serializer that ignores revisions compare anything.
                         System.out.println("# Upcasting: JdbcStore reads every row as revision 1 on this commit;"
-                                + " the JDBC rows are left out");
+                                + " on it only upcastOneStep and currentPreUpcasting run");
+                        benchmarks = "UpcastBenchmarks\\.(upcastOneStep|currentPreUpcasting)$";
+                    }
+                    upcastResults.addAll(run(options(quick, url, profilers,
+                            out.resolve("jmh-upcast-" + store + ".json"))
+                            .include(both(include, benchmarks))
+                            .forks(quick ? 1 : 3)
+                            .param("store", store)));
+                }
+            }
+
+            List<UpcastPaired.Ratio> pairedRatios = new ArrayList<>();
+            if (selected(include, UPCAST_PAIRED)) {
+                List<String> pairedStores = stores != null ? stores
+                        : List.of(UpcastBenchmarks.MEMORY, UpcastBenchmarks.JDBC);
+                for (String store : pairedStores) {
+                    System.out.println("# Upcasting, interleaved in one JVM: " + store);
+                    if (store.equals(UpcastBenchmarks.JDBC)) {
+                        try (HikariDataSource pool = BenchDatabase.pool(url, 2)) {
+                            JdbcStore jdbc = JdbcStore.builder(pool).tableName("upcast_paired_events").build();
+                            jdbc.createSchema();
+                            pairedRatios.addAll(UpcastPaired.run(store, jdbc, UpcastBenchmarks.jdbcKeepsRevisions(url),
+                                    quick ? 5 : 10, quick ? 10 : 30));
+                        }
+                    } else {
+                        pairedRatios.addAll(UpcastPaired.run(store, new MemoryStore(), true, quick ? 10 : 30,
+                                quick ? 20 : 60));
                     }
                 }
-                upcastResults.addAll(run(options(quick, url, profilers, out.resolve("jmh-upcast.json"))
-                        .include(both(include, "UpcastBenchmarks\\.\\w+$"))
-                        .forks(quick ? 1 : 3)
-                        .param("store", upcastStores.toArray(new String[0]))));
             }
 
             // Issue 11: concurrent appends at 1 to 16 writers, the slow writer, the subscription lag.
@@ -178,6 +206,9 @@ public final class BenchmarkRunner {
             if (!upcastResults.isEmpty()) {
                 tables.append(UpcastTable.render(upcastResults)).append('\n');
             }
+            if (!pairedRatios.isEmpty()) {
+                tables.append(UpcastPaired.render(pairedRatios)).append('\n');
+            }
             tables.append(ConcurrentTable.render(concurrentResults, slowWriters, lags));
             System.out.println();
             System.out.println(tables);
@@ -195,6 +226,7 @@ public final class BenchmarkRunner {
     private static final int[] WRITER_COUNTS = {1, 4, 8, 16};
     /** The names {@code include=} matches for the two scenarios that are not JMH benchmarks. */
     private static final String SLOW_WRITER = "dev.eventsource.benchmarks.ConcurrentScenarios.slowWriter";
+    private static final String UPCAST_PAIRED = "dev.eventsource.benchmarks.UpcastPaired";
     private static final String SUBSCRIPTION_LAG = "dev.eventsource.benchmarks.ConcurrentScenarios.subscriptionLag";
     /** The steady append rate of the lag scenario, events per second of all writers, and its measured time. */
     private static final int LAG_RATE = 200;

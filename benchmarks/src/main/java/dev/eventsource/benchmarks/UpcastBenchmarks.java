@@ -19,6 +19,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -63,7 +64,7 @@ public class UpcastBenchmarks {
         String current;
 
         @Setup(Level.Trial)
-        public void seed() {
+        public void seed(BenchmarkParams params) {
             Store events = switch (store) {
                 case MEMORY -> new MemoryStore();
                 case JDBC -> {
@@ -90,18 +91,17 @@ public class UpcastBenchmarks {
             events.save(current, WalletHistories.current(upcasting.serializer(), current, EVENTS).stream()
                     .map(record -> record.withAggregateType(stream)).toList());
             int stored = events.load(current).get(0).revision();
-            if (stored != 2) {
+            String benchmark = params.getBenchmark();
+            if (stored != 2 && (benchmark.endsWith(".currentRevision") || benchmark.endsWith(".currentNoUpcasters"))) {
                 throw new IllegalStateException("The " + store + " store read back revision " + stored + " for a"
-                        + " record saved in revision 2: it does not keep revisions yet, so this comparison means"
-                        + " nothing on it; run with stores=" + MEMORY);
+                        + " record saved in revision 2: it does not keep revisions yet, so " + benchmark
+                        + " would upcast or fail; run only upcastOneStep and currentPreUpcasting on it");
             }
-            for (Repository<Wallet> repository : List.of(upcasting, plain, preUpcasting)) {
-                String id = repository == plain || repository == preUpcasting ? current : old;
-                long balance = repository.load(id).balance();
-                if (balance != EVENTS - 1) {
-                    throw new IllegalStateException("Wallet " + id + " rehydrated to balance " + balance + ", not "
-                            + (EVENTS - 1));
-                }
+            check(upcasting, old);
+            check(preUpcasting, current);
+            if (stored == 2) {
+                check(upcasting, current);
+                check(plain, current);
             }
         }
 
@@ -109,6 +109,14 @@ public class UpcastBenchmarks {
         public void stop() {
             if (pool != null) {
                 pool.close();
+            }
+        }
+
+        private static void check(Repository<Wallet> repository, String id) {
+            long balance = repository.load(id).balance();
+            if (balance != EVENTS - 1) {
+                throw new IllegalStateException("Wallet " + id + " rehydrated to balance " + balance + ", not "
+                        + (EVENTS - 1));
             }
         }
 

@@ -28,6 +28,8 @@ final class UpcastTable {
     private static final List<Comparison> COMPARISONS = List.of(
             new Comparison("1,000 events, each upcast one step / the same in today's revision",
                     "upcastOneStep", "currentRevision", "<= 1.30"),
+            new Comparison("1,000 events, each upcast one step / today's revision read by the serializer before "
+                    + "upcasting (7e9a6a4)", "upcastOneStep", "currentPreUpcasting", "-"),
             new Comparison("today's revision, upcasters registered / no upcasters",
                     "currentRevision", "currentNoUpcasters", "<= 1.02"),
             new Comparison("today's revision, upcasters registered / serializer before upcasting (7e9a6a4)",
