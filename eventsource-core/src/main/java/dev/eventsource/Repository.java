@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -57,6 +58,7 @@ public final class Repository<A extends Aggregate> {
     private final AtomicBoolean staleReadReported = new AtomicBoolean();
     private final Supplier<Map<String, String>> metadata;
     private final RepositoryMetrics metrics;
+    private final @Nullable SnapshotSupport snapshots;
 
     private Repository(Builder<A> builder) {
         this.type = builder.type;
@@ -69,6 +71,10 @@ public final class Repository<A extends Aggregate> {
         this.retry = builder.retry;
         this.metadata = builder.metadata;
         this.metrics = builder.metrics;
+        this.snapshots = builder.snapshotStore == null ? null : new SnapshotSupport(type, typeName,
+                builder.snapshotStore, (StateSerializer) builder.serializer,
+                builder.snapshotPolicy != null ? builder.snapshotPolicy : SnapshotPolicy.of(type),
+                builder.snapshotExecutor, metrics);
     }
 
     /**
@@ -149,6 +155,7 @@ public final class Repository<A extends Aggregate> {
         if (current == null) {
             throw new AggregateNotFoundException(typeName, aggregateId, null);
         }
+        snapshotIfDue(aggregateId, current.replayed, current.loadNanos);
         return current.aggregate;
     }
 
@@ -311,11 +318,23 @@ public final class Repository<A extends Aggregate> {
     private CommandResult<A> applyOnce(Command command, @Nullable ConcurrencyConflictException retrying) {
         String aggregateId = command.aggregateId();
         String commandId = command.commandId();
+        if (retrying == null && !CommandHandler.class.isAssignableFrom(type)
+                && AggregateModel.of(type).createsAggregate(command.getClass())) {
+            try {
+                CommandResult<A> created = createWithoutLoad(newAggregate(), command);
+                if (created != null) {
+                    return created;
+                }
+            } catch (ConcurrencyConflictException exists) {
+                // The id has events: run the command the usual way, reading past the transaction's snapshot.
+                retrying = exists;
+            }
+        }
         Loaded<A> current = loadCurrent(aggregateId, retrying != null);
         if (current == null) {
-            current = new Loaded<>(newAggregate(), 0, History.empty());
+            current = new Loaded<>(newAggregate(), 0, History.empty(), 0, 0, false, 0);
         } else if (commandId != null) {
-            CommandResult<A> original = findOutcome(current.history, commandId);
+            CommandResult<A> original = findOutcome(current, aggregateId, commandId, retrying != null);
             if (original != null) {
                 return original;
             }
@@ -339,7 +358,59 @@ public final class Repository<A extends Aggregate> {
             // For a save() that is a harmless retry, but this command's events are not stored: a conflict.
             throw new ConcurrencyConflictException(aggregateId, current.version, version);
         }
+        snapshotIfDue(aggregateId, current.replayed + events.size(), current.loadNanos);
         return new CommandResult<>(current.aggregate, version, List.copyOf(events), false);
+    }
+
+    /**
+     * Runs a command declared {@code @CommandHandler(creates = true)} on an empty aggregate and appends its events
+     * as versions 1, 2, ... without loading first.
+     *
+     * @return the result, or null when the handler failed or produced nothing on the empty aggregate: the caller
+     *     then runs the command the usual way, so that the outcome is the one an existing aggregate gives
+     * @throws ConcurrencyConflictException when the id already has events (or identical ones)
+     */
+    private @Nullable CommandResult<A> createWithoutLoad(A aggregate, Command command) {
+        List<? extends Event> events;
+        List<Record> records;
+        try {
+            events = handle(aggregate, command);
+            if (events == null || events.isEmpty()) {
+                return null;
+            }
+            records = toRecords(command.aggregateId(), 0, events, command.commandId());
+            for (Event event : events) {
+                aggregate.on(event);
+            }
+        } catch (RuntimeException handlerFailure) {
+            return null;
+        }
+        long version = events.size();
+        if (!store(command.aggregateId(), records)) {
+            throw new ConcurrencyConflictException(command.aggregateId(), 0, version);
+        }
+        return new CommandResult<>(aggregate, version, List.copyOf(events), false);
+    }
+
+    /**
+     * Finds the outcome of a command with this id stored before. A load from a snapshot holds only the events after
+     * it, so the store is asked about the older ones, and the whole history is read only when the id is found.
+     *
+     * @return the original outcome, or null when no stored event carries the id
+     */
+    private @Nullable CommandResult<A> findOutcome(Loaded<A> current, String aggregateId, String commandId,
+                                                   boolean latest) {
+        if (!current.fromSnapshot) {
+            return findOutcome(current.history, commandId);
+        }
+        boolean found = false;
+        for (Record record : current.history) {
+            found |= commandId.equals(record.commandId());
+        }
+        if (!found && !store.hasCommand(aggregateId, commandId, current.snapshotVersion)) {
+            return null;
+        }
+        return findOutcome(latest ? store.loadLatest(aggregateId, 0, 0) : store.load(aggregateId, 0, 0), commandId);
     }
 
     /**
@@ -463,7 +534,7 @@ public final class Repository<A extends Aggregate> {
      */
     private void requireOwnStream(Record record) {
         String stored = record.aggregateType();
-        if (stored == null ? !eventTypeNames.isEmpty() && !eventTypeNames.contains(record.type())
+        if (stored == null ? !eventTypeNames.isEmpty() && !eventTypeNames.contains(serializer.currentType(record))
                 : !stored.equals(typeName)) {
             throw new AggregateNotFoundException(typeName, record.aggregateId(),
                     stored == null ? "(untyped stream with event " + record.type() + ")" : stored);
@@ -492,6 +563,13 @@ public final class Repository<A extends Aggregate> {
         long started = System.nanoTime();
         int replayed = 0;
         try {
+            if (snapshots != null) {
+                Loaded<A> fromSnapshot = loadFromSnapshot(aggregateId, latest, started);
+                if (fromSnapshot != null) {
+                    replayed = fromSnapshot.replayed;
+                    return fromSnapshot;
+                }
+            }
             History history;
             try {
                 history = latest ? store.loadLatest(aggregateId, 0, 0) : store.load(aggregateId, 0, 0);
@@ -510,13 +588,78 @@ public final class Repository<A extends Aggregate> {
                 aggregate.on(serializer.unmarshal(record));
                 replayed++;
             }
-            return new Loaded<>(aggregate, history.version(), history);
+            return new Loaded<>(aggregate, history.version(), history, replayed, System.nanoTime() - started, false,
+                    0);
         } finally {
             metrics.loaded(type, replayed, System.nanoTime() - started);
         }
     }
 
-    private record Loaded<A>(A aggregate, long version, History history) {
+    /**
+     * Loads the aggregate from its snapshot and the events after it: the events are read from the snapshot's own
+     * version, so that one query both checks that the snapshot matches the stored history and gives the rest.
+     *
+     * @return the aggregate, or null when there is no usable snapshot (the caller replays every event)
+     */
+    private @Nullable Loaded<A> loadFromSnapshot(String aggregateId, boolean latest, long started) {
+        SnapshotSupport support = Objects.requireNonNull(snapshots);
+        A aggregate = newAggregate();
+        Snapshot snapshot = support.restore(aggregateId, aggregate);
+        if (snapshot == null) {
+            return null;
+        }
+        History history;
+        try {
+            history = latest ? store.loadLatest(aggregateId, snapshot.version(), 0)
+                    : store.load(aggregateId, snapshot.version(), 0);
+        } catch (AggregateNotFoundException notFound) {
+            if (!aggregateId.equals(notFound.aggregateId())) {
+                throw notFound;
+            }
+            support.stale(snapshot, "the aggregate has no events");
+            return null;
+        }
+        if (history.isEmpty() || history.get(0).version() != snapshot.version()) {
+            support.stale(snapshot, "the aggregate's events do not reach its version");
+            return null;
+        }
+        int replayed = 0;
+        for (int i = 0; i < history.size(); i++) {
+            Record record = history.get(i);
+            requireOwnStream(record);
+            if (i > 0) {
+                aggregate.on(serializer.unmarshal(record));
+                replayed++;
+            }
+        }
+        support.hit();
+        return new Loaded<>(aggregate, history.version(), history, replayed, System.nanoTime() - started, true,
+                snapshot.version());
+    }
+
+    /** Takes a snapshot off the caller's thread when the policy says one is due. */
+    private void snapshotIfDue(String aggregateId, long events, long loadNanos) {
+        if (snapshots == null) {
+            return;
+        }
+        snapshots.takeIfDue(aggregateId, events, loadNanos, () -> {
+            Loaded<A> committed = loadCurrent(aggregateId, false);
+            return committed == null ? new SnapshotSupport.Current(null, 0, true)
+                    : new SnapshotSupport.Current(committed.aggregate, committed.version,
+                            committed.fromSnapshot && committed.replayed == 0);
+        });
+    }
+
+    /**
+     * An aggregate as loaded.
+     *
+     * @param history the records read: all of them, or from the snapshot's version on
+     * @param replayed how many events were applied (after the snapshot, when there is one)
+     * @param fromSnapshot whether the load started from a snapshot
+     * @param snapshotVersion the snapshot's version, 0 without one
+     */
+    private record Loaded<A>(A aggregate, long version, History history, int replayed, long loadNanos,
+                             boolean fromSnapshot, long snapshotVersion) {
     }
 
     /**
@@ -551,6 +694,9 @@ public final class Repository<A extends Aggregate> {
         private final Supplier<A> factory;
         private @Nullable Store store;
         private @Nullable Serializer serializer;
+        private @Nullable SnapshotStore snapshotStore;
+        private @Nullable SnapshotPolicy snapshotPolicy;
+        private @Nullable Executor snapshotExecutor;
         private final List<Class<?>> events = new ArrayList<>();
         private final List<Observer> observers = new ArrayList<>();
         private Backoff retry = DEFAULT_RETRY;
@@ -636,6 +782,45 @@ public final class Repository<A extends Aggregate> {
             return this;
         }
 
+        /**
+         * Turns snapshots on, with the policy the aggregate class declares ({@code @Snapshotting}) or the defaults
+         * (every {@value dev.eventsource.annotation.Snapshotting#DEFAULT_EVERY} events). The serializer must also
+         * be a {@link StateSerializer} (the Jackson serializer is).
+         *
+         * @param store where snapshots are kept
+         * @return this builder
+         */
+        public Builder<A> snapshots(SnapshotStore store) {
+            this.snapshotStore = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /**
+         * Turns snapshots on with the given policy, in place of the one the class declares.
+         *
+         * @param store where snapshots are kept
+         * @param policy when to take them and which revision to accept
+         * @return this builder
+         */
+        public Builder<A> snapshots(SnapshotStore store, SnapshotPolicy policy) {
+            this.snapshotStore = Objects.requireNonNull(store, "store");
+            this.snapshotPolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * Sets where snapshots are taken; by default one daemon thread per repository with a queue of
+         * {@value SnapshotSupport#DEFAULT_QUEUE}. A snapshot the executor refuses is skipped and counted, never
+         * waited for.
+         *
+         * @param executor the executor
+         * @return this builder
+         */
+        public Builder<A> snapshotExecutor(Executor executor) {
+            this.snapshotExecutor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
         /** @return this builder, reporting to the given metrics (default: none) */
         public Builder<A> metrics(RepositoryMetrics metrics) {
             this.metrics = Objects.requireNonNull(metrics, "metrics");
@@ -654,6 +839,11 @@ public final class Repository<A extends Aggregate> {
             }
             if (serializer == null) {
                 serializer = JacksonSerializer.json();
+            }
+            if (snapshotStore != null && !(serializer instanceof StateSerializer)) {
+                throw new IllegalArgumentException("Snapshots of " + type.getName() + " need a serializer that also "
+                        + "serializes aggregate state (a StateSerializer, as JacksonSerializer is); "
+                        + serializer.getClass().getName() + " is not one");
             }
             serializer.bind(AggregateModel.of(type).eventTypes().toArray(new Class<?>[0]));
             serializer.bind(events.toArray(new Class<?>[0]));

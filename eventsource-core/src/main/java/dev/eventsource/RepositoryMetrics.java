@@ -97,4 +97,57 @@ public interface RepositoryMetrics {
      */
     default void retried(Class<?> aggregateType) {
     }
+
+    /**
+     * What happened with a snapshot. {@link #tagValue()} is the value of the Micrometer tag {@code outcome}.
+     */
+    enum SnapshotOutcome {
+
+        /** A load started from a snapshot. */
+        HIT("hit"),
+
+        /** A load found no snapshot and replayed every event. */
+        MISS("miss"),
+
+        /**
+         * A snapshot was found but not used: taken from another shape or revision of the class, unreadable, or not
+         * matching the stored events; the load replayed every event.
+         */
+        STALE("stale"),
+
+        /** A snapshot was taken and stored. */
+        TAKEN("taken"),
+
+        /** Taking or storing a snapshot failed (logged); commands are not affected. */
+        FAILED("failed"),
+
+        /** A snapshot was due but not taken because the snapshot executor's queue was full. */
+        SKIPPED("skipped");
+
+        private final String tagValue;
+
+        SnapshotOutcome(String tagValue) {
+            this.tagValue = tagValue;
+        }
+
+        /** @return the outcome as a metric tag value: {@code hit}, {@code miss}, {@code stale}, ... */
+        public String tagValue() {
+            return tagValue;
+        }
+
+        /** @return {@link #tagValue()} */
+        @Override
+        public String toString() {
+            return tagValue;
+        }
+    }
+
+    /**
+     * Something happened with a snapshot of an aggregate of this type.
+     *
+     * @param aggregateType the aggregate class
+     * @param outcome what happened
+     */
+    default void snapshot(Class<?> aggregateType, SnapshotOutcome outcome) {
+    }
 }

@@ -37,6 +37,20 @@ public interface Serializer {
      */
     Event unmarshal(Record record);
 
+    /**
+     * Returns the type name a stored record is read as: its own, unless the serializer reads it as another type
+     * (an alias of a class, or upcasters that rename the type). Readers that pick records by type before
+     * deserializing them (a projection that handles some types) ask this, so that a record stored under an old name
+     * is not passed over.
+     *
+     * @param record the stored record
+     * @return the type name of the class {@link #unmarshal} will read it into, or the record's own type when the
+     *     serializer does not rename it (or cannot read it: then {@link #unmarshal} throws)
+     */
+    default String currentType(Record record) {
+        return record.type();
+    }
+
     /** @return the form of the bytes this serializer writes */
     PayloadFormat format();
 }

@@ -8,12 +8,14 @@ import java.util.List;
  *
  * <ul>
  *   <li>{@link #save} appends exactly the next versions of the aggregate, as one atomic batch; anything else is a
- *       {@link ConcurrencyConflictException}. Saving a batch that is already stored, identical, succeeds and
- *       changes nothing (a retry after an ambiguous commit).</li>
+ *       {@link ConcurrencyConflictException}. Saving a batch that is already stored, identical (same versions,
+ *       types, {@linkplain Record#revision() revisions} and payloads), succeeds and changes nothing (a retry after
+ *       an ambiguous commit).</li>
  *   <li>Streams are typed: every record names the {@linkplain Record#aggregateType() aggregate type} of its
  *       stream, all records of an aggregate id have the same one, and an append of another type to an existing id
  *       is an {@link AggregateNotFoundException} for that type (ids are unique across aggregate types). Records
- *       load with their aggregate type and {@linkplain Record#commandId() command id}.</li>
+ *       load with their aggregate type, {@linkplain Record#revision() revision} and
+ *       {@linkplain Record#commandId() command id}.</li>
  *   <li>{@link #load} of an aggregate without events throws {@link AggregateNotFoundException}.</li>
  *   <li>Each committed record gets a global position, at the latest when the global stream is next read, such
  *       that a record committed later never gets a position below one {@link #readAll} has already returned: a
@@ -29,7 +31,7 @@ public interface Store {
      * @param aggregateId the aggregate; every record must carry the same id
      * @param records the records, with consecutive versions continuing the stored history; empty is a no-op
      * @return {@code true} when the records were appended; {@code false} when exactly these records (same
-     *     versions, types and payloads) were already stored, so nothing changed (a retried save)
+     *     versions, types, revisions and payloads) were already stored, so nothing changed (a retried save)
      * @throws ConcurrencyConflictException when the first version is not the stored version plus one
      * @throws AggregateNotFoundException when the id is a stream of another aggregate type
      * @throws IllegalArgumentException when the id is blank, a record is null, belongs to another aggregate, has
@@ -87,6 +89,34 @@ public interface Store {
      */
     default History load(String aggregateId) {
         return load(aggregateId, 0, 0);
+    }
+
+    /**
+     * Returns whether a command id is stored with an aggregate's events up to a version: how a repository that
+     * loaded from a {@link Snapshot} finds a repeated command whose events are older than the snapshot. The
+     * default reads those events; stores that can ask the database do.
+     *
+     * @param aggregateId the aggregate
+     * @param commandId the command's id
+     * @param toVersion the last version to look at
+     * @return whether an event up to that version carries the command id
+     */
+    default boolean hasCommand(String aggregateId, String commandId, long toVersion) {
+        if (toVersion < 1) {
+            return false;
+        }
+        History history;
+        try {
+            history = load(aggregateId, 1, toVersion);
+        } catch (AggregateNotFoundException notFound) {
+            return false;
+        }
+        for (Record record : history) {
+            if (commandId.equals(record.commandId())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -94,6 +94,16 @@ class ArchitectureTest {
     }
 
     @Test
+    void upcastersKnowNoSerializerStoreOrSubscription() {
+        noClasses().that().resideInAPackage("dev.eventsource.upcast")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.eventsource.store..",
+                        "dev.eventsource.serializer..", "dev.eventsource.subscription..", "dev.eventsource.internal..")
+                .because("upcasters work on Jackson trees for any serializer; the serializer calls them, not the other"
+                        + " way round")
+                .check(CORE);
+    }
+
+    @Test
     void storesImportNoSubscriptionCode() {
         noClasses().that().resideInAPackage("dev.eventsource.store..")
                 .should().dependOnClassesThat().resideInAPackage("dev.eventsource.subscription..")

@@ -16,4 +16,16 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.METHOD)
 public @interface CommandHandler {
+
+    /**
+     * Declares that the command creates its aggregate, so the repository appends its events as versions 1, 2, ...
+     * without loading the aggregate first: the handler runs on an empty aggregate. When the id already has
+     * events, that append conflicts and the command runs the usual way (load, handle), so the handler's own
+     * refusal ("already exists") or continuation decides exactly as without this flag; so does any exception the
+     * handler throws on the empty aggregate. Only the cost changes: a create is one append instead of a load and
+     * an append.
+     *
+     * @return whether the command creates its aggregate; {@code false} by default
+     */
+    boolean creates() default false;
 }

@@ -20,6 +20,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +46,7 @@ public final class AggregateModel {
     private final Class<?> type;
     private final HandlerMethods eventHandlers;
     private final Dispatch commandHandlers;
+    private final Set<Method> creators = new HashSet<>();
 
     private AggregateModel(Class<?> type) {
         this.type = type;
@@ -59,6 +61,9 @@ public final class AggregateModel {
         Map<Class<?>, Handler> commands = new LinkedHashMap<>();
         for (Method method : commandMethods) {
             addCommandHandler(commands, method);
+            if (method.getAnnotation(CommandHandler.class).creates()) {
+                creators.add(method);
+            }
         }
         this.commandHandlers = new Dispatch(commands);
     }
@@ -155,6 +160,21 @@ public final class AggregateModel {
             throw new EventSourceException(handler.describe() + " threw " + e, e);
         }
         return toEvents(handler, result);
+    }
+
+    /**
+     * Returns whether the {@code @CommandHandler} for a command class is declared to create its aggregate
+     * ({@code @CommandHandler(creates = true)}).
+     *
+     * @param commandType the command's class
+     * @return whether its handler creates the aggregate; false when no handler accepts it
+     */
+    public boolean createsAggregate(Class<?> commandType) {
+        if (creators.isEmpty()) {
+            return false;
+        }
+        Handler handler = commandHandlers.resolve(commandType);
+        return handler != null && creators.contains(handler.method());
     }
 
     /**

@@ -12,7 +12,8 @@ import java.util.List;
 /**
  * When a batch being saved is the one already stored, so that saving it again is an idempotent success (a retry
  * after an ambiguous commit): the one notion of "identical" of every store. Records are identical when they have
- * the same version, the same type and equal payloads; JSON payloads are equal when they parse to equal values
+ * the same version, the same type, the same revision and equal payloads (equal payloads in another revision are
+ * another event: a reader upcasts one and not the other); JSON payloads are equal when they parse to equal values
  * (PostgreSQL's {@code jsonb} and MySQL's {@code JSON} normalise spacing and key order), binary payloads when their
  * bytes are.
  */
@@ -40,7 +41,7 @@ public final class IdenticalRecords {
             Record mine = batch.get(i);
             Record theirs = stored.get(i);
             if (mine.version() != theirs.version() || !mine.type().equals(theirs.type())
-                    || !samePayload(mine.data(), theirs.data(), format)) {
+                    || mine.revision() != theirs.revision() || !samePayload(mine.data(), theirs.data(), format)) {
                 return false;
             }
         }

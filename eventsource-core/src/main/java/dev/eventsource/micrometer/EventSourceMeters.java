@@ -31,6 +31,12 @@ public final class EventSourceMeters {
     /** Distribution summary of the events replayed per load; tag {@link #AGGREGATE_TAG}. */
     public static final String EVENTS_REPLAYED = "eventsource.repository.events.replayed";
 
+    /**
+     * Counter of snapshot outcomes (hit, miss, stale, taken, failed, skipped); tags {@link #AGGREGATE_TAG} and
+     * {@link #OUTCOME_TAG}.
+     */
+    public static final String SNAPSHOTS = "eventsource.repository.snapshots";
+
     /** Counter of events a subscription handled and checkpointed; tag {@link #SUBSCRIPTION_TAG}. */
     public static final String SUBSCRIPTION_EVENTS_PROCESSED = "eventsource.subscription.events.processed";
 

@@ -1,6 +1,7 @@
 package dev.eventsource.micrometer;
 
 import dev.eventsource.RepositoryMetrics;
+import dev.eventsource.RepositoryMetrics.SnapshotOutcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -65,6 +66,11 @@ public final class MicrometerRepositoryMetrics implements RepositoryMetrics {
     }
 
     @Override
+    public void snapshot(Class<?> aggregateType, SnapshotOutcome outcome) {
+        meters.get(aggregateType).snapshots(outcome).increment();
+    }
+
+    @Override
     public void retried(Class<?> aggregateType) {
         meters.get(aggregateType).retries.increment();
     }
@@ -81,6 +87,7 @@ public final class MicrometerRepositoryMetrics implements RepositoryMetrics {
         private final Counter noEvents;
         private final DistributionSummary replayed;
         private final Map<Outcome, Timer> applyByOutcome = new ConcurrentHashMap<>();
+        private final Map<SnapshotOutcome, Counter> snapshotsByOutcome = new ConcurrentHashMap<>();
 
         Meters(MeterRegistry registry, Tags tags) {
             this.registry = registry;
@@ -99,6 +106,13 @@ public final class MicrometerRepositoryMetrics implements RepositoryMetrics {
                     .description("Commands that produced no events").tags(tags).register(registry);
             this.replayed = DistributionSummary.builder(EventSourceMeters.EVENTS_REPLAYED)
                     .description("Events replayed per aggregate load").baseUnit("events").tags(tags).register(registry);
+        }
+
+        Counter snapshots(SnapshotOutcome outcome) {
+            return snapshotsByOutcome.computeIfAbsent(outcome, o -> Counter.builder(EventSourceMeters.SNAPSHOTS)
+                    .description("Snapshot outcomes: loads that started from one (hit), found none (miss) or could not"
+                            + " use one (stale), snapshots taken, failed or skipped")
+                    .tags(tags).tag(EventSourceMeters.OUTCOME_TAG, o.tagValue()).register(registry));
         }
 
         Timer apply(Outcome outcome) {

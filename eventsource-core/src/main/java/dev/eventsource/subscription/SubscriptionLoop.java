@@ -206,7 +206,7 @@ final class SubscriptionLoop {
         try {
             transaction.execute(() -> {
                 for (Record record : batch) {
-                    if (handler.handles(record.type())) {
+                    if (handler.handles(serializer.currentType(record))) {
                         try {
                             Event event = serializer.unmarshal(record);
                             handler.handle(new StoredEvent(event, record.metadata(), record.position()));

@@ -31,6 +31,13 @@ import org.springframework.core.io.ResourceLoader;
  * unchanged. With the JDBC store, start-up fails with {@link IncompleteSchemaException} when its tables are missing
  * or of an older layout, and with {@link NoUniqueDataSourceException} when several DataSources leave the choice
  * open (see {@link EventSourceDataSource}).
+ *
+ * <p>Every {@link dev.eventsource.upcast.Upcaster} bean is registered with the serializer (the auto-configured one,
+ * or the application's own when it is a {@link dev.eventsource.serializer.jackson.JacksonSerializer}; with another
+ * serializer, upcaster beans fail start-up with {@link UpcastersNotSupportedException}). Once every event class is
+ * bound, by the repositories and the projections, the chains are checked: a gap, two upcasters for one step, an
+ * upcaster ahead of its class, a cycle or an upcaster of an alias fails start-up with an
+ * {@link dev.eventsource.InvalidUpcasterException}, before any subscription starts reading.
  */
 @AutoConfiguration(afterName = {
         "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",

@@ -2,6 +2,8 @@ package dev.eventsource.autoconfigure;
 
 import dev.eventsource.Serializer;
 import dev.eventsource.serializer.jackson.JacksonSerializer;
+import dev.eventsource.upcast.Upcaster;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
@@ -11,7 +13,9 @@ import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The {@link Serializer}, on the application's Jackson mappers so that its modules and settings apply.
+ * The {@link Serializer}, on the application's Jackson mappers so that its modules and settings apply, and the
+ * application's {@link Upcaster} beans: registered with every {@link JacksonSerializer} bean (this one or the
+ * application's own) and checked at start-up once every event class is bound.
  */
 @Configuration(proxyBeanMethods = false)
 class SerializerConfiguration {
@@ -26,6 +30,17 @@ class SerializerConfiguration {
             case JSON -> JacksonSerializer.json(jsonMapper.getIfUnique(() -> JsonMapper.builder().build()));
             case CBOR -> cbor(mappers);
         };
+    }
+
+    @Bean
+    static UpcasterRegistrar eventSourceUpcasterRegistrar(ObjectProvider<Upcaster> upcasters) {
+        return new UpcasterRegistrar(upcasters);
+    }
+
+    @Bean
+    UpcasterVerifier eventSourceUpcasterVerifier(ListableBeanFactory beans, ObjectProvider<Serializer> serializer,
+            ObjectProvider<EventSourceProjections> projections) {
+        return new UpcasterVerifier(beans, serializer, projections);
     }
 
     private static Serializer cbor(ObjectProvider<ObjectMapper> mappers) {

@@ -86,9 +86,24 @@ class StartUpChecksTests {
             this.withH2.run((context) -> {
                 assertThat(context).hasFailed();
                 assertThat(FailureAnalysisAssert.analyze(context.getStartupFailure()))
-                    .contains("table eventsource_events lacks column metadata in the h2 database")
+                    .contains("table eventsource_events lacks columns revision, metadata in the h2 database")
                     .contains("created by an earlier version of eventsource: apply "
-                            + "dev/eventsource/store/jdbc/migrate-v2-h2.sql from the eventsource-core jar")
+                            + "dev/eventsource/store/jdbc/migrate-v2-h2.sql and then "
+                            + "dev/eventsource/store/jdbc/migrate-v4-h2.sql from the eventsource-core jar")
+                    .doesNotContain("does not exist");
+            });
+        }
+
+        @Test
+        void failsWithAnalysisNamingTheRevisionMigrationForATableWithoutRevisions() throws SQLException {
+            createTablesWithoutCheckpoints(h2(this.url), false);
+            this.withH2.run((context) -> {
+                assertThat(context).hasFailed();
+                assertThat(FailureAnalysisAssert.analyze(context.getStartupFailure()))
+                    .contains("table eventsource_events lacks column revision in the h2 database")
+                    .contains("created by an earlier version of eventsource: apply "
+                            + "dev/eventsource/store/jdbc/migrate-v4-h2.sql from the eventsource-core jar")
+                    .doesNotContain("migrate-v2")
                     .doesNotContain("does not exist");
             });
         }
@@ -96,7 +111,7 @@ class StartUpChecksTests {
         @Test
         void failsWithAnalysisWhenLockTableIsMissing() throws SQLException {
             execute(h2(this.url), OLD_EVENTS_TABLE.replace("payload VARCHAR(4000) NOT NULL",
-                    "payload JSON NOT NULL, metadata JSON NOT NULL"));
+                    "payload JSON NOT NULL, metadata JSON NOT NULL, revision INT NOT NULL DEFAULT 1"));
             this.withH2.withPropertyValues("eventsource.jdbc.initialize-schema=never").run((context) -> {
                 assertThat(context).hasFailed();
                 assertThat(FailureAnalysisAssert.analyze(context.getStartupFailure()))
@@ -241,9 +256,30 @@ class StartUpChecksTests {
                 .run((context) -> {
                     assertThat(context).hasFailed();
                     assertThat(FailureAnalysisAssert.analyze(context.getStartupFailure()))
-                        .contains("table eventsource_events lacks columns metadata, id in the postgresql database")
+                        .contains("table eventsource_events lacks columns revision, metadata, id in the postgresql"
+                                + " database")
                         .contains("apply dev/eventsource/store/jdbc/migrate-v2-postgresql.sql and then"
-                                + " dev/eventsource/store/jdbc/migrate-v3-postgresql.sql from the eventsource-core jar");
+                                + " dev/eventsource/store/jdbc/migrate-v3-postgresql.sql and then"
+                                + " dev/eventsource/store/jdbc/migrate-v4-postgresql.sql from the eventsource-core"
+                                + " jar");
+                });
+        }
+
+        @Test
+        void failsWithAnalysisNamingTheRevisionMigrationForATableWithoutRevisions() throws SQLException {
+            DataSource database = newDatabase();
+            execute(database, OLD_EVENTS_TABLE.replace("payload VARCHAR(4000) NOT NULL",
+                    "payload JSONB NOT NULL, metadata JSONB NOT NULL, id BIGINT"));
+            StartUpChecksTests.this.contextRunner.withBean(DataSource.class, () -> database)
+                .withPropertyValues("eventsource.jdbc.initialize-schema=always")
+                .run((context) -> {
+                    assertThat(context).hasFailed();
+                    assertThat(FailureAnalysisAssert.analyze(context.getStartupFailure()))
+                        .contains("table eventsource_events lacks column revision in the postgresql database")
+                        .contains("apply dev/eventsource/store/jdbc/migrate-v4-postgresql.sql from the"
+                                + " eventsource-core jar")
+                        .doesNotContain("migrate-v2")
+                        .doesNotContain("migrate-v3");
                 });
         }
 
@@ -251,7 +287,7 @@ class StartUpChecksTests {
         void failsWhenSubscriptionsNeedTheMissingCheckpointsTable() throws SQLException {
             DataSource database = newDatabase();
             execute(database, OLD_EVENTS_TABLE.replace("payload VARCHAR(4000) NOT NULL",
-                    "payload JSONB NOT NULL, metadata JSONB NOT NULL, id BIGINT"));
+                    "payload JSONB NOT NULL, metadata JSONB NOT NULL, id BIGINT, revision INT NOT NULL DEFAULT 1"));
             StartUpChecksTests.this.contextRunner.withBean(DataSource.class, () -> database).withBean(Names.class)
                 .run((context) -> assertThat(FailureAnalysisAssert.analyze(context.getStartupFailure()))
                     .contains("table eventsource_events_checkpoints does not exist in the postgresql database"));
@@ -319,8 +355,14 @@ class StartUpChecksTests {
     }
 
     private static void createTablesWithoutCheckpoints(DataSource dataSource) throws SQLException {
+        createTablesWithoutCheckpoints(dataSource, true);
+    }
+
+    /** Creates the events table of today's layout, or of the layout before revisions, and the lock table. */
+    private static void createTablesWithoutCheckpoints(DataSource dataSource, boolean revisions) throws SQLException {
         execute(dataSource, OLD_EVENTS_TABLE.replace("payload VARCHAR(4000) NOT NULL",
-                "payload JSON NOT NULL, metadata JSON NOT NULL"),
+                "payload JSON NOT NULL, metadata JSON NOT NULL"
+                        + (revisions ? ", revision INT NOT NULL DEFAULT 1" : "")),
                 "CREATE TABLE eventsource_events_lock (id INT PRIMARY KEY)",
                 "INSERT INTO eventsource_events_lock (id) VALUES (1)");
     }

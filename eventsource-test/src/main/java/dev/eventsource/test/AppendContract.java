@@ -16,9 +16,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The store contract's appends: a saved record loads back as saved, with every field, its command id, metadata,
- * microseconds and aggregate type; payloads are copied; unusual ids are stored verbatim and compared exactly; an
- * empty save changes nothing. One group of {@link StoreContractTests}, which runs it on its subclass's store.
+ * The store contract's appends: a saved record loads back as saved, with every field, its command id, revision,
+ * metadata, microseconds and aggregate type; payloads are copied; unusual ids are stored verbatim and compared
+ * exactly; an empty save changes nothing. One group of {@link StoreContractTests}, which runs it on its subclass's
+ * store.
  */
 abstract class AppendContract extends StoreContract {
 
@@ -73,6 +74,27 @@ abstract class AppendContract extends StoreContract {
 
         assertThat(history).extracting(Record::at).containsExactly(winter, recent);
         assertThat(history).extracting(Record::metadata).containsExactly(Map.of(), Map.of());
+    }
+
+    @Test
+    @DisplayName("each record keeps its revision through save, load, loadLatest and the global stream")
+    void revisionRoundTrips() {
+        store.save("order-1", record("order-1", 1), record("order-1", 2).withRevision(2));
+        store.save("order-1", record("order-1", 3).withRevision(7));
+        store.save("order-2", record("order-2", 1).withRevision(7), record("order-2", 2).withRevision(2),
+                record("order-2", 3));
+
+        assertThat(store.load("order-1")).extracting(Record::revision).containsExactly(1, 2, 7);
+        assertThat(store.load("order-1", 2, 3)).extracting(Record::revision).containsExactly(2, 7);
+        assertThat(store.loadLatest("order-1", 0, 0)).extracting(Record::revision).containsExactly(1, 2, 7);
+        assertThat(store.load("order-2")).extracting(Record::revision).containsExactly(7, 2, 1);
+        assertThat(store.loadLatest("order-2", 1, 2)).extracting(Record::revision).containsExactly(7, 2);
+        assertThat(store.readAll(0, EVERYTHING))
+                .extracting(r -> r.aggregateId() + "@" + r.version() + " r" + r.revision())
+                .containsExactly("order-1@1 r1", "order-1@2 r2", "order-1@3 r7", "order-2@1 r7", "order-2@2 r2",
+                        "order-2@3 r1");
+        assertThat(store.load("order-1")).extracting(Record::type).containsOnly(TYPE);
+        assertSamePayload(json("{\"n\": 3}"), store.load("order-1").get(2).data());
     }
 
     @Test

@@ -13,9 +13,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
- * The store contract's idempotency and conflicts: an identical re-save (a retry) is a no-op; a batch that
- * overlaps with other content, skips versions or names another aggregate type is a conflict that stores nothing.
- * One group of {@link StoreContractTests}, which runs it on its subclass's store.
+ * The store contract's idempotency and conflicts: an identical re-save (a retry: the same versions, types,
+ * revisions and payloads) is a no-op; a batch that overlaps with other content, skips versions or names another
+ * aggregate type is a conflict that stores nothing. One group of {@link StoreContractTests}, which runs it on its
+ * subclass's store.
  */
 abstract class IdempotencyContract extends StoreContract {
 
@@ -64,6 +65,31 @@ abstract class IdempotencyContract extends StoreContract {
                 Record.of(STREAM, "order-1", 1, "OrderCancelled", BASE_TIME, json("{\"n\": 1}"))))
                 .isInstanceOf(ConcurrencyConflictException.class);
         assertThat(store.load("order-1")).extracting(Record::type).containsExactly("OrderPlaced");
+    }
+
+    @Test
+    @DisplayName("a retry is identical only in the same revisions: another revision is a conflict, nothing changes")
+    void resaveWithDifferentRevisionConflicts() {
+        List<Record> batch = List.of(record("order-1", 1), record("order-1", 2).withRevision(2));
+        store.save("order-1", batch);
+        assertThat(store.save("order-1", batch)).as("a retry in the same revisions is an idempotent success").isFalse();
+
+        ConcurrencyConflictException raised = catchThrowableOfType(ConcurrencyConflictException.class,
+                () -> store.save("order-1", record("order-1", 1), record("order-1", 2).withRevision(3)));
+        assertThat(raised).as("the same batch with version 2 in revision 3 instead of 2 must be a conflict")
+                .isNotNull();
+        assertThat(raised.aggregateId()).isEqualTo("order-1");
+        assertThat(raised.expectedVersion()).isZero();
+        assertThat(raised.actualVersion()).isEqualTo(2);
+
+        ConcurrencyConflictException lowered = catchThrowableOfType(ConcurrencyConflictException.class,
+                () -> store.save("order-1", record("order-1", 2)));
+        assertThat(lowered).as("version 2 again in revision 1 instead of 2 must be a conflict").isNotNull();
+        assertThat(lowered.expectedVersion()).isEqualTo(1);
+        assertThat(lowered.actualVersion()).isEqualTo(2);
+
+        assertThat(store.load("order-1")).extracting(Record::revision).containsExactly(1, 2);
+        assertThat(store.readAll(0, EVERYTHING)).hasSize(2);
     }
 
     @Test

@@ -10,18 +10,23 @@ import dev.eventsource.Record;
 import dev.eventsource.SerializationException;
 import dev.eventsource.SerializationException.Direction;
 import dev.eventsource.Serializer;
+import dev.eventsource.StateSerializer;
 import dev.eventsource.UnknownEventTypeException;
+import dev.eventsource.internal.StateShapes;
 import dev.eventsource.internal.TypeNames;
 import dev.eventsource.upcast.UpcastContext;
 import dev.eventsource.upcast.Upcaster;
 import dev.eventsource.upcast.UpcasterChain;
+import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.ObjectWriter;
+import tools.jackson.databind.cfg.JsonNodeFeature;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -68,15 +73,25 @@ import java.util.concurrent.ConcurrentHashMap;
  * the scale of a decimal is kept ({@code 19.90} stays {@code 19.90}), so a {@code BigDecimal} keeps its scale and a
  * {@code double} its value. Compare payloads as parsed JSON, never as text; MySQL, MariaDB and H2 keep the text.
  */
-public final class JacksonSerializer implements Serializer {
+public final class JacksonSerializer implements Serializer, StateSerializer {
 
     /** Stored revisions from this one up are planned on every read, not cached: no real chain is that long. */
     private static final int MAX_CACHED_REVISION = 64;
 
-    /** The caller's mapper, unchanged: it writes every payload, so stored bytes are exactly its output. */
+    /** The caller's mapper, unchanged: its copies below write and read payloads, and aggregate state. */
     private final ObjectMapper mapper;
-    /** A copy of it that also reads canonical instants fast; see {@link CanonicalInstantDeserializer}. */
+    /**
+     * A copy of it that also reads canonical instants fast ({@link CanonicalInstantDeserializer}) and fills a
+     * payload's missing envelope from the record ({@link Envelope}).
+     */
     private final ObjectMapper readingMapper;
+    /** A copy of it that leaves the envelope (aggregate id, version, time: the record's columns) out of payloads. */
+    private final ObjectMapper writingMapper;
+    /**
+     * Reads payloads to upcast into trees whose decimals are exact: a tree's default DoubleNode would round a
+     * BigDecimal of more than 17 digits and drop the scale of {@code 10.50}, which the direct read keeps.
+     */
+    private final ObjectReader treeReader;
     private final PayloadFormat format;
     private final Map<String, Binding> byName = new ConcurrentHashMap<>();
     private final Map<Class<?>, Binding> byClass = new ConcurrentHashMap<>();
@@ -89,8 +104,8 @@ public final class JacksonSerializer implements Serializer {
      * replaced, never changed, once in the map.
      */
     private final Map<String, UpcasterChain.Plan[]> plans = new ConcurrentHashMap<>();
-    /** Reads the trees that upcasters change; prepared once, as the bindings' readers are. */
-    private final ObjectReader treeReader;
+    /** The caller's mapper seeing fields rather than getters and setters, for aggregate state; built when needed. */
+    private volatile @Nullable ObjectMapper stateMapper;
 
     private JacksonSerializer(ObjectMapper mapper, PayloadFormat format) {
         if (mapper == null) {
@@ -107,8 +122,10 @@ public final class JacksonSerializer implements Serializer {
                     + mapper.tokenStreamFactory().getFormatName());
         }
         this.mapper = mapper;
-        this.readingMapper = CanonicalInstantDeserializer.install(mapper);
-        this.treeReader = readingMapper.readerFor(JsonNode.class);
+        this.readingMapper = CanonicalInstantDeserializer.install(Envelope.reading(mapper));
+        this.writingMapper = Envelope.writing(mapper);
+        this.treeReader = readingMapper.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .without(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES);
         this.format = format;
     }
 
@@ -190,7 +207,7 @@ public final class JacksonSerializer implements Serializer {
             String name = Event.typeName(type);
             Binding binding = new Binding(name, Event.revision(type), type,
                     readingMapper.readerFor(type).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES),
-                    mapper.writerFor(type));
+                    writingMapper.writerFor(type));
             byName.put(name, binding);
             byClass.put(type, binding);
             for (String alias : typeAliases) {
@@ -274,16 +291,49 @@ public final class JacksonSerializer implements Serializer {
         }
         Object value;
         try {
-            value = binding.reader.readValue(record.data());
+            value = binding.reader.with(new Envelope(record)).readValue(record.data());
         } catch (JacksonException e) {
             throw unreadable(record, binding, "", e);
         }
         return checked(record, binding, value);
     }
 
+    @Override
+    public String currentType(Record record) {
+        Binding binding = byName.get(record.type());
+        if (binding != null && binding.revision == record.revision()) {
+            return binding.name;
+        }
+        UpcasterChain.Plan plan = plan(record);
+        if (plan.found()) {
+            return plan.type();
+        }
+        return binding != null ? binding.name : record.type();
+    }
+
+    /** The plan of a record's stored type and revision, from the cache when it was met before. */
+    private UpcasterChain.Plan plan(Record record) {
+        String type = record.type();
+        int revision = record.revision();
+        UpcasterChain.Plan[] byRevision = plans.get(type);
+        if (byRevision != null && revision < byRevision.length && byRevision[revision] != null) {
+            return byRevision[revision];
+        }
+        UpcasterChain.Plan plan = upcasters.plan(type, revision, revisions(), Map.copyOf(aliases));
+        if (revision < MAX_CACHED_REVISION) {
+            plans.compute(type, (key, known) -> {
+                UpcasterChain.Plan[] grown = known == null ? new UpcasterChain.Plan[revision + 1]
+                        : Arrays.copyOf(known, Math.max(known.length, revision + 1));
+                grown[revision] = plan;
+                return grown;
+            });
+        }
+        return plan;
+    }
+
     /** Reads a record stored in another revision, or under a name that only upcasters know: the slow path. */
     private Event upcastAndRead(Record record, @Nullable Binding stored) {
-        UpcasterChain.Plan plan = plan(record.type(), record.revision());
+        UpcasterChain.Plan plan = plan(record);
         if (!plan.found()) {
             if (stored == null && plan.steps().isEmpty() && !upcasters.reads(plan.type())) {
                 throw new UnknownEventTypeException(record.type(), record.aggregateId());
@@ -330,30 +380,12 @@ public final class JacksonSerializer implements Serializer {
         }
         Object value;
         try {
-            value = binding.reader.readValue(payload);
+            value = binding.reader.with(new Envelope(record)).readValue(payload);
         } catch (JacksonException e) {
             throw unreadable(record, binding, storedAs(record) + " after " + plan.steps().size() + " upcast step"
                     + (plan.steps().size() == 1 ? "" : "s"), e);
         }
         return checked(record, binding, value);
-    }
-
-    /** The plan of a stored type and revision, from the cache when it was met before. */
-    private UpcasterChain.Plan plan(String type, int revision) {
-        UpcasterChain.Plan[] byRevision = plans.get(type);
-        if (byRevision != null && revision < byRevision.length && byRevision[revision] != null) {
-            return byRevision[revision];
-        }
-        UpcasterChain.Plan plan = upcasters.plan(type, revision, revisions(), Map.copyOf(aliases));
-        if (revision < MAX_CACHED_REVISION) {
-            plans.compute(type, (key, known) -> {
-                UpcasterChain.Plan[] grown = known == null ? new UpcasterChain.Plan[revision + 1]
-                        : Arrays.copyOf(known, Math.max(known.length, revision + 1));
-                grown[revision] = plan;
-                return grown;
-            });
-        }
-        return plan;
     }
 
     private static String storedAs(Record record) {
@@ -418,6 +450,55 @@ public final class JacksonSerializer implements Serializer {
         Map<String, Integer> revisions = new HashMap<>();
         byClass.values().forEach(binding -> revisions.put(binding.name, binding.revision));
         return revisions;
+    }
+
+    /**
+     * Serializes an aggregate's fields (whatever their visibility; getters and setters are not used) with the
+     * caller's mapper and its modules, in this serializer's format.
+     */
+    @Override
+    public byte[] marshalState(Object aggregate) {
+        try {
+            return stateMapper().writeValueAsBytes(aggregate);
+        } catch (JacksonException e) {
+            String path = fieldPath(e);
+            throw new SerializationException("Cannot serialize the state of " + aggregate.getClass().getName()
+                    + (path == null ? "" : " at " + path) + " for a snapshot: " + e.getOriginalMessage()
+                    + "; give the field a type Jackson can write, or mark it transient", Direction.SERIALIZE,
+                    "state", aggregate.getClass(), null, 0, path, e);
+        }
+    }
+
+    @Override
+    public void unmarshalState(Object aggregate, byte[] data) {
+        try {
+            stateMapper().readerForUpdating(aggregate).readValue(data);
+        } catch (JacksonException e) {
+            throw new SerializationException("Cannot read a snapshot into " + aggregate.getClass().getName() + ": "
+                    + e.getOriginalMessage(), Direction.DESERIALIZE, "state", aggregate.getClass(), null, 0,
+                    fieldPath(e), e);
+        }
+    }
+
+    @Override
+    public String fingerprint(Class<?> aggregateType) {
+        return StateShapes.fingerprint(aggregateType);
+    }
+
+    private ObjectMapper stateMapper() {
+        ObjectMapper state = stateMapper;
+        if (state == null) {
+            // Merging reads into the values the new aggregate's constructor made, so that a final field and the
+            // concrete class of a collection (a TreeMap behind a Map field) are kept.
+            state = mapper.rebuild().changeDefaultVisibility(visibility -> visibility
+                            .withFieldVisibility(Visibility.ANY).withGetterVisibility(Visibility.NONE)
+                            .withIsGetterVisibility(Visibility.NONE).withSetterVisibility(Visibility.NONE))
+                    .defaultMergeable(true)
+                    .enable(MapperFeature.ALLOW_FINAL_FIELDS_AS_MUTATORS)
+                    .build();
+            stateMapper = state;
+        }
+        return state;
     }
 
     @Override

@@ -26,10 +26,11 @@ import java.util.List;
 final class JdbcAppends {
 
     private static final String INSERT = """
-            INSERT INTO %1$s (aggregate_id, version, type, occurred_at, payload, metadata, aggregate_type, command_id)
+            INSERT INTO %1$s (aggregate_id, version, type, revision, occurred_at, payload, metadata, aggregate_type,
+                command_id)
             VALUES\s""";
-    private static final String INSERT_ROW = "(?, ?, ?, ?, %1$s, %2$s, ?, ?)";
-    /** Keeps a statement's parameters (eight per row) far below every driver's limit (PostgreSQL: 32,767). */
+    private static final String INSERT_ROW = "(?, ?, ?, ?, ?, %1$s, %2$s, ?, ?)";
+    /** Keeps a statement's parameters (nine per row) far below every driver's limit (PostgreSQL: 32,767). */
     static final int MAX_ROWS_PER_INSERT = 1000;
     private static final int PREBUILT_INSERTS = 16;
     private static final String HEAD = """

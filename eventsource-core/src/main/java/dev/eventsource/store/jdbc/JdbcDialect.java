@@ -87,16 +87,17 @@ public enum JdbcDialect {
             // refuses. No position: the sequencer numbers the rows once they are committed.
             return new LockedInsert("""
                     WITH append_lock AS (SELECT %2$s AS locked)
-                    INSERT INTO %1$s (aggregate_id, version, type, occurred_at, payload, metadata, aggregate_type,
-                        command_id)
-                    SELECT v.aggregate_id, v.version, v.type, v.occurred_at, v.payload, v.metadata, v.aggregate_type,
-                        v.command_id
+                    INSERT INTO %1$s (aggregate_id, version, type, revision, occurred_at, payload, metadata,
+                        aggregate_type, command_id)
+                    SELECT v.aggregate_id, v.version, v.type, v.revision, v.occurred_at, v.payload, v.metadata,
+                        v.aggregate_type, v.command_id
                     FROM append_lock CROSS JOIN (VALUES\s""".formatted(table, aggregateLock(table)),
-                    ("(?, CAST(? AS BIGINT), ?, CAST(? AS TIMESTAMPTZ), CAST(? AS %1$s), CAST(? AS JSONB),"
-                            + " CAST(? AS VARCHAR), CAST(? AS VARCHAR))")
+                    ("(?, CAST(? AS BIGINT), ?, CAST(? AS INTEGER), CAST(? AS TIMESTAMPTZ), CAST(? AS %1$s),"
+                            + " CAST(? AS JSONB), CAST(? AS VARCHAR), CAST(? AS VARCHAR))")
                             .formatted(format == PayloadFormat.JSON ? "JSONB" : "BYTEA"),
                     """
-                    ) AS v (aggregate_id, version, type, occurred_at, payload, metadata, aggregate_type, command_id)
+                    ) AS v (aggregate_id, version, type, revision, occurred_at, payload, metadata, aggregate_type,
+                        command_id)
                     WHERE (SELECT COALESCE(MAX(version), 0) FROM %1$s WHERE aggregate_id = ?) = ?
                     AND NOT EXISTS (SELECT 1 FROM %1$s WHERE aggregate_id = ? AND version = ?
                         AND aggregate_type <> '' AND aggregate_type <> ?)""".formatted(table), true);

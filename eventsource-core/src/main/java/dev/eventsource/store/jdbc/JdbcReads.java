@@ -23,7 +23,7 @@ import java.util.List;
 final class JdbcReads {
 
     private static final String LOAD = """
-            SELECT position, version, type, occurred_at, payload, metadata, aggregate_type, command_id
+            SELECT position, version, type, revision, occurred_at, payload, metadata, aggregate_type, command_id
             FROM %1$s
             WHERE aggregate_id = ? AND version >= ? AND version <= ?
             ORDER BY version""";
@@ -37,7 +37,8 @@ final class JdbcReads {
     private static final String LAST_POSITION = """
             SELECT COALESCE(MAX(position), 0) FROM %1$s""";
     private static final String READ_ALL = """
-            SELECT position, aggregate_id, version, type, occurred_at, payload, metadata, aggregate_type, command_id
+            SELECT position, aggregate_id, version, type, revision, occurred_at, payload, metadata, aggregate_type,
+                command_id
             FROM %1$s
             WHERE position > ?
             ORDER BY position

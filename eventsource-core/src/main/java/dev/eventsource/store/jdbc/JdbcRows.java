@@ -23,6 +23,9 @@ final class JdbcRows {
     private static final TypeReference<Map<String, String>> METADATA_TYPE = new TypeReference<>() {
     };
 
+    /** The parameters {@link #bind} binds per row. */
+    static final int PARAMETERS_PER_ROW = 9;
+
     private final TableName table;
     private final JdbcDialect dialect;
     private final PayloadFormat payloadFormat;
@@ -34,8 +37,8 @@ final class JdbcRows {
     }
 
     /**
-     * Binds a record as the eight parameters of one row of an insert: aggregate_id, version, type, occurred_at,
-     * payload, metadata, aggregate_type, command_id.
+     * Binds a record as the nine parameters of one row of an insert: aggregate_id, version, type, revision,
+     * occurred_at, payload, metadata, aggregate_type, command_id.
      *
      * @return the index of the next parameter
      */
@@ -43,32 +46,39 @@ final class JdbcRows {
         insert.setString(index, record.aggregateId());
         insert.setLong(index + 1, record.version());
         insert.setString(index + 2, record.type());
-        dialect.setInstant(insert, index + 3, record.at());
+        insert.setInt(index + 3, record.revision());
+        dialect.setInstant(insert, index + 4, record.at());
         if (payloadFormat == PayloadFormat.JSON) {
-            insert.setString(index + 4, new String(record.data(), StandardCharsets.UTF_8));
+            insert.setString(index + 5, new String(record.data(), StandardCharsets.UTF_8));
         } else {
-            insert.setBytes(index + 4, record.data());
+            insert.setBytes(index + 5, record.data());
         }
-        insert.setString(index + 5, record.metadata().isEmpty() ? EMPTY_METADATA
+        insert.setString(index + 6, record.metadata().isEmpty() ? EMPTY_METADATA
                 : JSON.writeValueAsString(record.metadata()));
-        insert.setString(index + 6, record.aggregateType());
-        insert.setString(index + 7, record.commandId());
-        return index + 8;
+        insert.setString(index + 7, record.aggregateType());
+        insert.setString(index + 8, record.commandId());
+        return index + PARAMETERS_PER_ROW;
     }
 
     /**
-     * Maps a row whose columns from {@code versionColumn} are version, type, occurred_at, payload, metadata,
-     * aggregate_type, command_id.
+     * Maps a row whose first column is position and whose columns from {@code versionColumn} are version, type,
+     * revision, occurred_at, payload, metadata, aggregate_type, command_id.
      */
     Record toRecord(ResultSet rows, String aggregateId, int versionColumn) throws SQLException {
         long position = rows.getLong(1);
         long version = rows.getLong(versionColumn);
         String type = rows.getString(versionColumn + 1);
-        var at = dialect.getInstant(rows, versionColumn + 2);
+        int revision = rows.getInt(versionColumn + 2);
+        if (revision < 1) {
+            throw new JdbcStoreException("Event " + aggregateId + "@" + version + " in table " + table
+                    + " has revision " + revision + ", but revisions start at 1; set its revision column to the"
+                    + " revision its payload was written in (1 for events stored before revisions)");
+        }
+        var at = dialect.getInstant(rows, versionColumn + 3);
         byte[] data = payloadFormat == PayloadFormat.JSON
-                ? dialect.getJsonBytes(rows, versionColumn + 3)
-                : rows.getBytes(versionColumn + 3);
-        String metadataJson = rows.getString(versionColumn + 4);
+                ? dialect.getJsonBytes(rows, versionColumn + 4)
+                : rows.getBytes(versionColumn + 4);
+        String metadataJson = rows.getString(versionColumn + 5);
         Map<String, String> metadata;
         try {
             metadata = metadataJson == null || metadataJson.equals(EMPTY_METADATA) ? Map.of()
@@ -77,9 +87,9 @@ final class JdbcRows {
             throw new JdbcStoreException("The metadata of event " + aggregateId + "@" + version + " in table " + table
                     + " is not a JSON object of strings: " + e.getOriginalMessage(), e);
         }
-        String aggregateType = rows.getString(versionColumn + 5);
+        String aggregateType = rows.getString(versionColumn + 6);
         // An empty type marks a row stored before streams had types (see the v2 migration script).
         return new Record(aggregateType == null || aggregateType.isEmpty() ? null : aggregateType, aggregateId, version,
-                type, 1, at, data, metadata, rows.getString(versionColumn + 6), position);
+                type, revision, at, data, metadata, rows.getString(versionColumn + 7), position);
     }
 }

@@ -32,7 +32,7 @@ public final class JdbcSchemaCheck {
      * a table without it is reported with the migration script.
      */
     public static final List<String> REQUIRED_EVENT_COLUMNS = List.of("position", "aggregate_type",
-            "aggregate_id", "version", "type", "occurred_at", "payload", "metadata", "command_id");
+            "aggregate_id", "version", "type", "revision", "occurred_at", "payload", "metadata", "command_id");
 
     /**
      * Columns the events table must have on PostgreSQL besides {@link #REQUIRED_EVENT_COLUMNS}: {@code id}, the
@@ -188,7 +188,8 @@ public final class JdbcSchemaCheck {
      * Names the shipped scripts that bring the events table, as found, to the current layout, in the order to run
      * them: {@code migrate-v2-<platform>.sql} for a table of the first version (it lacks {@code aggregate_type} and
      * {@code command_id}), then on PostgreSQL {@code migrate-v3-postgresql.sql} for a table numbered by the append
-     * lock (it lacks {@code id}).
+     * lock (it lacks {@code id}), then {@code migrate-v4-<platform>.sql} for a table without event revisions (it
+     * lacks {@code revision}).
      *
      * @return the paths in the eventsource-core jar; the v2 script alone when no table lacks a column that a
      *     migration adds
@@ -196,12 +197,18 @@ public final class JdbcSchemaCheck {
     public List<String> migrationScripts() {
         List<String> missing = missingColumns.values().stream().flatMap(List::stream).toList();
         boolean v3 = platform.equals("postgresql") && missing.contains("id");
+        boolean v4 = missing.contains("revision");
         List<String> scripts = new ArrayList<>();
-        if (!v3 || missing.stream().anyMatch(column -> !column.equals("id"))) {
+        // Any other missing column (the v2 ones, or one dropped by hand) takes the v2 script first.
+        if ((!v3 && !v4) || missing.stream().anyMatch(column -> !(column.equals("revision")
+                || v3 && column.equals("id")))) {
             scripts.add(SCRIPTS + "migrate-v2-" + platform + ".sql");
         }
         if (v3) {
             scripts.add(SCRIPTS + "migrate-v3-postgresql.sql");
+        }
+        if (v4) {
+            scripts.add(SCRIPTS + "migrate-v4-" + platform + ".sql");
         }
         return List.copyOf(scripts);
     }

@@ -6,6 +6,8 @@
 -- Columns: position is the global position (identity, in commit order because appends take a lock),
 -- aggregate_type is the stream's aggregate type (every event of an aggregate id has the same one), command_id
 -- the id of the command that produced the event (null when it had none);
+-- revision is the revision of the event's shape its payload was written in (from 1; events stored before
+-- revisions existed have 1);
 -- aggregate_type, aggregate_id, type and command_id hold at most 255 characters, occurred_at is UTC, microsecond precision,
 -- payload is for the JSON payload format (for PayloadFormat.BINARY use LONGBLOB instead).
 -- Appends serialise on a row lock of eventsource_events_lock, whose single row (id 1) must exist.
@@ -16,6 +18,7 @@ CREATE TABLE IF NOT EXISTS eventsource_events (
     aggregate_id VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin NOT NULL,
     version      BIGINT       NOT NULL,
     type         VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin NOT NULL,
+    revision     INT          NOT NULL DEFAULT 1,
     occurred_at  DATETIME(6)  NOT NULL,
     payload      JSON         NOT NULL,
     metadata     JSON         NOT NULL,

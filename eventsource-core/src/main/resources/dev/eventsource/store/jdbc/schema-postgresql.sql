@@ -9,6 +9,8 @@
 -- transaction under the table's numbering lock, so positions increase in the order readers can see them, without
 -- gaps. id is the insertion order (identity). aggregate_type is the stream's aggregate type (every event of an
 -- aggregate id has the same one), command_id the id of the command that produced the event (null when it had none);
+-- revision is the revision of the event's shape its payload was written in (from 1; events stored before
+-- revisions existed have 1);
 -- aggregate_type, aggregate_id, type and command_id hold at most 255 characters, occurred_at is UTC, microsecond precision,
 -- payload is for the JSON payload format (for PayloadFormat.BINARY use BYTEA instead).
 -- A numbering pass notifies the channel named like the table (lower case), so subscriptions that LISTEN wake.
@@ -20,6 +22,7 @@ CREATE TABLE IF NOT EXISTS eventsource_events (
     aggregate_id VARCHAR(255)             NOT NULL,
     version      BIGINT                   NOT NULL,
     type         VARCHAR(255)             NOT NULL,
+    revision     INT                      NOT NULL DEFAULT 1,
     occurred_at  TIMESTAMP WITH TIME ZONE NOT NULL,
     payload      JSONB                    NOT NULL,
     metadata     JSONB                    NOT NULL,

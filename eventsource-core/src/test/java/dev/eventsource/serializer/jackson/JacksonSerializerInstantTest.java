@@ -93,7 +93,7 @@ class JacksonSerializerInstantTest {
     @Test
     void malformedTimesInCborAreASerializationExceptionNamingTheEvent() {
         JacksonSerializer cbor = JacksonSerializer.cbor().bind(Ticked.class);
-        Record good = cbor.marshal(new Ticked("t-1", 1, Instant.parse("2024-05-06T07:08:09Z"), Instant.EPOCH));
+        Record good = cbor.marshal(new Ticked("t-1", 1, Instant.EPOCH, Instant.parse("2024-05-06T07:08:09Z")));
         byte[] data = good.data();
         String bytes = new String(data, StandardCharsets.ISO_8859_1).replace("2024-05-06T07:08:09Z",
                 "2024-02-30T07:08:09Z");
@@ -157,9 +157,11 @@ class JacksonSerializerInstantTest {
 
         Record record = JacksonSerializer.json(mapper).bind(Ticked.class).marshal(event);
 
-        assertThat(record.data()).isEqualTo(mapper.writeValueAsBytes(event));
-        assertThat(new String(record.data(), StandardCharsets.UTF_8))
-                .contains("\"at\":\"2024-05-06T07:08:09.120Z\"").contains("\"due\":\"1970-01-01T00:00:00Z\"");
+        // The caller's mapper's output, but for the envelope that the record's columns hold.
+        assertThat(new String(record.data(), StandardCharsets.UTF_8)).isEqualTo(
+                new String(mapper.writeValueAsBytes(event), StandardCharsets.UTF_8)
+                        .replace("\"aggregateId\":\"t-1\",\"version\":1,\"at\":\"2024-05-06T07:08:09.120Z\",", ""))
+                .isEqualTo("{\"due\":\"1970-01-01T00:00:00Z\"}");
     }
 
     @Test

@@ -53,6 +53,9 @@ class JacksonSerializerTest {
     record Counted(String aggregateId, long version, Instant at, long count) implements Event {
     }
 
+    record Due(String aggregateId, long version, Instant at, Instant due) implements Event {
+    }
+
     /** A component of declared type Object: the place where a class name in the data could try to pick a class. */
     record Loose(String aggregateId, long version, Instant at, Object detail) implements Event {
     }
@@ -147,7 +150,8 @@ class JacksonSerializerTest {
             Record cbor = bound(JacksonSerializer.cbor()).marshal(new OrderShipped("order-1", 1, AT, "UPS"));
 
             assertThat(new String(json.data(), StandardCharsets.UTF_8))
-                    .startsWith("{").contains("\"carrier\":\"UPS\"").contains("2024-05-06T07:08:09.123456789Z");
+                    .as("the event's own fields: id, version and time are the record's columns")
+                    .isEqualTo("{\"carrier\":\"UPS\"}");
             assertThat(JacksonSerializer.json().format()).isEqualTo(PayloadFormat.JSON);
             assertThat(JacksonSerializer.cbor().format()).isEqualTo(PayloadFormat.BINARY);
             // CBOR: a map header (major type 5), not a JSON brace
@@ -215,12 +219,12 @@ class JacksonSerializerTest {
             JsonMapper numericDates = JsonMapper.builder()
                     .enable(tools.jackson.databind.cfg.DateTimeFeature.WRITE_DATES_AS_TIMESTAMPS)
                     .build();
-            JacksonSerializer serializer = bound(JacksonSerializer.json(numericDates));
+            JacksonSerializer serializer = JacksonSerializer.json(numericDates).bind(Due.class);
 
-            Record record = serializer.marshal(new Counted("c-1", 1, AT, 5));
+            Record record = serializer.marshal(new Due("c-1", 1, AT, AT));
 
-            assertThat(new String(record.data(), StandardCharsets.UTF_8)).contains("\"at\":1714979289.123456789");
-            assertThat(serializer.unmarshal(record)).isEqualTo(new Counted("c-1", 1, AT, 5));
+            assertThat(new String(record.data(), StandardCharsets.UTF_8)).isEqualTo("{\"due\":1714979289.123456789}");
+            assertThat(serializer.unmarshal(record)).isEqualTo(new Due("c-1", 1, AT, AT));
         }
 
         @Test

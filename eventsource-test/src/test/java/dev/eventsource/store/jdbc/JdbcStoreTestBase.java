@@ -176,6 +176,56 @@ abstract class JdbcStoreTestBase {
     }
 
     @Test
+    @DisplayName("revisions are stored by every insert: one statement, the caller's transaction, binary payloads and"
+            + " batches larger than one insert")
+    void revisionsOnEveryInsertPath() throws SQLException {
+        store.save("auto", record("auto", 1, "Step").withRevision(4), record("auto", 2, "Step"));
+        try (Connection connection = database.unpooled().getConnection()) {
+            connection.setAutoCommit(false);
+            JdbcStore joined = JdbcStore.builder(boundTo(connection)).tableName(table).build();
+            joined.save("joined", record("joined", 1, "Step").withRevision(2), record("joined", 2, "Step")
+                    .withRevision(9));
+            assertThat(joined.loadLatest("joined", 0, 0)).extracting(Record::revision).containsExactly(2, 9);
+            connection.commit();
+        }
+        List<Record> big = new ArrayList<>();
+        for (long version = 1; version <= JdbcAppends.MAX_ROWS_PER_INSERT + 2; version++) {
+            big.add(record("big", version, "Step").withRevision((int) (version % 5) + 1));
+        }
+        store.save("big", big);
+        JdbcStore binary = JdbcStore.builder(database.pooled()).tableName(newTable())
+                .payloadFormat(PayloadFormat.BINARY).build();
+        binary.createSchema();
+        binary.save("blob", Record.of("Blob", "blob", 1, "Scanned", AT, new byte[] {(byte) 0xFF, 0}).withRevision(6));
+
+        assertThat(store.load("auto")).extracting(Record::revision).containsExactly(4, 1);
+        assertThat(store.load("joined")).extracting(Record::revision).containsExactly(2, 9);
+        assertThat(store.load("big")).extracting(Record::revision)
+                .containsExactlyElementsOf(big.stream().map(Record::revision).toList());
+        assertThat(store.readAll(0, 2000)).filteredOn(r -> r.aggregateId().equals("big")).extracting(Record::revision)
+                .containsExactlyElementsOf(big.stream().map(Record::revision).toList());
+        assertThat(binary.load("blob")).singleElement().extracting(Record::revision).isEqualTo(6);
+        assertThat(binary.save("blob", Record.of("Blob", "blob", 1, "Scanned", AT, new byte[] {(byte) 0xFF, 0})
+                .withRevision(6))).as("an identical retry").isFalse();
+        assertThatThrownBy(() -> binary.save("blob", Record.of("Blob", "blob", 1, "Scanned", AT,
+                new byte[] {(byte) 0xFF, 0}).withRevision(5))).isInstanceOf(ConcurrencyConflictException.class);
+    }
+
+    @Test
+    @DisplayName("a row whose revision was set below 1 by hand fails the read, naming the event and what to fix")
+    void revisionBelowOneIsRefusedOnRead() {
+        store.save("order-1", record("order-1", 1, "OrderPlaced"));
+        execute("UPDATE " + table + " SET revision = 0");
+
+        assertThatThrownBy(() -> store.load("order-1")).isInstanceOf(JdbcStoreException.class)
+                .hasMessageContaining("Event order-1@1 in table " + table + " has revision 0")
+                .hasMessageContaining("revisions start at 1; set its revision column to the revision its payload was"
+                        + " written in");
+        assertThatThrownBy(() -> store.readAll(0, 10)).isInstanceOf(JdbcStoreException.class)
+                .hasMessageContaining("has revision 0");
+    }
+
+    @Test
     @DisplayName("a load larger than the fetch size returns every event in version order")
     void loadsMoreThanOneFetch() {
         JdbcStore small = JdbcStore.builder(database.pooled()).tableName(table).fetchSize(7).build();

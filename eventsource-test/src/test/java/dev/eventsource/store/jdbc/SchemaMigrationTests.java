@@ -24,9 +24,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
- * The shipped {@code migrate-v2-<platform>.sql} scripts on a table created by the first version's schema script
- * (kept in the test resources under {@code v1/}): the rows stored before typed streams stay readable by the
- * aggregate whose events they hold, new events carry the type, and an aggregate of another type finds nothing.
+ * The shipped migration scripts on tables created by earlier versions' schema scripts (kept in the test resources
+ * under {@code v1/}, {@code v2/} and {@code v3/}): {@code migrate-v2-<platform>.sql} keeps the rows stored before
+ * typed streams readable by the aggregate whose events they hold, new events carry the type, and an aggregate of
+ * another type finds nothing; {@code migrate-v3-postgresql.sql} keeps positions and checkpoints;
+ * {@code migrate-v4-<platform>.sql} gives old rows revision 1 without touching their payloads.
  */
 class SchemaMigrationTests {
 
@@ -62,12 +64,15 @@ class SchemaMigrationTests {
             JdbcSchemaCheck check = before.verifySchema(false);
             boolean postgres = dialect == JdbcDialect.POSTGRESQL;
             assertThat(check.missingColumns()).isEqualTo(Map.of(table, postgres
-                    ? List.of("aggregate_type", "command_id", "id") : List.of("aggregate_type", "command_id")));
+                    ? List.of("aggregate_type", "revision", "command_id", "id")
+                    : List.of("aggregate_type", "revision", "command_id")));
             assertThat(check.migrationScript()).isEqualTo("dev/eventsource/store/jdbc/migrate-v2-" + platform + ".sql");
             assertThat(check.migrationScripts()).containsExactlyElementsOf(postgres
                     ? List.of("dev/eventsource/store/jdbc/migrate-v2-postgresql.sql",
-                            "dev/eventsource/store/jdbc/migrate-v3-postgresql.sql")
-                    : List.of("dev/eventsource/store/jdbc/migrate-v2-" + platform + ".sql"));
+                            "dev/eventsource/store/jdbc/migrate-v3-postgresql.sql",
+                            "dev/eventsource/store/jdbc/migrate-v4-postgresql.sql")
+                    : List.of("dev/eventsource/store/jdbc/migrate-v2-" + platform + ".sql",
+                            "dev/eventsource/store/jdbc/migrate-v4-" + platform + ".sql"));
 
             for (String script : check.migrationScripts()) {
                 String migration = resource(script.substring(script.lastIndexOf('/') + 1));
@@ -77,10 +82,13 @@ class SchemaMigrationTests {
                 }
             }
             JdbcStore store = JdbcStore.builder(database.pooled()).tableName(table).build();
-            store.createSchema(); // the v2 layout is complete: nothing to create, nothing fails
+            store.createSchema(); // the current layout is complete: nothing to create, nothing fails
             assertThat(store.verifySchema(false).isComplete()).isTrue();
 
-            assertThat(store.load("p-1")).singleElement().extracting(Record::aggregateType).isNull();
+            assertThat(store.load("p-1")).singleElement().satisfies(record -> {
+                assertThat(record.aggregateType()).isNull();
+                assertThat(record.revision()).isEqualTo(1);
+            });
             Repository<Person> people = Repository.builder(Person.class).store(store).build();
             Repository<Account> accounts = Repository.builder(Account.class).store(store).build();
             assertThat(people.load("p-1").name()).isEqualTo("Ada");
@@ -111,28 +119,117 @@ class SchemaMigrationTests {
                         + "\"name\":\"Ada " + version + "\"}', '{}')");
             }
             JdbcStore before = JdbcStore.builder(database.pooled()).tableName(table).build();
-            List<Record> old = before.readAll(0, 10);
-            long checkpoint = old.get(1).position();
+            // The positions a subscription of the older version saw (its store read them as the table holds them).
+            List<Long> old = longs("SELECT position FROM " + table + " ORDER BY position");
+            assertThat(old).hasSize(3).doesNotContainNull();
+            long checkpoint = old.get(1);
             JdbcSchemaCheck check = before.verifySchema(false);
-            assertThat(check.missingColumns()).isEqualTo(Map.of(table, List.of("id")));
-            assertThat(check.migrationScripts()).containsExactly("dev/eventsource/store/jdbc/migrate-v3-postgresql.sql");
+            assertThat(check.missingColumns()).isEqualTo(Map.of(table, List.of("revision", "id")));
+            assertThat(check.migrationScripts()).containsExactly("dev/eventsource/store/jdbc/migrate-v3-postgresql.sql",
+                    "dev/eventsource/store/jdbc/migrate-v4-postgresql.sql");
 
-            String migration = resource("migrate-v3-postgresql.sql");
-            run(migration);
-            run(migration); // a second run changes nothing
+            for (String name : List.of("migrate-v3-postgresql.sql", "migrate-v4-postgresql.sql")) {
+                String migration = resource(name);
+                run(migration);
+                run(migration); // a second run changes nothing
+            }
             JdbcStore store = JdbcStore.builder(database.pooled()).tableName(table).build();
             store.createSchema();
             assertThat(store.verifySchema(false).isComplete()).isTrue();
 
             assertThat(store.readAll(0, 10)).as("old positions unchanged").extracting(Record::position)
-                    .containsExactlyElementsOf(old.stream().map(Record::position).toList());
+                    .containsExactlyElementsOf(old);
             store.save("p-2", List.of(Record.of("Person", "p-2", 1, "Renamed", java.time.Instant.now(),
                     "{\"aggregateId\":\"p-2\",\"version\":1,\"name\":\"Eve\"}".getBytes(StandardCharsets.UTF_8))));
             List<Record> fromCheckpoint = store.readAll(checkpoint, 10);
             assertThat(fromCheckpoint).as("a checkpoint taken before the migration reads on from where it was")
                     .extracting(record -> record.aggregateId() + "@" + record.version())
                     .containsExactly("p-1@3", "p-2@1");
-            assertThat(fromCheckpoint.get(1).position()).isEqualTo(old.get(2).position() + 1);
+            assertThat(fromCheckpoint.get(1).position()).isEqualTo(old.get(2) + 1);
+        }
+
+        @Test
+        @DisplayName("a v3 table migrated by migrate-v4: old rows read as revision 1 with their bytes unchanged, new"
+                + " appends keep their revision")
+        void migratesAV3TableToRevisions() throws Exception {
+            database = TestDatabases.get(dialect);
+            table = TestDatabases.uniqueTable("legacy");
+            run(resource("v3/schema-" + platform + ".sql"));
+            for (int version = 1; version <= 2; version++) {
+                execute("INSERT INTO " + table + " (aggregate_type, aggregate_id, version, type, occurred_at, payload,"
+                        + " metadata, command_id) VALUES ('Person', 'p-1', " + version + ", '"
+                        + (version == 1 ? "Registered" : "Renamed") + "', CURRENT_TIMESTAMP, "
+                        + json("{\"aggregateId\":\"p-1\", \"version\":" + version + ",\"at\":\"2025-01-01T00:00:00Z\","
+                        + " \"name\":\"Ada " + version + "\"}") + ", " + json("{\"user\":\"ada\"}") + ", 'cmd-"
+                        + version + "')");
+            }
+            List<String> storedBefore = payloads();
+
+            JdbcStore before = JdbcStore.builder(database.pooled()).tableName(table).build();
+            before.createSchema(); // an existing table of an earlier layout is left as it is, and nothing fails
+            JdbcSchemaCheck check = before.verifySchema(true);
+            assertThat(check.isComplete()).isFalse();
+            assertThat(check.missingTables()).isEmpty();
+            assertThat(check.missingColumns()).isEqualTo(Map.of(table, List.of("revision")));
+            assertThat(check.toString()).isEqualTo("table " + table + " lacks column revision");
+            assertThat(check.migrationScripts())
+                    .containsExactly("dev/eventsource/store/jdbc/migrate-v4-" + platform + ".sql");
+            assertThat(check.migrationScript()).isEqualTo("dev/eventsource/store/jdbc/migrate-v4-" + platform + ".sql");
+            assertThat(getClass().getClassLoader().getResource(check.migrationScript())).isNotNull();
+
+            String migration = resource("migrate-v4-" + platform + ".sql");
+            run(migration);
+            run(migration); // idempotent on PostgreSQL, MariaDB and H2
+            JdbcStore store = JdbcStore.builder(database.pooled()).tableName(table).build();
+            store.createSchema();
+            assertThat(store.verifySchema(true).isComplete()).isTrue();
+            assertThat(payloads()).as("stored payload bytes after the migration").isEqualTo(storedBefore);
+
+            List<Record> old = store.load("p-1");
+            assertThat(old).extracting(Record::revision).containsExactly(1, 1);
+            assertThat(old).extracting(Record::commandId).containsExactly("cmd-1", "cmd-2");
+            assertThat(old).extracting(Record::metadata).containsOnly(Map.of("user", "ada"));
+            assertThat(old).extracting(record -> new String(record.data(), StandardCharsets.UTF_8))
+                    .as("loaded payloads are the stored bytes").isEqualTo(storedBefore);
+            assertThat(store.readAll(0, 10)).extracting(Record::revision).containsExactly(1, 1);
+            Repository<Person> people = Repository.builder(Person.class).store(store).build();
+            assertThat(people.load("p-1").name()).isEqualTo("Ada 2");
+            assertThat(payloads()).as("stored payload bytes after reads").isEqualTo(storedBefore);
+
+            assertThat(people.apply(new Rename("p-1", "Ada Lovelace"))).isEqualTo(3);
+            store.save("p-1", List.of(Record.of("Person", "p-1", 4, "Renamed", java.time.Instant.now(),
+                    "{\"aggregateId\":\"p-1\",\"version\":4,\"name\":\"Ada 4\"}".getBytes(StandardCharsets.UTF_8))
+                    .withRevision(3)));
+            assertThat(store.load("p-1")).extracting(Record::revision).containsExactly(1, 1, 1, 3);
+            assertThat(store.readAll(0, 10)).extracting(record -> record.version() + " r" + record.revision())
+                    .containsExactly("1 r1", "2 r1", "3 r1", "4 r3");
+            assertThat(payloads().subList(0, 2)).isEqualTo(storedBefore);
+        }
+
+        private List<Long> longs(String query) throws SQLException {
+            List<Long> values = new java.util.ArrayList<>();
+            try (Connection connection = database.pooled().getConnection();
+                 Statement statement = connection.createStatement();
+                 java.sql.ResultSet rows = statement.executeQuery(query)) {
+                while (rows.next()) {
+                    values.add(rows.getObject(1, Long.class));
+                }
+            }
+            return values;
+        }
+
+        /** @return the payload column of every row of the table as the database returns its text, by version */
+        private List<String> payloads() throws SQLException {
+            List<String> payloads = new java.util.ArrayList<>();
+            try (Connection connection = database.pooled().getConnection();
+                 Statement statement = connection.createStatement();
+                 java.sql.ResultSet rows = statement.executeQuery("SELECT payload FROM " + table
+                         + " ORDER BY version")) {
+                while (rows.next()) {
+                    payloads.add(rows.getString(1));
+                }
+            }
+            return payloads;
         }
 
         private String json(String text) {

@@ -61,6 +61,18 @@ class SchemaScriptsTests {
                 .doesNotContain(binaryType);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"postgresql, 'IF NOT EXISTS '", "mysql, ''", "mariadb, 'IF NOT EXISTS '", "h2, 'IF NOT EXISTS '"})
+    void theRevisionMigrationAddsTheColumnOfTheSchemaScript(String platform, String ifNotExists) throws Exception {
+        String schema = JdbcStoreTestBase.script("schema-" + platform + ".sql");
+        List<String> migration = JdbcStoreTestBase.statements(
+                JdbcStoreTestBase.script("migrate-v4-" + platform + ".sql"));
+
+        assertThat(schema).containsPattern("(?m)^\\s*revision\\s+INT\\s+NOT NULL DEFAULT 1,$");
+        assertThat(migration).containsExactly("ALTER TABLE eventsource_events ADD COLUMN " + ifNotExists
+                + "revision INT NOT NULL DEFAULT 1");
+    }
+
     @Test
     void mysqlAndMariaDbScriptsDifferOnlyInTheBinaryNoPadCollation() throws Exception {
         List<String> mysql = JdbcStoreTestBase.statements(JdbcStoreTestBase.script("schema-mysql.sql"));

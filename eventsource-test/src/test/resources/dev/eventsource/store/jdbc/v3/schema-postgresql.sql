@@ -1,0 +1,40 @@
+-- eventsource JDBC event store schema for PostgreSQL (default table name, JSON payloads).
+-- Copy this script into a Flyway or Liquibase migration, or let JdbcStore.createSchema() run it (it runs
+-- the same statements for the configured table name and payload format). Every statement is idempotent.
+-- eventsource_events_checkpoints holds each subscription's checkpoint (last position processed) and lease
+-- (which instance processes it, until when, in epoch milliseconds).
+-- Columns: position is the global position, NULL until the event is committed and numbered: appends insert without
+-- one and wait only for appends to the same aggregate (pg_advisory_xact_lock on the pair (table OID, hash of the
+-- aggregate id)); reading the global stream first numbers the committed rows, in insertion order (id), in a short
+-- transaction under the table's numbering lock, so positions increase in the order readers can see them, without
+-- gaps. id is the insertion order (identity). aggregate_type is the stream's aggregate type (every event of an
+-- aggregate id has the same one), command_id the id of the command that produced the event (null when it had none);
+-- aggregate_type, aggregate_id, type and command_id hold at most 255 characters, occurred_at is UTC, microsecond precision,
+-- payload is for the JSON payload format (for PayloadFormat.BINARY use BYTEA instead).
+-- A numbering pass notifies the channel named like the table (lower case), so subscriptions that LISTEN wake.
+
+CREATE TABLE IF NOT EXISTS eventsource_events (
+    position     BIGINT,
+    id           BIGINT GENERATED ALWAYS AS IDENTITY,
+    aggregate_type VARCHAR(255) NOT NULL,
+    aggregate_id VARCHAR(255)             NOT NULL,
+    version      BIGINT                   NOT NULL,
+    type         VARCHAR(255)             NOT NULL,
+    occurred_at  TIMESTAMP WITH TIME ZONE NOT NULL,
+    payload      JSONB                    NOT NULL,
+    metadata     JSONB                    NOT NULL,
+    command_id   VARCHAR(255),
+    CONSTRAINT eventsource_events_pk PRIMARY KEY (id),
+    CONSTRAINT eventsource_events_position_uq UNIQUE (position),
+    CONSTRAINT eventsource_events_aggregate_version_uq UNIQUE (aggregate_id, version)
+);
+
+CREATE INDEX IF NOT EXISTS eventsource_events_unnumbered_ix ON eventsource_events (id) WHERE position IS NULL;
+
+CREATE TABLE IF NOT EXISTS eventsource_events_checkpoints (
+    subscription VARCHAR(255) NOT NULL,
+    position     BIGINT       NOT NULL,
+    lease_owner  VARCHAR(255),
+    lease_until  BIGINT       NOT NULL,
+    CONSTRAINT eventsource_events_checkpoints_pk PRIMARY KEY (subscription)
+);
