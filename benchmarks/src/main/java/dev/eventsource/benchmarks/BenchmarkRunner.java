@@ -40,8 +40,7 @@ import java.util.stream.Stream;
  * {@code prof=NAME} to add a JMH profiler (for example {@code stack} or {@code jfr}), {@code url=JDBC_URL} to
  * run on that PostgreSQL server instead of the embedded one (in a schema of its own, dropped at the end),
  * {@code stores=memory,jdbc} to choose the stores of the {@link UpcastBenchmarks} (issue 14; {@code include=Upcast}
- * runs only those; both stores by default, and on a JDBC store that does not keep revisions yet only the two of
- * them that compare anything there; then the same comparisons interleaved in one JVM, {@link UpcastPaired},
+ * runs only those; both stores by default; then the same comparisons interleaved in one JVM, {@link UpcastPaired},
  * named {@code dev.eventsource.benchmarks.UpcastPaired}).
  */
 public final class BenchmarkRunner {
@@ -122,27 +121,20 @@ public final class BenchmarkRunner {
                     .jvmArgsAppend("-Xms512m", "-Xmx512m", "-D" + BenchDatabase.URL_PROPERTY + "=" + url)
                     .resultFormat(ResultFormatType.JSON).result(out.resolve("jmh-startup.json").toString())));
 
-            // Issue 14: upcasting against today's revision and the fast path against no upcasters. Three forks:
+            // Issue 14: upcasting against today's revision and the fast path against no upcasters. Two forks:
             // the goals are ratios of a few percent, so the variance between JIT runs matters.
             List<RunResult> upcastResults = new ArrayList<>();
             String filter = include;
-            if (Stream.of("upcastOneStep", "currentRevision", "currentNoUpcasters", "currentPreUpcasting")
+            if (Stream.of("upcastOneStep", "currentRevision", "currentNoUpcasters", "fullPayloadsNoUpcasters",
+                            "fullPayloadsPreUpcasting")
                     .anyMatch(name -> selected(filter, "dev.eventsource.benchmarks.UpcastBenchmarks." + name))) {
                 List<String> upcastStores = stores != null ? stores
                         : List.of(UpcastBenchmarks.MEMORY, UpcastBenchmarks.JDBC);
                 for (String store : upcastStores) {
-                    String benchmarks = "UpcastBenchmarks\\.\\w+$";
-                    if (store.equals(UpcastBenchmarks.JDBC) && !UpcastBenchmarks.jdbcKeepsRevisions(url)) {
-                        // Without the revision column every row reads as revision 1: only the upcast load and the
-                        // serializer that ignores revisions compare anything.
-                        System.out.println("# Upcasting: JdbcStore reads every row as revision 1 on this commit;"
-                                + " on it only upcastOneStep and currentPreUpcasting run");
-                        benchmarks = "UpcastBenchmarks\\.(upcastOneStep|currentPreUpcasting)$";
-                    }
                     upcastResults.addAll(run(options(quick, url, profilers,
                             out.resolve("jmh-upcast-" + store + ".json"))
-                            .include(both(include, benchmarks))
-                            .forks(quick ? 1 : 3)
+                            .include(both(include, "UpcastBenchmarks\\.\\w+$"))
+                            .forks(quick ? 1 : 2)
                             .param("store", store)));
                 }
             }
@@ -157,11 +149,10 @@ public final class BenchmarkRunner {
                         try (HikariDataSource pool = BenchDatabase.pool(url, 2)) {
                             JdbcStore jdbc = JdbcStore.builder(pool).tableName("upcast_paired_events").build();
                             jdbc.createSchema();
-                            pairedRatios.addAll(UpcastPaired.run(store, jdbc, UpcastBenchmarks.jdbcKeepsRevisions(url),
-                                    quick ? 5 : 10, quick ? 10 : 30));
+                            pairedRatios.addAll(UpcastPaired.run(store, jdbc, quick ? 5 : 10, quick ? 10 : 30));
                         }
                     } else {
-                        pairedRatios.addAll(UpcastPaired.run(store, new MemoryStore(), true, quick ? 10 : 30,
+                        pairedRatios.addAll(UpcastPaired.run(store, new MemoryStore(), quick ? 10 : 30,
                                 quick ? 20 : 60));
                     }
                 }

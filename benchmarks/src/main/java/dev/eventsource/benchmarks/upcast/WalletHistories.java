@@ -5,12 +5,11 @@ import dev.eventsource.Record;
 import dev.eventsource.Serializer;
 import dev.eventsource.upcast.Upcaster;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /** The wallet histories the benchmarks store, in today's shape (revision 2) or in the old one (revision 1). */
 public final class WalletHistories {
@@ -34,10 +33,7 @@ public final class WalletHistories {
     private WalletHistories() {
     }
 
-    /**
-     * Returns a wallet's first {@code count} events in today's shape, marshalled by the given serializer (which
-     * writes revision 2).
-     */
+    /** Returns a wallet's first {@code count} events in today's shape, marshalled by the given serializer. */
     public static List<Record> current(Serializer serializer, String aggregateId, int count) {
         List<Record> records = new ArrayList<>(count);
         for (Event event : events(aggregateId, count)) {
@@ -47,30 +43,33 @@ public final class WalletHistories {
     }
 
     /**
-     * Returns the same history as it was stored in revision 1: the payloads of today's events with the renamed
-     * fields under their old names, each record marked revision 1.
+     * Returns the same history as it was stored in revision 1: today's payloads (as the given serializer writes
+     * them) with the renamed fields under their old names, each record marked revision 1. Only the field names
+     * differ from {@link #current}, so the two loads differ only in the upcasting.
      */
-    public static List<Record> revision1(String aggregateId, int count) {
+    public static List<Record> revision1(Serializer serializer, String aggregateId, int count) {
         List<Record> records = new ArrayList<>(count);
-        for (Event event : events(aggregateId, count)) {
-            Map<String, Object> payload = new LinkedHashMap<>();
-            payload.put("aggregateId", event.aggregateId());
-            payload.put("version", event.version());
-            payload.put("at", event.at());
-            String type;
-            if (event instanceof WalletOpened opened) {
-                type = "WalletOpened";
-                payload.put("holder", opened.owner());
+        for (Record record : current(serializer, aggregateId, count)) {
+            ObjectNode payload = (ObjectNode) OLD_WRITER.readTree(record.data());
+            if (record.type().equals("WalletOpened")) {
+                payload.set("holder", payload.remove("owner"));
             } else {
-                Credited credited = (Credited) event;
-                type = "Credited";
-                payload.put("amt", credited.amount());
-                payload.put("reference", credited.reference());
+                payload.set("amt", payload.remove("amount"));
             }
-            records.add(Record.of(event.aggregateId(), event.version(), type, 1, event.at(),
-                    OLD_WRITER.writeValueAsBytes(payload)));
+            records.add(new Record(record.aggregateType(), record.aggregateId(), record.version(), record.type(), 1,
+                    record.at(), OLD_WRITER.writeValueAsBytes(payload), record.metadata(), record.commandId(),
+                    record.position()));
         }
         return records;
+    }
+
+    /**
+     * Returns today's history as the serializer before upcasting (and before slim payloads) wrote it: every
+     * payload with its aggregate id, version and time, each record marked revision 2. Today's serializer reads
+     * these too, so both serializers can be timed on the same bytes.
+     */
+    public static List<Record> full(Serializer preUpcasting, String aggregateId, int count) {
+        return current(preUpcasting, aggregateId, count).stream().map(record -> record.withRevision(2)).toList();
     }
 
     private static List<Event> events(String aggregateId, int count) {
