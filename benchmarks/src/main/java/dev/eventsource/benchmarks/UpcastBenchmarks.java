@@ -41,7 +41,10 @@ public class UpcastBenchmarks {
 
     private static final String TABLE = "upcast_bench_events";
 
-    /** One store holding the same wallet history twice: in revision 1 and in today's revision 2. */
+    /**
+     * One store holding the same wallet history three times: in revision 1, in today's revision 2 as written today,
+     * and in revision 2 with the envelope in every payload as written before slim payloads.
+     */
     @State(Scope.Benchmark)
     public static class Wallets {
         @Param({MEMORY, JDBC})

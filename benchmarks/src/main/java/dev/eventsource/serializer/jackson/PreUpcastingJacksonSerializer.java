@@ -25,7 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The JSON path of {@link JacksonSerializer} as it was before revisions and upcasters (main at 7e9a6a4), kept
  * for the benchmarks only: the baseline of "a load where no event needs upcasting costs at most 1.02x today's".
- * Its {@code unmarshal} is that commit's, byte for byte in what it does; it ignores the record's revision. It lives
+ * Its {@code unmarshal} is that commit's, byte for byte in what it does; it ignores the record's revision, and it
+ * cannot read today's slim payloads (no aggregate id, version or time inside), only those written with them. It lives
  * in the serializer's package because it uses the same package-private canonical-instant reader. Never use it to
  * write: its records all say revision 1.
  */
