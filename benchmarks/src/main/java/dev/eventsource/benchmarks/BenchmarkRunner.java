@@ -1,6 +1,9 @@
 package dev.eventsource.benchmarks;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.eventsource.benchmarks.contender.Contender;
+import dev.eventsource.store.jdbc.JdbcStore;
+import dev.eventsource.store.memory.MemoryStore;
 import dev.eventsource.subscription.Subscription;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.openjdk.jmh.profile.GCProfiler;
@@ -26,6 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Runs every scenario for every contender on one embedded PostgreSQL server and prints the tables. Arguments:
@@ -34,7 +38,10 @@ import java.util.regex.Pattern;
  * {@link ConcurrentScenarios}, whose names are {@code ConcurrentScenarios.slowWriter} and
  * {@code ConcurrentScenarios.subscriptionLag}), {@code contenders=ours,raw,...} to run only some contenders,
  * {@code prof=NAME} to add a JMH profiler (for example {@code stack} or {@code jfr}), {@code url=JDBC_URL} to
- * run on that PostgreSQL server instead of the embedded one (in a schema of its own, dropped at the end).
+ * run on that PostgreSQL server instead of the embedded one (in a schema of its own, dropped at the end),
+ * {@code stores=memory,jdbc} to choose the stores of the {@link UpcastBenchmarks} (issue 14; {@code include=Upcast}
+ * runs only those; both stores by default; then the same comparisons interleaved in one JVM, {@link UpcastPaired},
+ * named {@code dev.eventsource.benchmarks.UpcastPaired}).
  */
 public final class BenchmarkRunner {
 
@@ -53,6 +60,7 @@ public final class BenchmarkRunner {
         String givenUrl = null;
         List<String> profilers = new ArrayList<>();
         List<String> contenders = null;
+        List<String> stores = null;
         // Maven passes -Dbench.args="quick include=..." as one argument.
         for (String arg : String.join(" ", args).trim().split("\\s+")) {
             if (arg.equals("quick")) {
@@ -61,13 +69,15 @@ public final class BenchmarkRunner {
                 include = arg.substring("include=".length());
             } else if (arg.startsWith("contenders=")) {
                 contenders = List.of(arg.substring("contenders=".length()).split(","));
+            } else if (arg.startsWith("stores=")) {
+                stores = List.of(arg.substring("stores=".length()).split(","));
             } else if (arg.startsWith("prof=")) {
                 profilers.add(arg.substring("prof=".length()));
             } else if (arg.startsWith("url=")) {
                 givenUrl = arg.substring("url=".length());
             } else if (!arg.equals("full") && !arg.isBlank()) {
                 throw new IllegalArgumentException("Unknown argument '" + arg + "'; use full, quick, include=REGEX,"
-                        + " contenders=NAME,NAME, prof=NAME or url=JDBC_URL");
+                        + " contenders=NAME,NAME, stores=memory,jdbc, prof=NAME or url=JDBC_URL");
             }
         }
         if (givenUrl == null && "root".equals(System.getProperty("user.name"))) {
@@ -111,6 +121,43 @@ public final class BenchmarkRunner {
                     .jvmArgsAppend("-Xms512m", "-Xmx512m", "-D" + BenchDatabase.URL_PROPERTY + "=" + url)
                     .resultFormat(ResultFormatType.JSON).result(out.resolve("jmh-startup.json").toString())));
 
+            // Issue 14: upcasting against today's revision and the fast path against no upcasters. Two forks:
+            // the goals are ratios of a few percent, so the variance between JIT runs matters.
+            List<RunResult> upcastResults = new ArrayList<>();
+            String filter = include;
+            if (Stream.of("upcastOneStep", "currentRevision", "currentNoUpcasters", "fullPayloadsNoUpcasters",
+                            "fullPayloadsPreUpcasting")
+                    .anyMatch(name -> selected(filter, "dev.eventsource.benchmarks.UpcastBenchmarks." + name))) {
+                List<String> upcastStores = stores != null ? stores
+                        : List.of(UpcastBenchmarks.MEMORY, UpcastBenchmarks.JDBC);
+                for (String store : upcastStores) {
+                    upcastResults.addAll(run(options(quick, url, profilers,
+                            out.resolve("jmh-upcast-" + store + ".json"))
+                            .include(both(include, "UpcastBenchmarks\\.\\w+$"))
+                            .forks(quick ? 1 : 2)
+                            .param("store", store)));
+                }
+            }
+
+            List<UpcastPaired.Ratio> pairedRatios = new ArrayList<>();
+            if (selected(include, UPCAST_PAIRED)) {
+                List<String> pairedStores = stores != null ? stores
+                        : List.of(UpcastBenchmarks.MEMORY, UpcastBenchmarks.JDBC);
+                for (String store : pairedStores) {
+                    System.out.println("# Upcasting, interleaved in one JVM: " + store);
+                    if (store.equals(UpcastBenchmarks.JDBC)) {
+                        try (HikariDataSource pool = BenchDatabase.pool(url, 2)) {
+                            JdbcStore jdbc = JdbcStore.builder(pool).tableName("upcast_paired_events").build();
+                            jdbc.createSchema();
+                            pairedRatios.addAll(UpcastPaired.run(store, jdbc, quick ? 5 : 10, quick ? 10 : 30));
+                        }
+                    } else {
+                        pairedRatios.addAll(UpcastPaired.run(store, new MemoryStore(), quick ? 10 : 30,
+                                quick ? 20 : 60));
+                    }
+                }
+            }
+
             // Issue 11: concurrent appends at 1 to 16 writers, the slow writer, the subscription lag.
             List<String> concurrent = contenders != null ? contenders
                     : List.of(Contender.OURS, Contender.RAW_NO_LOCK, Contender.AXON);
@@ -147,6 +194,12 @@ public final class BenchmarkRunner {
             if (!results.isEmpty()) {
                 tables.append(ResultTable.render(results)).append('\n');
             }
+            if (!upcastResults.isEmpty()) {
+                tables.append(UpcastTable.render(upcastResults)).append('\n');
+            }
+            if (!pairedRatios.isEmpty()) {
+                tables.append(UpcastPaired.render(pairedRatios)).append('\n');
+            }
             tables.append(ConcurrentTable.render(concurrentResults, slowWriters, lags));
             System.out.println();
             System.out.println(tables);
@@ -164,6 +217,7 @@ public final class BenchmarkRunner {
     private static final int[] WRITER_COUNTS = {1, 4, 8, 16};
     /** The names {@code include=} matches for the two scenarios that are not JMH benchmarks. */
     private static final String SLOW_WRITER = "dev.eventsource.benchmarks.ConcurrentScenarios.slowWriter";
+    private static final String UPCAST_PAIRED = "dev.eventsource.benchmarks.UpcastPaired";
     private static final String SUBSCRIPTION_LAG = "dev.eventsource.benchmarks.ConcurrentScenarios.subscriptionLag";
     /** The steady append rate of the lag scenario, events per second of all writers, and its measured time. */
     private static final int LAG_RATE = 200;

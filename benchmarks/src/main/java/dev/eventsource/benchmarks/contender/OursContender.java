@@ -48,7 +48,7 @@ final class OursContender implements Contender {
     public void seed(String aggregateId, int events) {
         List<Record> records = new ArrayList<>(events);
         for (Event event : Events.history(aggregateId, events)) {
-            records.add(accounts.serializer().marshal(event));
+            records.add(accounts.serializer().marshal(event).withAggregateType(accounts.aggregateTypeName()));
         }
         store.save(aggregateId, records);
     }

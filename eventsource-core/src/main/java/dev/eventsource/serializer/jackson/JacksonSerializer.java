@@ -75,6 +75,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class JacksonSerializer implements Serializer, StateSerializer {
 
+    /** Stored revisions from this one up are planned on every read, not cached: no real chain is that long. */
+    private static final int MAX_CACHED_REVISION = 64;
+
     /** The caller's mapper, unchanged: its copies below write and read payloads, and aggregate state. */
     private final ObjectMapper mapper;
     /**
@@ -95,8 +98,12 @@ public final class JacksonSerializer implements Serializer, StateSerializer {
     /** Aliases of bound classes, each mapped to its class's type name. */
     private final Map<String, String> aliases = new ConcurrentHashMap<>();
     private volatile UpcasterChain upcasters = UpcasterChain.empty();
-    /** The way up from each stored (type, revision) met so far; cleared whenever bindings or upcasters change. */
-    private final Map<Stored, UpcasterChain.Plan> plans = new ConcurrentHashMap<>();
+    /**
+     * The way up from each stored type and revision met so far, by type name and then by revision (an array, so
+     * that reading an old event allocates no key); cleared whenever bindings or upcasters change. Arrays are
+     * replaced, never changed, once in the map.
+     */
+    private final Map<String, UpcasterChain.Plan[]> plans = new ConcurrentHashMap<>();
     /** The caller's mapper seeing fields rather than getters and setters, for aggregate state; built when needed. */
     private volatile @Nullable ObjectMapper stateMapper;
 
@@ -304,9 +311,24 @@ public final class JacksonSerializer implements Serializer, StateSerializer {
         return binding != null ? binding.name : record.type();
     }
 
+    /** The plan of a record's stored type and revision, from the cache when it was met before. */
     private UpcasterChain.Plan plan(Record record) {
-        return plans.computeIfAbsent(new Stored(record.type(), record.revision()),
-                key -> upcasters.plan(key.type, key.revision, revisions(), Map.copyOf(aliases)));
+        String type = record.type();
+        int revision = record.revision();
+        UpcasterChain.Plan[] byRevision = plans.get(type);
+        if (byRevision != null && revision < byRevision.length && byRevision[revision] != null) {
+            return byRevision[revision];
+        }
+        UpcasterChain.Plan plan = upcasters.plan(type, revision, revisions(), Map.copyOf(aliases));
+        if (revision < MAX_CACHED_REVISION) {
+            plans.compute(type, (key, known) -> {
+                UpcasterChain.Plan[] grown = known == null ? new UpcasterChain.Plan[revision + 1]
+                        : Arrays.copyOf(known, Math.max(known.length, revision + 1));
+                grown[revision] = plan;
+                return grown;
+            });
+        }
+        return plan;
     }
 
     /** Reads a record stored in another revision, or under a name that only upcasters know: the slow path. */
@@ -322,7 +344,6 @@ public final class JacksonSerializer implements Serializer, StateSerializer {
         if (binding == null) {
             throw new IllegalStateException("No class is bound under '" + plan.type() + "' after planning");
         }
-        String from = " (stored as " + record.type() + " revision " + record.revision() + ")";
         ObjectNode payload;
         try {
             JsonNode tree = treeReader.readTree(record.data());
@@ -335,7 +356,7 @@ public final class JacksonSerializer implements Serializer, StateSerializer {
             }
             payload = object;
         } catch (JacksonException e) {
-            throw unreadable(record, binding, from, e);
+            throw unreadable(record, binding, storedAs(record), e);
         }
         UpcastContext context = new UpcastContext(record.aggregateType(), record.aggregateId(), record.version(),
                 record.position(), record.type(), record.revision(), record.at(), record.metadata());
@@ -361,10 +382,14 @@ public final class JacksonSerializer implements Serializer, StateSerializer {
         try {
             value = binding.reader.with(new Envelope(record)).readValue(payload);
         } catch (JacksonException e) {
-            throw unreadable(record, binding, from + " after " + plan.steps().size() + " upcast step"
+            throw unreadable(record, binding, storedAs(record) + " after " + plan.steps().size() + " upcast step"
                     + (plan.steps().size() == 1 ? "" : "s"), e);
         }
         return checked(record, binding, value);
+    }
+
+    private static String storedAs(Record record) {
+        return " (stored as " + record.type() + " revision " + record.revision() + ")";
     }
 
     private Event checked(Record record, Binding binding, @Nullable Object value) {
@@ -513,9 +538,6 @@ public final class JacksonSerializer implements Serializer, StateSerializer {
     }
 
     private record Binding(String name, int revision, Class<?> type, ObjectReader reader, ObjectWriter writer) {
-    }
-
-    private record Stored(String type, int revision) {
     }
 
     private static DuplicateEventTypeException duplicate(String name, Class<?> holder, Class<?> claimant) {
