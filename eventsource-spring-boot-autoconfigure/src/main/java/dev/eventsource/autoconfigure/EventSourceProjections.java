@@ -56,6 +56,9 @@ public final class EventSourceProjections implements SmartInitializingSingleton,
     private volatile @Nullable List<ProjectionHandler> inline;
     private final Set<String> warnedWithoutTransaction = ConcurrentHashMap.newKeySet();
     private volatile boolean running;
+    /** How each subscription is built, to build it again when the context starts after a stop. */
+    private volatile Map<String, Subscription.Builder> builders = Map.of();
+    private volatile boolean stopped;
     private @Nullable AutoCloseable listening;
 
     EventSourceProjections(ListableBeanFactory beans, Store store, Serializer serializer, CheckpointStore checkpoints,
@@ -79,6 +82,7 @@ public final class EventSourceProjections implements SmartInitializingSingleton,
             return;
         }
         Map<String, Subscription> built = new LinkedHashMap<>();
+        Map<String, Subscription.Builder> builders = new LinkedHashMap<>();
         List<ProjectionHandler> inlineHandlers = new ArrayList<>();
         Map<String, String> beanByName = new LinkedHashMap<>();
         for (String beanName : this.beans.getBeanNamesForAnnotation(Projection.class)) {
@@ -102,7 +106,7 @@ public final class EventSourceProjections implements SmartInitializingSingleton,
                         + handler.name() + ".enabled=false)");
                 continue;
             }
-            built.put(handler.name(), Subscription.builder(handler.name(), this.store, this.serializer, handler)
+            Subscription.Builder builder = Subscription.builder(handler.name(), this.store, this.serializer, handler)
                 .checkpoints(this.checkpoints)
                 .metrics(this.metrics)
                 .transaction(this.transaction)
@@ -112,10 +116,12 @@ public final class EventSourceProjections implements SmartInitializingSingleton,
                 .maxAttempts(settings.getMaxAttempts())
                 .backoff(settings.getBackoff(), settings.getMaxBackoff())
                 .leaseTime(settings.getLeaseTime())
-                .renewInterval(settings.getRenewInterval())
-                .build());
+                .renewInterval(settings.getRenewInterval());
+            builders.put(handler.name(), builder);
+            built.put(handler.name(), builder.build());
         }
         this.inline = List.copyOf(inlineHandlers);
+        this.builders = Collections.unmodifiableMap(builders);
         this.subscriptions = Collections.unmodifiableMap(built);
     }
 
@@ -144,6 +150,14 @@ public final class EventSourceProjections implements SmartInitializingSingleton,
     @Override
     public void start() {
         initialize();
+        if (this.stopped) {
+            // A context started again after a stop (Spring pauses cached test contexts, for one): a subscription
+            // runs once, so each is built anew; it resumes from its checkpoint.
+            Map<String, Subscription> rebuilt = new LinkedHashMap<>();
+            this.builders.forEach((name, builder) -> rebuilt.put(name, builder.build()));
+            this.subscriptions = Collections.unmodifiableMap(rebuilt);
+            this.stopped = false;
+        }
         for (Subscription subscription : this.subscriptions.values()) {
             subscription.start();
         }
@@ -156,6 +170,7 @@ public final class EventSourceProjections implements SmartInitializingSingleton,
     @Override
     public void stop() {
         this.running = false;
+        this.stopped = true;
         if (this.listening != null) {
             try {
                 this.listening.close();

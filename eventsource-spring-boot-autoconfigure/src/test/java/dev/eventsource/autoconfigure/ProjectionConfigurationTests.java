@@ -7,11 +7,16 @@ import dev.eventsource.autoconfigure.app.Person;
 import dev.eventsource.subscription.CheckpointStore;
 import dev.eventsource.subscription.MemoryCheckpointStore;
 import dev.eventsource.subscription.jdbc.JdbcCheckpointStore;
+import dev.eventsource.Repository;
+import dev.eventsource.subscription.Subscription;
 import org.junit.jupiter.api.Test;
+import org.springframework.core.ResolvableType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -68,6 +73,48 @@ class ProjectionConfigurationTests {
             assertThat(FailureAnalysisAssert.analyze(context.getStartupFailure()))
                 .contains("each @Projection has its own name");
         });
+    }
+
+    @Test
+    void aContextStartedAgainAfterAStopRunsItsSubscriptionsAgainFromTheirCheckpoints() {
+        this.contextRunner.withBean(Names.class).run((context) -> {
+            @SuppressWarnings("unchecked")
+            Repository<Person> people = (Repository<Person>) context.getBeanProvider(
+                    ResolvableType.forClassWithGenerics(Repository.class, Person.class)).getObject();
+            Names names = context.getBean(Names.class);
+            people.apply(new Person.Register("p-1", "Ada"));
+            await(() -> names.seen.contains("Ada"));
+
+            context.stop();
+            assertThat(context.getBean(EventSourceProjections.class).isRunning()).isFalse();
+            context.start();
+
+            people.apply(new Person.Register("p-2", "Grace"));
+            await(() -> names.seen.contains("Grace"));
+            assertThat(names.seen).containsExactly("Ada", "Grace");
+            assertThat(context.getBean(EventSourceProjections.class).subscription("names").state())
+                    .isEqualTo(Subscription.State.ACTIVE);
+        });
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within 30 s");
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    @Projection("names")
+    static class Names {
+        final List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @EventHandler
+        void on(Person.Registered event) {
+            seen.add(event.name());
+        }
     }
 
     @Projection("wrong")
