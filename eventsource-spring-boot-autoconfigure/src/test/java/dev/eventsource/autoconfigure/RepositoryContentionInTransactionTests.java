@@ -161,6 +161,53 @@ class RepositoryContentionInTransactionTests {
         }
 
         @Test
+        void racingCreatesWithoutALoadInsideTransactionsStoreOneAndRefuseTheOther() throws Exception {
+            Repository<Ledger> ledgers = Repository.builder(Ledger.class).store(this.store).build();
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                for (int i = 0; i < 30; i++) {
+                    String id = "ledger-" + i;
+                    CountDownLatch start = new CountDownLatch(1);
+                    List<Future<String>> racers = new ArrayList<>();
+                    for (String owner : List.of("ann", "bob")) {
+                        racers.add(pool.submit(() -> {
+                            start.await();
+                            try {
+                                this.transactions.executeWithoutResult(
+                                        (status) -> ledgers.apply(new OpenLedger(id, owner)));
+                                return "opened";
+                            }
+                            catch (IllegalStateException refused) {
+                                return refused.getMessage();
+                            }
+                        }));
+                    }
+                    start.countDown();
+                    List<String> outcomes = new ArrayList<>();
+                    for (Future<String> racer : racers) {
+                        outcomes.add(racer.get(1, TimeUnit.MINUTES));
+                    }
+                    assertThat(outcomes).as(id).containsExactlyInAnyOrder("opened", "ledger " + id + " exists");
+                    assertThat(this.store.load(id)).as(id).hasSize(1);
+                }
+            }
+            finally {
+                pool.shutdownNow();
+            }
+        }
+
+        @Test
+        void aCreateWithoutALoadRolledBackWithItsTransactionLeavesNothing() {
+            Repository<Ledger> ledgers = Repository.builder(Ledger.class).store(this.store).build();
+            this.transactions.executeWithoutResult((status) -> {
+                ledgers.apply(new OpenLedger("l-1", "ann"));
+                status.setRollbackOnly();
+            });
+            assertThat(this.store.readAll(0, 10)).isEmpty();
+            assertThat(ledgers.apply(new OpenLedger("l-1", "bob"))).isEqualTo(1);
+        }
+
+        @Test
         void aRetryInsideTheTransactionSeesTheEventsCommittedSinceItsFirstRead() {
             Repository<Counter> counters = competedRepository();
             counters.apply(new Increment("c-1", 0, 0));
@@ -336,6 +383,27 @@ class RepositoryContentionInTransactionTests {
     // ---- the aggregate --------------------------------------------------------------------------------------------
 
     record Increment(String aggregateId, int writer, int n) implements Command {
+    }
+
+    record OpenLedger(String aggregateId, String owner) implements Command {
+    }
+
+    record LedgerOpened(String aggregateId, long version, Instant at, String owner) implements Event {
+    }
+
+    static final class Ledger extends AggregateRoot {
+
+        @CommandHandler(creates = true)
+        Event handle(OpenLedger command) {
+            if (version() > 0) {
+                throw new IllegalStateException("ledger " + command.aggregateId() + " exists");
+            }
+            return new LedgerOpened(command.aggregateId(), nextVersion(), Instant.now(), command.owner());
+        }
+
+        @EventHandler
+        void on(LedgerOpened event) {
+        }
     }
 
     record Incremented(String aggregateId, long version, Instant at, int writer, int n) implements Event {
