@@ -49,6 +49,11 @@ final class DataAccessTranslatingStore implements Store {
     }
 
     @Override
+    public boolean hasCommand(String aggregateId, String commandId, long toVersion) {
+        return translated(() -> this.delegate.hasCommand(aggregateId, commandId, toVersion));
+    }
+
+    @Override
     public List<Record> readAll(long afterPosition, int limit) {
         return translated(() -> this.delegate.readAll(afterPosition, limit));
     }

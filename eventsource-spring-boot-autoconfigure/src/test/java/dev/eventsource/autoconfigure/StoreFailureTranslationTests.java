@@ -51,6 +51,23 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  */
 class StoreFailureTranslationTests {
 
+    @org.junit.jupiter.api.Test
+    void theTranslatingStoreDelegatesEveryMethodTheJdbcStoreImplementsItself() {
+        for (java.lang.reflect.Method method : dev.eventsource.Store.class.getMethods()) {
+            try {
+                dev.eventsource.store.jdbc.JdbcStore.class.getDeclaredMethod(method.getName(),
+                        method.getParameterTypes());
+            }
+            catch (NoSuchMethodException inherited) {
+                continue; // the JDBC store uses the interface's default too
+            }
+            org.assertj.core.api.Assertions.assertThatCode(() -> DataAccessTranslatingStore.class
+                    .getDeclaredMethod(method.getName(), method.getParameterTypes()))
+                .as("DataAccessTranslatingStore delegates %s, which the JDBC store does in its own way", method)
+                .doesNotThrowAnyException();
+        }
+    }
+
     private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
         .withConfiguration(AutoConfigurations.of(EventSourceAutoConfiguration.class, JacksonAutoConfiguration.class,
                 DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class,
