@@ -41,6 +41,9 @@ abstract class SampleApiTests {
     @Autowired
     MeterRegistry meters;
 
+    @Autowired
+    dev.eventsource.SnapshotStore snapshots;
+
     Http http;
 
     @BeforeEach
@@ -269,6 +272,37 @@ abstract class SampleApiTests {
                 "Idempotency-Key", key), 422, "was already used with another request");
         assertThat(storedEvents()).isEqualTo(afterDeposit);
         assertThat(this.http.get("/accounts/" + account).body()).isEqualTo(account(account, "10.00", 2));
+    }
+
+    @Test
+    void aLongAccountHistoryLoadsFromASnapshotAndAKeyedDepositBeforeItIsStillPaidOnce() {
+        String account = this.http.post("/accounts", "{\"owner\":\"Ada\"}").json().get("id").asString();
+        String early = UUID.randomUUID().toString();
+        assertThat(this.http.post("/accounts/" + account + "/deposits", "{\"amount\":1}", "Idempotency-Key", early)
+                .status()).isEqualTo(200);
+        for (int i = 0; i < 229; i++) {
+            assertThat(this.http.post("/accounts/" + account + "/deposits", "{\"amount\":1}").status())
+                    .isEqualTo(200);
+        }
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while (this.snapshots.load("Account", account) == null && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        dev.eventsource.Snapshot snapshot = this.snapshots.load("Account", account);
+        assertThat(snapshot).as("a snapshot, taken off the request thread once 100 events were replayed or appended")
+                .isNotNull();
+        assertThat(snapshot.version()).isBetween(100L, 231L);
+        double hits = this.meters.counter("eventsource.repository.snapshots", "aggregate", "Account", "outcome", "hit")
+                .count();
+
+        assertThat(this.http.get("/accounts/" + account).body()).isEqualTo(account(account, "230.00", 231));
+        assertThat(this.meters.counter("eventsource.repository.snapshots", "aggregate", "Account", "outcome", "hit")
+                .count()).isGreaterThan(hits);
+        // The keyed deposit is older than the snapshot: repeating it still pays nothing.
+        Http.Response again = this.http.post("/accounts/" + account + "/deposits", "{\"amount\":1}",
+                "Idempotency-Key", early);
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(this.http.get("/accounts/" + account).body()).isEqualTo(account(account, "230.00", 231));
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.eventsource.Event;
 import dev.eventsource.annotation.CommandHandler;
 import dev.eventsource.annotation.EventHandler;
 import dev.eventsource.annotation.EventType;
+import dev.eventsource.annotation.Snapshotting;
 import dev.eventsource.sample.UnknownAggregateException;
 
 import java.math.BigDecimal;
@@ -19,7 +20,11 @@ import java.util.List;
  * <p>Its money events changed shape once: until revision 2 they held a bare {@code amount}; since then a
  * {@link Money} with amount and currency. Events stored in revision 1 are read through the upcasters of
  * {@link AccountUpcasters}; their stored bytes are never rewritten.
+ *
+ * <p>An account's history grows with every deposit, so loads start from a snapshot taken every 100 events; opening
+ * an account appends without a load.
  */
+@Snapshotting(every = 100)
 public class Account extends AggregateRoot {
 
     static final String KIND = "account";
@@ -44,7 +49,7 @@ public class Account extends AggregateRoot {
         return this.balance;
     }
 
-    @CommandHandler
+    @CommandHandler(creates = true)
     List<Event> handle(OpenAccount command) {
         if (version() > 0) {
             throw new IllegalStateException("Account '" + command.aggregateId() + "' is already open");
