@@ -41,7 +41,10 @@ import java.util.stream.Stream;
  * run on that PostgreSQL server instead of the embedded one (in a schema of its own, dropped at the end),
  * {@code stores=memory,jdbc} to choose the stores of the {@link UpcastBenchmarks} (issue 14; {@code include=Upcast}
  * runs only those; both stores by default; then the same comparisons interleaved in one JVM, {@link UpcastPaired},
- * named {@code dev.eventsource.benchmarks.UpcastPaired}).
+ * named {@code dev.eventsource.benchmarks.UpcastPaired}), and the scenarios of issue 15 ({@code include=Issue15}; parts
+ * {@code Issue15.create}, {@code Issue15.rehydrate}, {@code Issue15.snapshots} for JMH and {@code Issue15Paired}
+ * for the same comparisons interleaved in one JVM; {@code largest=N} caps the histories with snapshots, 100,000
+ * events by default).
  */
 public final class BenchmarkRunner {
 
@@ -61,6 +64,7 @@ public final class BenchmarkRunner {
         List<String> profilers = new ArrayList<>();
         List<String> contenders = null;
         List<String> stores = null;
+        int largest = 100_000;
         // Maven passes -Dbench.args="quick include=..." as one argument.
         for (String arg : String.join(" ", args).trim().split("\\s+")) {
             if (arg.equals("quick")) {
@@ -73,11 +77,13 @@ public final class BenchmarkRunner {
                 stores = List.of(arg.substring("stores=".length()).split(","));
             } else if (arg.startsWith("prof=")) {
                 profilers.add(arg.substring("prof=".length()));
+            } else if (arg.startsWith("largest=")) {
+                largest = Integer.parseInt(arg.substring("largest=".length()));
             } else if (arg.startsWith("url=")) {
                 givenUrl = arg.substring("url=".length());
             } else if (!arg.equals("full") && !arg.isBlank()) {
                 throw new IllegalArgumentException("Unknown argument '" + arg + "'; use full, quick, include=REGEX,"
-                        + " contenders=NAME,NAME, stores=memory,jdbc, prof=NAME or url=JDBC_URL");
+                        + " contenders=NAME,NAME, stores=memory,jdbc, prof=NAME, largest=EVENTS or url=JDBC_URL");
             }
         }
         if (givenUrl == null && "root".equals(System.getProperty("user.name"))) {
@@ -158,6 +164,40 @@ public final class BenchmarkRunner {
                 }
             }
 
+            // Issue 15: snapshots, creates without a load, rehydrating slim payloads against a slim raw floor.
+            List<RunResult> issue15Results = new ArrayList<>();
+            if (selected(include, ISSUE15 + ".create")) {
+                issue15Results.addAll(run(options(quick, url, profilers, out.resolve("jmh-issue15-create.json"))
+                        .include("EventStoreBenchmarks\\.appendNew(4Threads)?$")
+                        .param("contender", Contender.OURS_CREATES, Contender.OURS, Contender.RAW, Contender.AXON)));
+            }
+            if (selected(include, ISSUE15 + ".rehydrate")) {
+                issue15Results.addAll(run(options(quick, url, profilers, out.resolve("jmh-issue15-rehydrate.json"))
+                        .include("EventStoreBenchmarks\\.rehydrate$")
+                        .param("contender", Contender.OURS, Contender.RAW_SLIM, Contender.RAW)
+                        .param("events", "10", "100", "1000")));
+            }
+            if (selected(include, ISSUE15 + ".snapshots")) {
+                int cap = largest;
+                String[] sizes = Stream.of("100", "1000", "10000", "100000")
+                        .filter(size -> Integer.parseInt(size) <= cap).toArray(String[]::new);
+                issue15Results.addAll(run(options(quick, url, profilers, out.resolve("jmh-issue15-snapshots.json"))
+                        .include("SnapshotBenchmarks\\.(loadSnapshot|apply1000)$")
+                        .param("events", sizes)));
+                issue15Results.addAll(run(options(quick, url, profilers, out.resolve("jmh-issue15-replay.json"))
+                        .include("SnapshotBenchmarks\\.loadReplay$")
+                        .param("events", "10000")));
+            }
+            List<Issue15Paired.Ratio> issue15Ratios = new ArrayList<>();
+            String loadBefore = Issue15Paired.loadAverage();
+            if (selected(include, ISSUE15_PAIRED)) {
+                System.out.println("# Issue 15, interleaved in one JVM");
+                try (HikariDataSource pool = BenchDatabase.pool(url, BenchDatabase.POOL_SIZE)) {
+                    issue15Ratios.addAll(Issue15Paired.run(pool, quick ? 3 : 5, quick ? 8 : 30, largest));
+                }
+            }
+            String loadAfter = Issue15Paired.loadAverage();
+
             // Issue 11: concurrent appends at 1 to 16 writers, the slow writer, the subscription lag.
             List<String> concurrent = contenders != null ? contenders
                     : List.of(Contender.OURS, Contender.RAW_NO_LOCK, Contender.AXON);
@@ -200,6 +240,12 @@ public final class BenchmarkRunner {
             if (!pairedRatios.isEmpty()) {
                 tables.append(UpcastPaired.render(pairedRatios)).append('\n');
             }
+            if (!issue15Results.isEmpty()) {
+                tables.append(Issue15Table.render(issue15Results)).append('\n');
+            }
+            if (!issue15Ratios.isEmpty()) {
+                tables.append(Issue15Paired.render(issue15Ratios, loadBefore, loadAfter)).append('\n');
+            }
             tables.append(ConcurrentTable.render(concurrentResults, slowWriters, lags));
             System.out.println();
             System.out.println(tables);
@@ -218,6 +264,9 @@ public final class BenchmarkRunner {
     /** The names {@code include=} matches for the two scenarios that are not JMH benchmarks. */
     private static final String SLOW_WRITER = "dev.eventsource.benchmarks.ConcurrentScenarios.slowWriter";
     private static final String UPCAST_PAIRED = "dev.eventsource.benchmarks.UpcastPaired";
+    /** The names {@code include=} matches for the issue 15 groups: JMH's (with a suffix) and the interleaved. */
+    private static final String ISSUE15 = "dev.eventsource.benchmarks.Issue15";
+    private static final String ISSUE15_PAIRED = "dev.eventsource.benchmarks.Issue15Paired";
     private static final String SUBSCRIPTION_LAG = "dev.eventsource.benchmarks.ConcurrentScenarios.subscriptionLag";
     /** The steady append rate of the lag scenario, events per second of all writers, and its measured time. */
     private static final int LAG_RATE = 200;

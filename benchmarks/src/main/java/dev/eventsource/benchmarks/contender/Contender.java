@@ -15,6 +15,10 @@ public interface Contender extends AutoCloseable {
     String RAW = "raw";
     /** Raw JDBC with a plain insert, no append lock. */
     String RAW_NO_LOCK = "raw-nolock";
+    /** This library, on the aggregate whose creating command declares {@code creates = true} (no load). */
+    String OURS_CREATES = "ours-creates";
+    /** Raw JDBC as {@link #RAW}, with payloads holding only the event's own fields (no id, version, time). */
+    String RAW_SLIM = "raw-slim";
     /** Axon Framework 4. */
     String AXON = "axon";
 
@@ -57,11 +61,13 @@ public interface Contender extends AutoCloseable {
     static Contender create(String name, DataSource dataSource) {
         return switch (name) {
             case OURS -> new OursContender(dataSource);
-            case RAW -> new RawJdbcContender(dataSource, true);
-            case RAW_NO_LOCK -> new RawJdbcContender(dataSource, false);
+            case OURS_CREATES -> new OursCreatesContender(dataSource);
+            case RAW -> new RawJdbcContender(dataSource, true, false);
+            case RAW_NO_LOCK -> new RawJdbcContender(dataSource, false, false);
+            case RAW_SLIM -> new RawJdbcContender(dataSource, true, true);
             case AXON -> new AxonContender(dataSource);
             default -> throw new IllegalArgumentException("Unknown contender '" + name + "'; use one of " + OURS
-                    + ", " + RAW + ", " + RAW_NO_LOCK + ", " + AXON);
+                    + ", " + OURS_CREATES + ", " + RAW + ", " + RAW_NO_LOCK + ", " + RAW_SLIM + ", " + AXON);
         };
     }
 }

@@ -27,7 +27,12 @@ import java.util.List;
  * The floor: what a careful developer writes by hand with no framework. Prepared statements with the SQL the
  * JDBC store runs on PostgreSQL (the same select; the same single-statement insert under the same kind of
  * advisory lock, or with {@code lock = false} a plain multi-row insert that only the unique key guards), Jackson
- * for the payloads and a hand-written fold. Its table has the store's schema, under another name.
+ * for the payloads and a hand-written fold. Its table has the store's schema, under another name; it writes the
+ * {@code revision} column (always 1) as the store does.
+ *
+ * <p>With {@code slim = true} (issue 15) the payloads hold only the event's own fields ({@code owner};
+ * {@code amount} and {@code reference}), as this library's payloads do since issue 15: the aggregate id, the
+ * version and the time are in the row's columns only, and the fold binds small records of those fields.
  */
 final class RawJdbcContender implements Contender {
 
@@ -38,26 +43,30 @@ final class RawJdbcContender implements Contender {
             ORDER BY version""";
     private static final String LOCKED_INSERT_PREFIX = """
             WITH append_lock AS (SELECT pg_advisory_xact_lock(?) AS locked)
-            INSERT INTO %1$s (aggregate_id, version, type, occurred_at, payload, metadata, aggregate_type, command_id)
-            SELECT v.aggregate_id, v.version, v.type, v.occurred_at, v.payload, v.metadata, v.aggregate_type,
-                v.command_id
+            INSERT INTO %1$s (aggregate_id, version, type, revision, occurred_at, payload, metadata, aggregate_type,
+                command_id)
+            SELECT v.aggregate_id, v.version, v.type, v.revision, v.occurred_at, v.payload, v.metadata,
+                v.aggregate_type, v.command_id
             FROM append_lock CROSS JOIN (VALUES\s""";
     private static final String LOCKED_INSERT_ROW =
-            "(?, CAST(? AS BIGINT), ?, CAST(? AS TIMESTAMPTZ), CAST(? AS JSONB), CAST(? AS JSONB),"
+            "(?, CAST(? AS BIGINT), ?, CAST(? AS INTEGER), CAST(? AS TIMESTAMPTZ), CAST(? AS JSONB), CAST(? AS JSONB),"
                     + " CAST(? AS VARCHAR), CAST(? AS VARCHAR))";
     private static final String LOCKED_INSERT_SUFFIX = """
-            ) AS v (aggregate_id, version, type, occurred_at, payload, metadata, aggregate_type, command_id)
+            ) AS v (aggregate_id, version, type, revision, occurred_at, payload, metadata, aggregate_type,
+                command_id)
             WHERE (SELECT COALESCE(MAX(version), 0) FROM %1$s WHERE aggregate_id = ?) = ?""";
     private static final String PLAIN_INSERT_PREFIX = """
-            INSERT INTO %1$s (aggregate_id, version, type, occurred_at, payload, metadata, aggregate_type, command_id)
+            INSERT INTO %1$s (aggregate_id, version, type, revision, occurred_at, payload, metadata, aggregate_type,
+                command_id)
             VALUES\s""";
-    private static final String PLAIN_INSERT_ROW = "(?, ?, ?, ?, CAST(? AS JSONB), CAST(? AS JSONB), ?, ?)";
+    private static final String PLAIN_INSERT_ROW = "(?, ?, ?, ?, ?, CAST(? AS JSONB), CAST(? AS JSONB), ?, ?)";
     /** The stream type the store records for the benchmark aggregate (its simple class name). */
     private static final String AGGREGATE_TYPE = "Account";
     private static final long LOCK_KEY = 0x5241574A44424CL;
 
     private final DataSource dataSource;
     private final boolean lock;
+    private final boolean slim;
     private final String table;
     private final String loadSql;
     private final JsonMapper json = JsonMapper.builder().build();
@@ -65,11 +74,24 @@ final class RawJdbcContender implements Contender {
     private final ObjectReader depositedReader = json.readerFor(Deposited.class);
     private final ObjectWriter openedWriter = json.writerFor(AccountOpened.class);
     private final ObjectWriter depositedWriter = json.writerFor(Deposited.class);
+    private final ObjectReader openedFieldsReader = json.readerFor(OpenedFields.class);
+    private final ObjectReader depositedFieldsReader = json.readerFor(DepositedFields.class);
+    private final ObjectWriter openedFieldsWriter = json.writerFor(OpenedFields.class);
+    private final ObjectWriter depositedFieldsWriter = json.writerFor(DepositedFields.class);
 
-    RawJdbcContender(DataSource dataSource, boolean lock) {
+    /** The own fields of {@link AccountOpened}: a slim payload. */
+    record OpenedFields(String owner) {
+    }
+
+    /** The own fields of {@link Deposited}: a slim payload. */
+    record DepositedFields(long amount, String reference) {
+    }
+
+    RawJdbcContender(DataSource dataSource, boolean lock, boolean slim) {
         this.dataSource = dataSource;
         this.lock = lock;
-        this.table = lock ? "raw_events" : "raw_plain_events";
+        this.slim = slim;
+        this.table = slim ? "raw_slim_events" : lock ? "raw_events" : "raw_plain_events";
         this.loadSql = LOAD.formatted(table);
         // The store's own DDL, under another table name: the same columns, keys and indexes.
         JdbcStore.builder(dataSource).tableName(table).build().createSchema();
@@ -163,10 +185,12 @@ final class RawJdbcContender implements Contender {
                 while (rows.next()) {
                     account.version = rows.getLong(2);
                     switch (rows.getString(3)) {
-                        case "AccountOpened" -> account.owner =
-                                openedReader.<AccountOpened>readValue(rows.getString(5)).owner();
-                        case "Deposited" -> account.balance +=
-                                depositedReader.<Deposited>readValue(rows.getString(5)).amount();
+                        case "AccountOpened" -> account.owner = slim
+                                ? openedFieldsReader.<OpenedFields>readValue(rows.getString(5)).owner()
+                                : openedReader.<AccountOpened>readValue(rows.getString(5)).owner();
+                        case "Deposited" -> account.balance += slim
+                                ? depositedFieldsReader.<DepositedFields>readValue(rows.getString(5)).amount()
+                                : depositedReader.<Deposited>readValue(rows.getString(5)).amount();
                         default -> throw new IllegalStateException("Unknown event type " + rows.getString(3));
                     }
                 }
@@ -189,11 +213,10 @@ final class RawJdbcContender implements Contender {
                 insert.setString(index++, aggregateId);
                 insert.setLong(index++, event.version());
                 insert.setString(index++, event.getClass().getSimpleName());
+                insert.setInt(index++, 1);
                 insert.setObject(index++, OffsetDateTime.ofInstant(event.at().truncatedTo(ChronoUnit.MICROS),
                         ZoneOffset.UTC));
-                insert.setString(index++, event instanceof Deposited deposited
-                        ? depositedWriter.writeValueAsString(deposited)
-                        : openedWriter.writeValueAsString(event));
+                insert.setString(index++, payload(event));
                 insert.setString(index++, "{}");
                 insert.setString(index++, AGGREGATE_TYPE);
                 insert.setNull(index++, Types.VARCHAR);
@@ -206,6 +229,17 @@ final class RawJdbcContender implements Contender {
                 throw new IllegalStateException("Concurrency conflict on " + aggregateId + " at " + expectedVersion);
             }
         }
+    }
+
+    private String payload(Event event) {
+        if (event instanceof Deposited deposited) {
+            return slim ? depositedFieldsWriter.writeValueAsString(
+                    new DepositedFields(deposited.amount(), deposited.reference()))
+                    : depositedWriter.writeValueAsString(deposited);
+        }
+        AccountOpened opened = (AccountOpened) event;
+        return slim ? openedFieldsWriter.writeValueAsString(new OpenedFields(opened.owner()))
+                : openedWriter.writeValueAsString(opened);
     }
 
     @Override

@@ -4,12 +4,17 @@ import dev.eventsource.AggregateRoot;
 import dev.eventsource.Event;
 import dev.eventsource.annotation.CommandHandler;
 import dev.eventsource.annotation.EventHandler;
+import dev.eventsource.annotation.Snapshotting;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The benchmark aggregate on this library: annotated handlers, as a user writes them. */
+/**
+ * The benchmark aggregate on this library: annotated handlers, as a user writes them. Its snapshot policy (every 100
+ * events, the default) applies only where a repository turns snapshots on (the issue 15 scenarios).
+ */
+@Snapshotting(every = 100)
 public class Account extends AggregateRoot {
 
     private String owner;
