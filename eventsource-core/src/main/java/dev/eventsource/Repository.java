@@ -183,9 +183,11 @@ public final class Repository<A extends Aggregate> {
         for (Record record : history) {
             requireOwnStream(record);
         }
+        List<Event> read = serializer.unmarshalAll(history);
         List<StoredEvent> events = new ArrayList<>(history.size());
-        for (Record record : history) {
-            events.add(new StoredEvent(serializer.unmarshal(record), record.metadata(), record.position()));
+        for (int i = 0; i < read.size(); i++) {
+            Record record = history.get(i);
+            events.add(new StoredEvent(read.get(i), record.metadata(), record.position()));
         }
         return events;
     }
@@ -563,21 +565,36 @@ public final class Repository<A extends Aggregate> {
         long started = System.nanoTime();
         int replayed = 0;
         try {
+            History history = null;
             if (snapshots != null) {
-                Loaded<A> fromSnapshot = loadFromSnapshot(aggregateId, latest, started);
+                SnapshotAndHistory both = store.loadWithSnapshot(snapshots.store(), snapshots.typeName(), aggregateId,
+                        latest);
+                Loaded<A> fromSnapshot;
+                if (both == null) {
+                    fromSnapshot = loadFromSnapshot(aggregateId, latest, started);
+                } else if (both.snapshot() == null) {
+                    snapshots.miss();
+                    fromSnapshot = null;
+                    history = both.history();
+                } else {
+                    A aggregate = newAggregate();
+                    fromSnapshot = snapshots.restore(both.snapshot(), aggregate)
+                            ? fromSnapshot(aggregate, both.snapshot(), both.history(), started) : null;
+                }
                 if (fromSnapshot != null) {
                     replayed = fromSnapshot.replayed;
                     return fromSnapshot;
                 }
             }
-            History history;
-            try {
-                history = latest ? store.loadLatest(aggregateId, 0, 0) : store.load(aggregateId, 0, 0);
-            } catch (AggregateNotFoundException notFound) {
-                if (!aggregateId.equals(notFound.aggregateId())) {
-                    throw notFound;
+            if (history == null) {
+                try {
+                    history = latest ? store.loadLatest(aggregateId, 0, 0) : store.load(aggregateId, 0, 0);
+                } catch (AggregateNotFoundException notFound) {
+                    if (!aggregateId.equals(notFound.aggregateId())) {
+                        throw notFound;
+                    }
+                    return null;
                 }
-                return null;
             }
             if (history.isEmpty()) {
                 return null;
@@ -585,7 +602,9 @@ public final class Repository<A extends Aggregate> {
             A aggregate = newAggregate();
             for (Record record : history) {
                 requireOwnStream(record);
-                aggregate.on(serializer.unmarshal(record));
+            }
+            for (Event event : serializer.unmarshalAll(history)) {
+                aggregate.on(event);
                 replayed++;
             }
             return new Loaded<>(aggregate, history.version(), history, replayed, System.nanoTime() - started, false,
@@ -623,16 +642,20 @@ public final class Repository<A extends Aggregate> {
             support.stale(snapshot, "the aggregate's events do not reach its version");
             return null;
         }
+        return fromSnapshot(aggregate, snapshot, history, started);
+    }
+
+    /** Applies the events after a snapshot read into the aggregate; {@code history} starts at its version. */
+    private Loaded<A> fromSnapshot(A aggregate, Snapshot snapshot, History history, long started) {
         int replayed = 0;
-        for (int i = 0; i < history.size(); i++) {
-            Record record = history.get(i);
+        for (Record record : history) {
             requireOwnStream(record);
-            if (i > 0) {
-                aggregate.on(serializer.unmarshal(record));
-                replayed++;
-            }
         }
-        support.hit();
+        for (Event event : serializer.unmarshalAll(history.subList(1, history.size()))) {
+            aggregate.on(event);
+            replayed++;
+        }
+        Objects.requireNonNull(snapshots).hit();
         return new Loaded<>(aggregate, history.version(), history, replayed, System.nanoTime() - started, true,
                 snapshot.version());
     }

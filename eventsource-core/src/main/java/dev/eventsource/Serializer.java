@@ -1,5 +1,8 @@
 package dev.eventsource;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Turns events into records and back. Only classes bound with {@link #bind(Class[])} are ever instantiated:
  * the stored type name picks among them, never a class name taken from the stored data.
@@ -36,6 +39,24 @@ public interface Serializer {
      * @throws SerializationException when the bytes do not parse or do not fit the class
      */
     Event unmarshal(Record record);
+
+    /**
+     * Deserializes records in their order, as {@link #unmarshal} does one by one; a serializer may read them
+     * faster together (the Jackson serializer reads a history's payloads with one parser). The first record that
+     * cannot be read fails the call as {@link #unmarshal} would fail on it.
+     *
+     * @param records the stored records, for example an aggregate's history
+     * @return their events, in the same order
+     * @throws UnknownEventTypeException when no class is bound under a record's type
+     * @throws SerializationException when a record's bytes do not parse or do not fit its class
+     */
+    default List<Event> unmarshalAll(List<Record> records) {
+        List<Event> events = new ArrayList<>(records.size());
+        for (Record record : records) {
+            events.add(unmarshal(record));
+        }
+        return events;
+    }
 
     /**
      * Returns the type name a stored record is read as: its own, unless the serializer reads it as another type

@@ -71,14 +71,38 @@ final class SnapshotSupport {
             return null;
         }
         if (snapshot == null) {
-            metrics.snapshot(type, SnapshotOutcome.MISS);
+            miss();
             return null;
         }
+        return restore(snapshot, aggregate) ? snapshot : null;
+    }
+
+    /** Counts a miss: the aggregate has no snapshot. */
+    void miss() {
+        metrics.snapshot(type, SnapshotOutcome.MISS);
+    }
+
+    /** @return the snapshot store */
+    SnapshotStore store() {
+        return store;
+    }
+
+    /** @return the aggregate type name snapshots are keyed by */
+    String typeName() {
+        return typeName;
+    }
+
+    /**
+     * Reads a snapshot that was found into a new aggregate, when it fits the class.
+     *
+     * @return whether it was read; when not, it was counted (and logged once) as stale
+     */
+    boolean restore(Snapshot snapshot, Object aggregate) {
         if (!snapshot.fingerprint().equals(fingerprint) || snapshot.revision() != policy.revision()) {
             stale(snapshot, "it was taken from another shape of " + type.getName() + " (fingerprint "
                     + snapshot.fingerprint() + ", revision " + snapshot.revision() + "; today " + fingerprint
                     + ", revision " + policy.revision() + ")");
-            return null;
+            return false;
         }
         try {
             serializer.unmarshalState(aggregate, snapshot.data());
@@ -89,9 +113,9 @@ final class SnapshotSupport {
                         + " aggregates are replayed from their events until new snapshots replace such ones: "
                         + e.getMessage() + " (logged once per aggregate type)");
             }
-            return null;
+            return false;
         }
-        return snapshot;
+        return true;
     }
 
     /** Counts a hit: the load started from the snapshot. */

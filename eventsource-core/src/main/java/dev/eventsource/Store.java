@@ -1,5 +1,7 @@
 package dev.eventsource;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.Arrays;
 import java.util.List;
 
@@ -89,6 +91,25 @@ public interface Store {
      */
     default History load(String aggregateId) {
         return load(aggregateId, 0, 0);
+    }
+
+    /**
+     * Reads an aggregate's latest snapshot from a snapshot store and its events from the snapshot's version on (all
+     * of them when it has none) in one round trip, where this store can: a {@code JdbcStore} with the
+     * {@code JdbcSnapshotStore} beside its table. A repository with snapshots asks this first, and reads the two
+     * separately when the answer is null. The snapshot is returned as stored: whether it fits the aggregate's class
+     * is the caller's question.
+     *
+     * @param snapshots the repository's snapshot store
+     * @param aggregateType the aggregate's type name, as snapshots are keyed
+     * @param aggregateId the aggregate
+     * @param latest whether to read as {@link #loadLatest} does (a retry inside a transaction)
+     * @return the snapshot and the events, or null when this store cannot read them together, or found nothing to
+     *     read together (no events, or none at the snapshot's version): the caller then reads them separately
+     */
+    default @Nullable SnapshotAndHistory loadWithSnapshot(SnapshotStore snapshots, String aggregateType,
+                                                          String aggregateId, boolean latest) {
+        return null;
     }
 
     /**

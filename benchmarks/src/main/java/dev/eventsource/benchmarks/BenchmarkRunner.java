@@ -26,6 +26,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -44,7 +45,8 @@ import java.util.stream.Stream;
  * named {@code dev.eventsource.benchmarks.UpcastPaired}), and the scenarios of issue 15 ({@code include=Issue15}; parts
  * {@code Issue15.create}, {@code Issue15.rehydrate}, {@code Issue15.snapshots} for JMH and {@code Issue15Paired}
  * for the same comparisons interleaved in one JVM; {@code largest=N} caps the histories with snapshots, 100,000
- * events by default).
+ * events by default; {@code paired=rehydrate} (or {@code snapshots}, {@code create}, comma-separated) runs only those
+ * groups of the interleaved comparisons).
  */
 public final class BenchmarkRunner {
 
@@ -65,6 +67,7 @@ public final class BenchmarkRunner {
         List<String> contenders = null;
         List<String> stores = null;
         int largest = 100_000;
+        Set<String> paired = Set.of();
         // Maven passes -Dbench.args="quick include=..." as one argument.
         for (String arg : String.join(" ", args).trim().split("\\s+")) {
             if (arg.equals("quick")) {
@@ -79,11 +82,14 @@ public final class BenchmarkRunner {
                 profilers.add(arg.substring("prof=".length()));
             } else if (arg.startsWith("largest=")) {
                 largest = Integer.parseInt(arg.substring("largest=".length()));
+            } else if (arg.startsWith("paired=")) {
+                paired = Set.of(arg.substring("paired=".length()).split(","));
             } else if (arg.startsWith("url=")) {
                 givenUrl = arg.substring("url=".length());
             } else if (!arg.equals("full") && !arg.isBlank()) {
                 throw new IllegalArgumentException("Unknown argument '" + arg + "'; use full, quick, include=REGEX,"
-                        + " contenders=NAME,NAME, stores=memory,jdbc, prof=NAME, largest=EVENTS or url=JDBC_URL");
+                        + " contenders=NAME,NAME, stores=memory,jdbc, prof=NAME, largest=EVENTS, paired=GROUP,GROUP"
+                        + " or url=JDBC_URL");
             }
         }
         if (givenUrl == null && "root".equals(System.getProperty("user.name"))) {
@@ -193,7 +199,7 @@ public final class BenchmarkRunner {
             if (selected(include, ISSUE15_PAIRED)) {
                 System.out.println("# Issue 15, interleaved in one JVM");
                 try (HikariDataSource pool = BenchDatabase.pool(url, BenchDatabase.POOL_SIZE)) {
-                    issue15Ratios.addAll(Issue15Paired.run(pool, quick ? 3 : 5, quick ? 8 : 30, largest));
+                    issue15Ratios.addAll(Issue15Paired.run(pool, quick ? 3 : 5, quick ? 8 : 30, largest, paired));
                 }
             }
             String loadAfter = Issue15Paired.loadAverage();

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,6 +29,10 @@ import java.util.concurrent.Future;
 final class Issue15Paired {
 
     private Issue15Paired() {
+    }
+
+    private static boolean runs(Set<String> groups, String group) {
+        return groups.isEmpty() || groups.contains(group);
     }
 
     /** One comparison's per-round ratios: median and quartiles, and each side's median time per operation. */
@@ -54,9 +59,11 @@ final class Issue15Paired {
      * @param warmupRounds rounds run first and not counted
      * @param rounds counted rounds
      * @param largest the largest history with snapshots (100,000 unless the seeding would take too long)
+     * @param groups the groups to run ({@code snapshots}, {@code create}, {@code rehydrate}); empty for all
      * @return the ratios
      */
-    static List<Ratio> run(DataSource dataSource, int warmupRounds, int rounds, int largest) throws Exception {
+    static List<Ratio> run(DataSource dataSource, int warmupRounds, int rounds, int largest, Set<String> groups)
+            throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
         SnapshotFixture snapshots = new SnapshotFixture(dataSource);
         Map<String, Contender> contenders = new LinkedHashMap<>();
@@ -69,7 +76,7 @@ final class Issue15Paired {
             Map<String, Subject> subjects = new LinkedHashMap<>();
             // 1. Loads with a snapshot 50 events old, and the replay of all 10,000.
             List<Integer> sizes = new ArrayList<>(List.of(100, 1_000, 10_000, 100_000));
-            sizes.removeIf(size -> size > largest);
+            sizes.removeIf(size -> size > largest || !runs(groups, "snapshots"));
             for (int size : sizes) {
                 String id = "paired-snap-" + size + "-" + run;
                 System.out.println("# Seeding " + size + " events with a snapshot at version "
@@ -83,7 +90,7 @@ final class Issue15Paired {
                 }
             }
             // 2. A command on an account of 1,000 to 1,099 events, with and without snapshots.
-            for (boolean withSnapshots : List.of(true, false)) {
+            for (boolean withSnapshots : runs(groups, "snapshots") ? List.of(true, false) : List.<Boolean>of()) {
                 String[] id = new String[1];
                 int[] next = new int[1];
                 add(subjects, new Subject("apply 1000, " + (withSnapshots ? "snapshots" : "no snapshots"), 100,
@@ -99,7 +106,9 @@ final class Issue15Paired {
                         }));
             }
             // 3. Creating an account through a command, 1 and 4 threads.
-            for (String name : List.of(Contender.OURS_CREATES, Contender.OURS, Contender.RAW, Contender.AXON)) {
+            for (String name : runs(groups, "create")
+                    ? List.of(Contender.OURS_CREATES, Contender.OURS, Contender.RAW, Contender.AXON)
+                    : List.<String>of()) {
                 Contender contender = contenders.get(name);
                 long[] next = new long[1];
                 String prefix = "paired-create-" + name + "-" + run + "-";
@@ -128,7 +137,7 @@ final class Issue15Paired {
                 }));
             }
             // 4. Rehydrating 10, 100, 1,000 events without snapshots.
-            for (int size : List.of(10, 100, 1_000)) {
+            for (int size : runs(groups, "rehydrate") ? List.of(10, 100, 1_000) : List.<Integer>of()) {
                 int loads = Math.max(20, 10_000 / size);
                 for (String name : List.of(Contender.OURS, Contender.RAW_SLIM, Contender.RAW)) {
                     Contender contender = contenders.get(name);
@@ -178,6 +187,8 @@ final class Issue15Paired {
                         rehydrate + Contender.RAW, false, "-"));
             }
 
+            comparisons.removeIf(comparison -> !runs(groups, comparison.group)
+                    || !subjects.containsKey(comparison.ours) || !subjects.containsKey(comparison.other));
             List<String> order = new ArrayList<>(subjects.keySet());
             Map<String, List<Double>> nanosPerOp = new LinkedHashMap<>();
             subjects.keySet().forEach(name -> nanosPerOp.put(name, new ArrayList<>()));

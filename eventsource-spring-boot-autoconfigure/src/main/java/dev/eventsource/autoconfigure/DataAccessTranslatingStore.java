@@ -2,8 +2,11 @@ package dev.eventsource.autoconfigure;
 
 import dev.eventsource.History;
 import dev.eventsource.Record;
+import dev.eventsource.SnapshotAndHistory;
+import dev.eventsource.SnapshotStore;
 import dev.eventsource.Store;
 import dev.eventsource.store.jdbc.JdbcStoreException;
+import org.jspecify.annotations.Nullable;
 
 import java.util.List;
 import java.util.function.Supplier;
@@ -51,6 +54,12 @@ final class DataAccessTranslatingStore implements Store {
     @Override
     public boolean hasCommand(String aggregateId, String commandId, long toVersion) {
         return translated(() -> this.delegate.hasCommand(aggregateId, commandId, toVersion));
+    }
+
+    @Override
+    public @Nullable SnapshotAndHistory loadWithSnapshot(SnapshotStore snapshots, String aggregateType,
+                                                         String aggregateId, boolean latest) {
+        return translated(() -> this.delegate.loadWithSnapshot(snapshots, aggregateType, aggregateId, latest));
     }
 
     @Override

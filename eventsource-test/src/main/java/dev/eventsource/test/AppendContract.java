@@ -77,6 +77,27 @@ abstract class AppendContract extends StoreContract {
     }
 
     @Test
+    @DisplayName("times read back to the microsecond before 1970, around 2000 and far ahead, on every read")
+    void timesReadBackExactlyOnEveryRead() {
+        List<Instant> times = List.of(Instant.parse("1969-07-20T20:17:40.000001Z"),
+                Instant.parse("1999-12-31T23:59:59.999999Z"), Instant.parse("2000-01-01T00:00:00Z"),
+                Instant.parse("2000-01-01T00:00:00.000001Z"), Instant.parse("2038-01-19T03:14:08.123456Z"),
+                Instant.parse("2999-12-31T23:59:59.999999Z"));
+        Record[] records = new Record[times.size()];
+        for (int i = 0; i < records.length; i++) {
+            records[i] = Record.of(STREAM, "order-1", i + 1, TYPE, times.get(i), json("{\"n\": " + i + "}"));
+        }
+        store.save("order-1", records);
+
+        // PostgreSQL's driver switches a statement to binary results after a few executions: read past that.
+        for (int read = 0; read < 20; read++) {
+            assertThat(store.load("order-1")).as("load %d", read).extracting(Record::at).containsExactlyElementsOf(times);
+            assertThat(store.readAll(0, EVERYTHING)).as("readAll %d", read).extracting(Record::at)
+                    .containsExactlyElementsOf(times);
+        }
+    }
+
+    @Test
     @DisplayName("each record keeps its revision through save, load, loadLatest and the global stream")
     void revisionRoundTrips() {
         store.save("order-1", record("order-1", 1), record("order-1", 2).withRevision(2));

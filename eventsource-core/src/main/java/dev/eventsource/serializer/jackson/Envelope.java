@@ -32,8 +32,9 @@ import java.util.Set;
 /**
  * The envelope of an event, its aggregate id, version and time, lives in the record's columns, not in its payload:
  * payloads are written without the event's {@code aggregateId} and {@code version} properties, and without
- * {@code at} unless it is finer than the microseconds a time column keeps; they are read with those filled in from
- * the record where the payload lacks them (by injection into the record's constructor or the event's fields).
+ * {@code at} unless it is finer than the microseconds a time column keeps, when {@code at} holds only the
+ * nanoseconds below the microsecond ({@code "at":"+789ns"}); they are read with those filled in from the record
+ * where the payload lacks them (by injection into the record's constructor or the event's fields).
  * A payload written with them (before payloads were slim) still reads: its own values are used, and they must match
  * the record's.
  */
@@ -42,10 +43,21 @@ final class Envelope extends InjectableValues {
     /** The properties of an {@link Event} that the record's columns hold. */
     static final Set<String> PROPERTIES = Set.of("aggregateId", "version", "at");
 
-    private final Record record;
+    /** The record whose payload is read; changed between records only by {@link #use}, on one thread. */
+    private Record record;
 
     Envelope(Record record) {
         this.record = record;
+    }
+
+    /**
+     * Makes this envelope the next record's, when one reader and one parser read several records' payloads in
+     * turn (see {@link JacksonSerializer#unmarshalAll}).
+     *
+     * @param next the record whose payload is read next
+     */
+    void use(Record next) {
+        this.record = next;
     }
 
     @Override
@@ -107,7 +119,10 @@ final class Envelope extends InjectableValues {
         }
     }
 
-    /** Writes an event's time only when the record's time column would lose part of it. */
+    /**
+     * Writes an event's time only when the record's time column would lose part of it, and then only the part it
+     * would lose: the nanoseconds below the microsecond, as {@code "+789ns"} ({@link #remainder}).
+     */
     private static final class FinerThanMicroseconds extends BeanPropertyWriter {
 
         FinerThanMicroseconds(BeanPropertyWriter base) {
@@ -117,12 +132,45 @@ final class Envelope extends InjectableValues {
         @Override
         public void serializeAsProperty(Object bean, JsonGenerator generator, SerializationContext context)
                 throws Exception {
-            if (get(bean) instanceof Instant at && at.getNano() % 1000 == 0) {
+            Object value = get(bean);
+            if (!(value instanceof Instant at)) {
+                super.serializeAsProperty(bean, generator, context);
                 return;
             }
-            super.serializeAsProperty(bean, generator, context);
+            int below = at.getNano() % 1000;
+            if (below != 0) {
+                generator.writeName(getName());
+                generator.writeString(REMAINDER_PREFIX + below + REMAINDER_SUFFIX);
+            }
         }
     }
+
+    /**
+     * Reads the time of an event whose payload holds only the nanoseconds below the microsecond ({@code "+789ns"},
+     * as written since payloads are slim): the record's time, cut to the microsecond its column keeps, plus those.
+     *
+     * @param text the payload's value, e.g. {@code "+789ns"}
+     * @param recordTime the record's time: from a column (whole microseconds) or the event's own (the memory store)
+     * @return the event's time, or null when {@code text} is not such a remainder
+     */
+    static @Nullable Instant remainder(String text, Instant recordTime) {
+        int length = text.length();
+        if (length < 4 || length > 6 || text.charAt(0) != '+' || !text.endsWith(REMAINDER_SUFFIX)) {
+            return null;
+        }
+        int nanos = 0;
+        for (int i = 1; i < length - REMAINDER_SUFFIX.length(); i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return null;
+            }
+            nanos = nanos * 10 + (c - '0');
+        }
+        return recordTime.minusNanos(recordTime.getNano() % 1000).plusNanos(nanos);
+    }
+
+    private static final String REMAINDER_PREFIX = "+";
+    private static final String REMAINDER_SUFFIX = "ns";
 
     /** Marks an event's envelope properties (record components or fields) as injectable, input first. */
     private static final class Injection extends NopAnnotationIntrospector {

@@ -20,6 +20,7 @@ import dev.eventsource.upcast.UpcasterChain;
 import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.MapperFeature;
@@ -34,9 +35,11 @@ import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -122,7 +125,7 @@ public final class JacksonSerializer implements Serializer, StateSerializer {
                     + mapper.tokenStreamFactory().getFormatName());
         }
         this.mapper = mapper;
-        this.readingMapper = CanonicalInstantDeserializer.install(Envelope.reading(mapper));
+        this.readingMapper = SpreadCreators.install(CanonicalInstantDeserializer.install(Envelope.reading(mapper)));
         this.writingMapper = Envelope.writing(mapper);
         this.treeReader = readingMapper.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
                 .without(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES);
@@ -296,6 +299,97 @@ public final class JacksonSerializer implements Serializer, StateSerializer {
             throw unreadable(record, binding, "", e);
         }
         return checked(record, binding, value);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Records in their class's revision are read together: their payloads, copied one after the other into one
+     * buffer, through one parser, each payload's envelope taken from its own record. A payload must end exactly
+     * where the next begins; one that does not (a corrupt payload, which a single read would refuse), any failure,
+     * and records to upcast are read one by one with {@link #unmarshal}, which reports them as it always does.
+     */
+    @Override
+    public List<Event> unmarshalAll(List<Record> records) {
+        int count = records.size();
+        List<Event> events = new ArrayList<>(count);
+        int from = 0;
+        while (from < count) {
+            int to = from;
+            while (to < count && current(records.get(to)) != null) {
+                to++;
+            }
+            if (to - from < 2) {
+                events.add(unmarshal(records.get(from)));
+                from++;
+                continue;
+            }
+            int read = readTogether(records.subList(from, to), events);
+            for (int i = from + read; i < to; i++) {
+                events.add(unmarshal(records.get(i)));
+            }
+            from = to;
+        }
+        return events;
+    }
+
+    /** @return the binding a record is read straight into (its class's revision), or null when it needs upcasting */
+    private @Nullable Binding current(Record record) {
+        Binding binding = byName.get(record.type());
+        return binding != null && binding.revision == record.revision() ? binding : null;
+    }
+
+    /**
+     * Reads records whose bindings are current through one parser, adding their events; stops at the first record
+     * it cannot read this way.
+     *
+     * @return how many records were read
+     */
+    int readTogether(List<Record> records, List<Event> events) {
+        int bytes = 0;
+        for (Record record : records) {
+            bytes += record.data().length + 1;
+        }
+        byte[] all = new byte[bytes];
+        int[] ends = new int[records.size()];
+        int at = 0;
+        for (int i = 0; i < ends.length; i++) {
+            byte[] data = records.get(i).data();
+            System.arraycopy(data, 0, all, at, data.length);
+            at += data.length;
+            ends[i] = at;
+            // JSON: a newline keeps two payloads apart; CBOR items delimit themselves, and a byte would be an item.
+            if (format == PayloadFormat.JSON) {
+                all[at++] = '\n';
+            }
+        }
+        Envelope envelope = new Envelope(records.get(0));
+        Map<Binding, ObjectReader> readers = new IdentityHashMap<>();
+        int read = 0;
+        try (JsonParser parser = readingMapper.reader().createParser(all, 0, at)) {
+            long start = 0;
+            for (Record record : records) {
+                Binding binding = Objects.requireNonNull(current(record));
+                if (parser.nextToken() == null || parser.currentTokenLocation().getByteOffset() != start) {
+                    return read;
+                }
+                envelope.use(record);
+                // The next payload is no trailing token of this one: where each ends is checked below instead.
+                Object value = readers.computeIfAbsent(binding, b -> b.reader.with(envelope)
+                        .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)).readValue(parser);
+                long end = parser.currentLocation().getByteOffset();
+                if (end != ends[read]) {
+                    return read;
+                }
+                events.add(checked(record, binding, value));
+                read++;
+                start = format == PayloadFormat.JSON ? end + 1 : end;
+            }
+        } catch (JacksonException | SerializationException e) {
+            // Read again one by one from here: the single read reports it, with the record it belongs to.
+            return read;
+        }
+        return read;
     }
 
     @Override

@@ -110,6 +110,19 @@ public enum JdbcDialect {
 
         @Override
         Instant getInstant(ResultSet rows, int column) throws SQLException {
+            // Once the driver has prepared the statement on the server (after a few executions), it receives
+            // timestamptz in binary: eight bytes, microseconds since 2000-01-01 UTC, which it hands out as they are.
+            // Read them directly rather than through an OffsetDateTime (and its zone rules) per event. Text (before
+            // that, or "infinity") is never eight bytes starting with 0x00 or 0xFF, and goes the driver's way.
+            byte[] bytes = rows.getBytes(column);
+            if (bytes != null && bytes.length == 8 && (bytes[0] == 0 || bytes[0] == (byte) 0xFF)) {
+                long micros = 0;
+                for (byte b : bytes) {
+                    micros = (micros << 8) | (b & 0xFF);
+                }
+                return Instant.ofEpochSecond(POSTGRES_EPOCH_SECONDS + Math.floorDiv(micros, 1_000_000L),
+                        Math.floorMod(micros, 1_000_000L) * 1_000L);
+            }
             return rows.getObject(column, OffsetDateTime.class).toInstant();
         }
 
@@ -300,6 +313,9 @@ public enum JdbcDialect {
     Instant getInstant(ResultSet rows, int column) throws SQLException {
         return rows.getObject(column, OffsetDateTime.class).toInstant();
     }
+
+    /** PostgreSQL's epoch for its binary times, 2000-01-01T00:00:00Z, in seconds since 1970. */
+    private static final long POSTGRES_EPOCH_SECONDS = 946_684_800L;
 
     /** @return the UTF-8 bytes of a JSON column's text, or null */
     byte @Nullable [] getJsonBytes(ResultSet rows, int column) throws SQLException {

@@ -3,6 +3,8 @@ package dev.eventsource.store.jdbc;
 import dev.eventsource.AggregateNotFoundException;
 import dev.eventsource.History;
 import dev.eventsource.Record;
+import dev.eventsource.Snapshot;
+import dev.eventsource.SnapshotAndHistory;
 import dev.eventsource.internal.Batches;
 import dev.eventsource.internal.RecordValidator;
 import dev.eventsource.internal.Sql;
@@ -34,6 +36,18 @@ final class JdbcReads {
      * rows rather than the transaction's snapshot. Taken only under the append lock; see {@link #loadLatest}.
      */
     static final String LOCKING_READ = " LOCK IN SHARE MODE";
+    /**
+     * The events from the snapshot's version on (from 1 without one), the snapshot's columns on the row of its
+     * version. Parameters: aggregate type, aggregate id, aggregate type, aggregate id.
+     */
+    private static final String LOAD_WITH_SNAPSHOT = """
+            SELECT e.position, e.version, e.type, e.revision, e.occurred_at, e.payload, e.metadata, e.aggregate_type,
+                e.command_id, s.version, s.fingerprint, s.revision, s.taken_at, s.payload
+            FROM %1$s e
+            LEFT JOIN %2$s s ON s.aggregate_type = ? AND s.aggregate_id = e.aggregate_id AND s.version = e.version
+            WHERE e.aggregate_id = ? AND e.version >= COALESCE(
+                (SELECT latest.version FROM %2$s latest WHERE latest.aggregate_type = ? AND latest.aggregate_id = ?), 1)
+            ORDER BY e.version""";
     private static final String EXISTS = """
             SELECT version FROM %1$s WHERE aggregate_id = ? LIMIT 1""";
     private static final String HAS_COMMAND = """
@@ -54,6 +68,7 @@ final class JdbcReads {
     private final JdbcRows mapper;
     private final int fetchSize;
     private final String loadSql;
+    private final String loadWithSnapshotSql;
     private final String lockingLoadSql;
     private final String existsSql;
     private final String hasCommandSql;
@@ -71,6 +86,7 @@ final class JdbcReads {
         this.fetchSize = fetchSize;
         this.sequencer = sequencer;
         this.loadSql = LOAD.formatted(table);
+        this.loadWithSnapshotSql = LOAD_WITH_SNAPSHOT.formatted(table, table.snapshotTable());
         this.lockingLoadSql = loadSql + LOCKING_READ;
         this.existsSql = EXISTS.formatted(table);
         this.hasCommandSql = HAS_COMMAND.formatted(table);
@@ -142,6 +158,48 @@ final class JdbcReads {
             }
         }
         return records;
+    }
+
+    /**
+     * Reads an aggregate's latest snapshot and its events from the snapshot's version on in one query (see
+     * {@link JdbcStore#loadWithSnapshot}).
+     *
+     * @return them, or null when nothing was found, the rows do not start where they must, or the query failed
+     */
+    @Nullable SnapshotAndHistory loadWithSnapshot(String aggregateType, String aggregateId) {
+        Batches.requireAggregateId(aggregateId);
+        try {
+            return Sql.run(dataSource, connection -> {
+                try (PreparedStatement statement = connection.prepareStatement(loadWithSnapshotSql)) {
+                    statement.setString(1, aggregateType);
+                    statement.setString(2, aggregateId);
+                    statement.setString(3, aggregateType);
+                    statement.setString(4, aggregateId);
+                    List<Record> records = new ArrayList<>();
+                    Snapshot snapshot = null;
+                    try (ResultSet rows = statement.executeQuery()) {
+                        while (rows.next()) {
+                            records.add(mapper.toRecord(rows, aggregateId, 2));
+                            if (records.size() == 1) {
+                                rows.getLong(10);
+                                if (!rows.wasNull()) {
+                                    snapshot = JdbcSnapshotStore.snapshot(rows, 10, dialect, table.snapshotTable(),
+                                            aggregateType, aggregateId);
+                                }
+                            }
+                        }
+                    }
+                    // Nothing, or a snapshot replaced between the subquery and the join: read them separately.
+                    if (records.isEmpty() || records.get(0).version() != (snapshot == null ? 1 : snapshot.version())) {
+                        return null;
+                    }
+                    return new SnapshotAndHistory(snapshot, History.of(records));
+                }
+            }, e -> new JdbcStoreException(e.getMessage(), e));
+        } catch (JdbcStoreException e) {
+            // The separate reads report it (a missing snapshots table is no failure of a load) or fail alike.
+            return null;
+        }
     }
 
     private JdbcStoreException loadFailed(String aggregateId, long fromVersion, long toVersion, SQLException e) {

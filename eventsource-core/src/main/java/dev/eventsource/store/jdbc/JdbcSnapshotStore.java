@@ -70,6 +70,7 @@ public final class JdbcSnapshotStore implements SnapshotStore {
     /** How many times an update then insert is tried when concurrent saves and deletes keep changing the row. */
     private static final int ATTEMPTS = 3;
 
+    private final TableName events;
     private final DataSource dataSource;
     private final JdbcDialect dialect;
     private final String table;
@@ -80,6 +81,7 @@ public final class JdbcSnapshotStore implements SnapshotStore {
     private final String deleteAllSql;
 
     private JdbcSnapshotStore(DataSource dataSource, JdbcDialect dialect, TableName events) {
+        this.events = events;
         this.dataSource = dataSource;
         this.dialect = dialect;
         // The alias-free name in the upsert's WHERE must be the table as named in the INSERT: qualified as given.
@@ -103,6 +105,32 @@ public final class JdbcSnapshotStore implements SnapshotStore {
         return new JdbcSnapshotStore(store.dataSource(), store.dialect(), store.table());
     }
 
+    /** @return whether this is the snapshot store beside the store's events table: same DataSource and table */
+    boolean isBeside(JdbcStore store) {
+        return store.dataSource() == dataSource && store.table().equals(events) && store.dialect() == dialect;
+    }
+
+    /**
+     * Reads a snapshot from five columns (version, fingerprint, revision, taken_at, payload) of a row.
+     *
+     * @throws JdbcStoreException when the row holds what no snapshot can
+     */
+    static Snapshot snapshot(ResultSet rows, int versionColumn, JdbcDialect dialect, String table,
+                             String aggregateType, String aggregateId) throws SQLException {
+        long version = rows.getLong(versionColumn);
+        String fingerprint = rows.getString(versionColumn + 1);
+        int revision = rows.getInt(versionColumn + 2);
+        Instant takenAt = dialect.getInstant(rows, versionColumn + 3);
+        byte[] data = rows.getBytes(versionColumn + 4);
+        try {
+            return new Snapshot(aggregateType, aggregateId, version, fingerprint, revision, takenAt, data);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new JdbcStoreException("The snapshot row of " + aggregateType + " '" + aggregateId
+                    + "' in table " + table + " is not a snapshot (" + e.getMessage() + "); delete it,"
+                    + " loads replay the events meanwhile and the next snapshot replaces it", e);
+        }
+    }
+
     /** @return the snapshots table, as named in SQL (schema-qualified when the events table is) */
     public String tableName() {
         return table;
@@ -123,21 +151,7 @@ public final class JdbcSnapshotStore implements SnapshotStore {
                 statement.setString(1, aggregateType);
                 statement.setString(2, aggregateId);
                 try (ResultSet rows = statement.executeQuery()) {
-                    if (!rows.next()) {
-                        return null;
-                    }
-                    long version = rows.getLong(1);
-                    String fingerprint = rows.getString(2);
-                    int revision = rows.getInt(3);
-                    Instant takenAt = dialect.getInstant(rows, 4);
-                    byte[] data = rows.getBytes(5);
-                    try {
-                        return new Snapshot(aggregateType, aggregateId, version, fingerprint, revision, takenAt, data);
-                    } catch (IllegalArgumentException | NullPointerException e) {
-                        throw new JdbcStoreException("The snapshot row of " + aggregateType + " '" + aggregateId
-                                + "' in table " + table + " is not a snapshot (" + e.getMessage() + "); delete it,"
-                                + " loads replay the events meanwhile and the next snapshot replaces it", e);
-                    }
+                    return rows.next() ? snapshot(rows, 1, dialect, table, aggregateType, aggregateId) : null;
                 }
             }
         }, e -> new JdbcStoreException("Loading the snapshot of " + aggregateType + " '" + aggregateId

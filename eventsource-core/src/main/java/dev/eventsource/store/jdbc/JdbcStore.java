@@ -6,6 +6,8 @@ import dev.eventsource.EventLimits;
 import dev.eventsource.History;
 import dev.eventsource.PayloadFormat;
 import dev.eventsource.Record;
+import dev.eventsource.SnapshotAndHistory;
+import dev.eventsource.SnapshotStore;
 import dev.eventsource.Store;
 import org.jspecify.annotations.Nullable;
 
@@ -237,6 +239,25 @@ public final class JdbcStore implements Store {
     @Override
     public boolean hasCommand(String aggregateId, String commandId, long toVersion) {
         return reads.hasCommand(aggregateId, commandId, toVersion);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>With the {@link JdbcSnapshotStore} beside this store's table ({@link JdbcSnapshotStore#of}): one query,
+     * the events from the snapshot's version on joined with the snapshot's row. Null (read them separately) with
+     * another snapshot store, on MySQL and MariaDB for {@code latest} (whose locking read is the events' alone),
+     * when nothing is found, and when the query fails (the snapshots table missing, say): the separate reads then
+     * report what is wrong, and a snapshot that cannot be read never fails a load.
+     */
+    @Override
+    public @Nullable SnapshotAndHistory loadWithSnapshot(SnapshotStore snapshots, String aggregateType,
+                                                         String aggregateId, boolean latest) {
+        if (!(snapshots instanceof JdbcSnapshotStore beside) || !beside.isBeside(this)
+                || (latest && dialect == JdbcDialect.MYSQL)) {
+            return null;
+        }
+        return reads.loadWithSnapshot(aggregateType, aggregateId);
     }
 
     @Override

@@ -151,7 +151,7 @@ class JacksonSerializerTest {
 
             assertThat(new String(json.data(), StandardCharsets.UTF_8))
                     .as("the event's own fields, and its time only because it has nanoseconds")
-                    .isEqualTo("{\"at\":\"2024-05-06T07:08:09.123456789Z\",\"carrier\":\"UPS\"}");
+                    .isEqualTo("{\"at\":\"+789ns\",\"carrier\":\"UPS\"}");
             assertThat(JacksonSerializer.json().format()).isEqualTo(PayloadFormat.JSON);
             assertThat(JacksonSerializer.cbor().format()).isEqualTo(PayloadFormat.BINARY);
             // CBOR: a map header (major type 5), not a JSON brace
@@ -224,7 +224,7 @@ class JacksonSerializerTest {
             Record record = serializer.marshal(new Due("c-1", 1, AT, AT));
 
             assertThat(new String(record.data(), StandardCharsets.UTF_8))
-                    .isEqualTo("{\"at\":1714979289.123456789,\"due\":1714979289.123456789}");
+                    .isEqualTo("{\"at\":\"+789ns\",\"due\":1714979289.123456789}");
             assertThat(serializer.unmarshal(record)).isEqualTo(new Due("c-1", 1, AT, AT));
         }
 

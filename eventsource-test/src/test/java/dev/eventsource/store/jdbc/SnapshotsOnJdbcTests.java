@@ -8,12 +8,14 @@ import dev.eventsource.History;
 import dev.eventsource.Record;
 import dev.eventsource.Repository;
 import dev.eventsource.Snapshot;
+import dev.eventsource.SnapshotAndHistory;
 import dev.eventsource.StateSerializer;
 import dev.eventsource.Store;
 import dev.eventsource.annotation.AggregateType;
 import dev.eventsource.annotation.CommandHandler;
 import dev.eventsource.annotation.EventHandler;
 import dev.eventsource.annotation.Snapshotting;
+import dev.eventsource.store.memory.MemorySnapshotStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -337,6 +339,50 @@ class SnapshotsOnJdbcTests {
         }
 
         @Test
+        @DisplayName("loadWithSnapshot reads the snapshot and the events from its version in one query, every event"
+                + " without one, and leaves other snapshot stores and unknown aggregates to the separate reads")
+        void loadWithSnapshotReadsBothInOneQuery() {
+            openWithDeposits("a-1", 7);
+            Snapshot taken = snapshots.load("Account", "a-1");
+            assertThat(taken).isNotNull();
+
+            SnapshotAndHistory both = store.loadWithSnapshot(snapshots, "Account", "a-1", false);
+            assertThat(both).isNotNull();
+            assertThat(both.snapshot()).isEqualTo(taken);
+            assertThat(both.history()).isEqualTo(store.load("a-1", taken.version(), 0));
+            assertThat(store.loadWithSnapshot(snapshots, "Account", "a-1", true)).isEqualTo(
+                    dialect == JdbcDialect.MYSQL ? null : both);
+
+            plain.apply(new Open("b-1", "Bo"));
+            plain.apply(new Deposit("b-1", 5, "x", null));
+            SnapshotAndHistory none = store.loadWithSnapshot(snapshots, "Account", "b-1", false);
+            assertThat(none.snapshot()).isNull();
+            assertThat(none.history()).isEqualTo(store.load("b-1"));
+            assertThat(store.loadWithSnapshot(snapshots, "Account", "nobody", false)).isNull();
+            assertThat(store.loadWithSnapshot(new MemorySnapshotStore(), "Account", "a-1", false)).isNull();
+            JdbcStore other = JdbcStore.builder(database.pooled()).tableName(TestDatabases.uniqueTable("other")).build();
+            assertThat(other.loadWithSnapshot(snapshots, "Account", "a-1", false)).as("another table's").isNull();
+        }
+
+        @Test
+        @DisplayName("a repository with snapshots loads with one statement, and still with one without a snapshot")
+        void repositoryLoadsWithOneStatement() {
+            openWithDeposits("a-1", 7);
+            plain.apply(new Open("b-1", "Bo"));
+            AtomicInteger statements = new AtomicInteger();
+            DataSource counting = counting(database.pooled(), statements);
+            JdbcStore countedStore = JdbcStore.builder(counting).tableName(store.tableName()).build();
+            Repository<Account> counted = Repository.builder(Account.class).store(countedStore)
+                    .snapshots(JdbcSnapshotStore.of(countedStore)).snapshotExecutor(Runnable::run).build();
+
+            assertThat(counted.load("a-1")).usingRecursiveComparison().isEqualTo(plain.load("a-1"));
+            assertThat(statements.get()).as("statements for a load from a snapshot").isEqualTo(1);
+            statements.set(0);
+            assertThat(counted.load("b-1")).usingRecursiveComparison().isEqualTo(plain.load("b-1"));
+            assertThat(statements.get()).as("statements for a load without a snapshot").isEqualTo(1);
+        }
+
+        @Test
         @DisplayName("a snapshot row whose payload cannot be read is ignored, the events are replayed, and the next"
                 + " snapshot replaces it")
         void corruptSnapshotRowIsIgnored() {
@@ -493,6 +539,24 @@ class SnapshotsOnJdbcTests {
         return (DataSource) Proxy.newProxyInstance(SnapshotsOnJdbcTests.class.getClassLoader(),
                 new Class<?>[] {DataSource.class}, (proxy, method, args) ->
                         method.getName().equals("getConnection") ? unclosable : null);
+    }
+
+    /** The DataSource, counting the statements prepared or created on its connections. */
+    static DataSource counting(DataSource dataSource, AtomicInteger statements) {
+        return (DataSource) Proxy.newProxyInstance(SnapshotsOnJdbcTests.class.getClassLoader(),
+                new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                    Object result = invoke(method, dataSource, args);
+                    if (!(result instanceof Connection connection)) {
+                        return result;
+                    }
+                    return Proxy.newProxyInstance(SnapshotsOnJdbcTests.class.getClassLoader(),
+                            new Class<?>[] {Connection.class}, (p, m, a) -> {
+                                if (m.getName().equals("prepareStatement") || m.getName().equals("createStatement")) {
+                                    statements.incrementAndGet();
+                                }
+                                return invoke(m, connection, a);
+                            });
+                });
     }
 
     private static Object invoke(java.lang.reflect.Method method, Object target, Object[] args) throws Throwable {
