@@ -60,6 +60,9 @@ import org.springframework.core.io.ResourceLoader;
         MetricsConfiguration.class, SubscriptionConfiguration.class })
 public final class EventSourceAutoConfiguration {
 
+    /** The name of the {@link RepositoryFactory} bean, whose {@code create} method makes each repository bean. */
+    static final String REPOSITORY_FACTORY_BEAN = "eventSourceRepositoryFactory";
+
     EventSourceAutoConfiguration() {
     }
 
@@ -69,7 +72,7 @@ public final class EventSourceAutoConfiguration {
         return new AggregateRepositoryRegistrar(environment, resourceLoader);
     }
 
-    @Bean
+    @Bean(REPOSITORY_FACTORY_BEAN)
     RepositoryFactory eventSourceRepositoryFactory(Store store, Serializer serializer,
             ObjectProvider<RepositoryMetrics> metrics, ObjectProvider<Observer> observers,
             ApplicationEventPublisher publisher, EventSourceProperties properties,
