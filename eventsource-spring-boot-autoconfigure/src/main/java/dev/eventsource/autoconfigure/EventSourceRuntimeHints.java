@@ -29,7 +29,7 @@ import java.util.Collection;
  *     <li>the event classes of both, as Jackson binds them (constructors, record components, accessors).</li>
  * </ul>
  */
-public final class EventSourceRuntimeHints implements RuntimeHintsRegistrar {
+final class EventSourceRuntimeHints implements RuntimeHintsRegistrar {
 
     /** The JDBC store's schema and migration scripts ({@code dev/eventsource/store/jdbc/*.sql} in eventsource-core). */
     static final String SCRIPTS = "dev/eventsource/**/*.sql";
@@ -45,7 +45,7 @@ public final class EventSourceRuntimeHints implements RuntimeHintsRegistrar {
      * @param hints the hints to add to
      * @param aggregate the aggregate class
      */
-    public static void registerAggregate(RuntimeHints hints, Class<?> aggregate) {
+    static void registerAggregate(RuntimeHints hints, Class<?> aggregate) {
         registerHandlers(hints, aggregate, true);
         hints.reflection().registerType(aggregate, MemberCategory.INVOKE_DECLARED_CONSTRUCTORS);
         for (Class<?> type = aggregate; type != null && type != Object.class; type = type.getSuperclass()) {
@@ -61,7 +61,7 @@ public final class EventSourceRuntimeHints implements RuntimeHintsRegistrar {
      * @param hints the hints to add to
      * @param projection the projection's class (not a proxy's)
      */
-    public static void registerProjection(RuntimeHints hints, Class<?> projection) {
+    static void registerProjection(RuntimeHints hints, Class<?> projection) {
         registerHandlers(hints, projection, false);
         registerEvents(hints, HandlerMethods.of(projection, HandlerMethods.Owner.PROJECTION).eventTypes());
     }
