@@ -90,7 +90,7 @@ final class AggregateRepositoryRegistrar
      * and an argument rather than an instance supplier, so that AOT processing can write it as code; typed
      * {@code Repository<A>} so that the generic type decides injection before the repository exists.
      */
-    static RootBeanDefinition definition(Class<? extends Aggregate> aggregate, ResolvableType repositoryType) {
+    private static RootBeanDefinition definition(Class<? extends Aggregate> aggregate, ResolvableType repositoryType) {
         RootBeanDefinition definition = new RootBeanDefinition();
         definition.setTargetType(repositoryType);
         definition.setFactoryBeanName(EventSourceAutoConfiguration.REPOSITORY_FACTORY_BEAN);
@@ -100,7 +100,8 @@ final class AggregateRepositoryRegistrar
     }
 
     @Override
-    public @Nullable BeanFactoryInitializationAotContribution processAheadOfTime(ConfigurableListableBeanFactory beanFactory) {
+    public @Nullable BeanFactoryInitializationAotContribution processAheadOfTime(
+            ConfigurableListableBeanFactory beanFactory) {
         Set<Class<?>> aggregates = new LinkedHashSet<>();
         for (String name : beanFactory.getBeanNamesForType(Repository.class, true, false)) {
             Class<?> aggregate = RegisteredBean.of(beanFactory, name).getBeanType().as(Repository.class)

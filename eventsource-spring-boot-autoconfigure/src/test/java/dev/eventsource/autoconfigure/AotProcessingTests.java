@@ -92,7 +92,8 @@ class AotProcessingTests {
             // Events, as Jackson binds them: record constructor and accessors.
             for (Class<?> event : List.of(Account.Deposited.class, Person.Registered.class, Person.Renamed.class)) {
                 assertThat(RuntimeHintsPredicates.reflection().onType(event)
-                    .withMemberCategory(MemberCategory.INVOKE_DECLARED_CONSTRUCTORS)).as(event.getName()).accepts(hints);
+                    .withMemberCategory(MemberCategory.INVOKE_DECLARED_CONSTRUCTORS)).as(event.getName())
+                    .accepts(hints);
             }
             assertThat(RuntimeHintsPredicates.reflection().onMethodInvocation(Account.Deposited.class, "amount"))
                 .accepts(hints);

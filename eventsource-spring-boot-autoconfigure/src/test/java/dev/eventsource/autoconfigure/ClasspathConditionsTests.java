@@ -89,10 +89,10 @@ class ClasspathConditionsTests {
     @Test
     void coreAloneWorksOnTheMemoryStore() {
         this.contextRunner
-            .withClassLoader(new FilteredClassLoader((name) -> name.equals(JdbcStoreConfiguration.SPRING_BOOT_JDBC_CLASS)
-                    || name.startsWith("org.springframework.jdbc.") || name.startsWith("org.springframework.transaction.")
-                    || name.startsWith("org.springframework.dao.") || name.startsWith("io.micrometer.")
-                    || name.startsWith("tools.jackson.dataformat.cbor.")))
+            .withClassLoader(new FilteredClassLoader((name) -> name.equals(
+                    JdbcStoreConfiguration.SPRING_BOOT_JDBC_CLASS) || name.startsWith("org.springframework.jdbc.")
+                    || name.startsWith("org.springframework.transaction.") || name.startsWith("org.springframework.dao.")
+                    || name.startsWith("io.micrometer.") || name.startsWith("tools.jackson.dataformat.cbor.")))
             .run((context) -> {
                 assertThat(context).getBean(Store.class).isInstanceOf(MemoryStore.class);
                 assertThat(context).doesNotHaveBean(RepositoryMetrics.class).doesNotHaveBean(BatchTransaction.class);
