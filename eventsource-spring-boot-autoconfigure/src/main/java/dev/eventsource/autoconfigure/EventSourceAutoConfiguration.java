@@ -1,14 +1,12 @@
 package dev.eventsource.autoconfigure;
 
 import dev.eventsource.Observer;
-import dev.eventsource.Repository;
 import dev.eventsource.RepositoryMetrics;
 import dev.eventsource.Serializer;
 import dev.eventsource.SnapshotStore;
 import dev.eventsource.Store;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.sql.init.dependency.DatabaseInitializationDependencyConfigurer;
 import org.springframework.context.ApplicationEventPublisher;
@@ -45,6 +43,10 @@ import org.springframework.core.io.ResourceLoader;
  * bound, by the repositories and the projections, the chains are checked: a gap, two upcasters for one step, an
  * upcaster ahead of its class, a cycle or an upcaster of an alias fails start-up with an
  * {@link dev.eventsource.InvalidUpcasterException}, before any subscription starts reading.
+ *
+ * <p>It has no class condition of its own: eventsource-core, which it configures, is one of its dependencies. The
+ * integrations have theirs, on their optional dependencies: the JDBC store on spring-jdbc and spring-boot-jdbc,
+ * metrics on Micrometer, the batch transactions of subscriptions on spring-tx.
  */
 @AutoConfiguration(afterName = {
         "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
@@ -53,12 +55,14 @@ import org.springframework.core.io.ResourceLoader;
         "org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration",
         "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
         "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration" })
-@ConditionalOnClass(Repository.class)
 @EnableConfigurationProperties(EventSourceProperties.class)
 @Import({ DatabaseInitializationDependencyConfigurer.class, SerializerConfiguration.class,
         JdbcStoreConfiguration.class, MemoryStoreConfiguration.class, SnapshotConfiguration.class,
         MetricsConfiguration.class, SubscriptionConfiguration.class })
 public final class EventSourceAutoConfiguration {
+
+    /** The name of the {@link RepositoryFactory} bean, whose {@code create} method makes each repository bean. */
+    static final String REPOSITORY_FACTORY_BEAN = "eventSourceRepositoryFactory";
 
     EventSourceAutoConfiguration() {
     }
@@ -69,7 +73,7 @@ public final class EventSourceAutoConfiguration {
         return new AggregateRepositoryRegistrar(environment, resourceLoader);
     }
 
-    @Bean
+    @Bean(REPOSITORY_FACTORY_BEAN)
     RepositoryFactory eventSourceRepositoryFactory(Store store, Serializer serializer,
             ObjectProvider<RepositoryMetrics> metrics, ObjectProvider<Observer> observers,
             ApplicationEventPublisher publisher, EventSourceProperties properties,

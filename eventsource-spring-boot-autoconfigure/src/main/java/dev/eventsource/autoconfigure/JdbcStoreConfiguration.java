@@ -40,13 +40,20 @@ import java.util.Locale;
  * the primary one; when neither exists start-up fails rather than keeping events in memory.
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnClass(TransactionAwareDataSourceProxy.class)
+@ConditionalOnClass(value = TransactionAwareDataSourceProxy.class,
+        name = JdbcStoreConfiguration.SPRING_BOOT_JDBC_CLASS)
 @Conditional(JdbcStoreConfiguration.OnJdbcStoreTypeCondition.class)
 @ConditionalOnBean(DataSource.class)
 @ConditionalOnMissingBean(Store.class)
 class JdbcStoreConfiguration {
 
     private static final Log LOG = LogFactory.getLog(JdbcStoreConfiguration.class);
+
+    /** A class of spring-boot-jdbc, whose schema initialization the JDBC store uses. */
+    static final String SPRING_BOOT_JDBC_CLASS = "org.springframework.boot.jdbc.init.DataSourceScriptDatabaseInitializer";
+
+    /** A class of spring-jdbc, whose transaction-aware DataSource the JDBC store uses. */
+    static final String SPRING_JDBC_CLASS = "org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy";
 
     @Bean
     JdbcStore eventSourceStore(@EventSourceDataSource ObjectProvider<DataSource> qualified,

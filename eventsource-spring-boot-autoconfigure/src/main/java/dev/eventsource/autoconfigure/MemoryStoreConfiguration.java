@@ -5,10 +5,13 @@ import dev.eventsource.autoconfigure.EventSourceProperties.StoreType;
 import dev.eventsource.store.memory.MemoryStore;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.ResourceLoader;
+import org.springframework.util.ClassUtils;
 
 import javax.sql.DataSource;
 
@@ -24,17 +27,32 @@ class MemoryStoreConfiguration {
     // Declared as MemoryStore, so that SnapshotConfiguration's @ConditionalOnBean(MemoryStore.class) sees it.
     @Bean
     @ConditionalOnMissingBean(Store.class)
-    MemoryStore eventSourceStore(EventSourceProperties properties, ObjectProvider<DataSource> dataSources) {
+    MemoryStore eventSourceStore(EventSourceProperties properties, ObjectProvider<DataSource> dataSources,
+            ResourceLoader resourceLoader) {
+        String missingModules = missingJdbcModules(resourceLoader.getClassLoader());
         if (properties.getStore().getType() == StoreType.JDBC) {
             // The JDBC configuration did not match; say why instead of silently keeping events in memory.
-            throw new JdbcStoreUnavailableException((dataSources.getIfUnique() == null)
-                    ? "the application context has no single DataSource"
-                    : "spring-jdbc (org.springframework:spring-jdbc) is not on the classpath");
+            throw new JdbcStoreUnavailableException((missingModules != null) ? missingModules + " not on the classpath"
+                    : "the application context has no single DataSource");
         }
         String reason = (properties.getStore().getType() == StoreType.MEMORY) ? "eventsource.store.type=memory"
                 : (dataSources.stream().findAny().isEmpty()) ? "the application context has no DataSource"
-                        : "spring-jdbc is not on the classpath";
+                        : (missingModules != null) ? missingModules + " not on the classpath"
+                                : "the JDBC store did not match";
         LOG.info("Event store: in memory, events are lost when the application stops (" + reason + ")");
         return new MemoryStore(SpringTransactions.memoryStoreContext());
+    }
+
+    /** The modules the JDBC store needs that the classpath lacks, as "x is" / "x and y are"; null when none is. */
+    private static @Nullable String missingJdbcModules(@Nullable ClassLoader classLoader) {
+        boolean springJdbc = ClassUtils.isPresent(JdbcStoreConfiguration.SPRING_JDBC_CLASS, classLoader);
+        boolean springBootJdbc = ClassUtils.isPresent(JdbcStoreConfiguration.SPRING_BOOT_JDBC_CLASS, classLoader);
+        if (springJdbc && springBootJdbc) {
+            return null;
+        }
+        String jdbc = "spring-jdbc (org.springframework:spring-jdbc)";
+        String bootJdbc = "spring-boot-jdbc (org.springframework.boot:spring-boot-jdbc)";
+        return (!springJdbc && !springBootJdbc) ? jdbc + " and " + bootJdbc + " are"
+                : (springJdbc ? bootJdbc : jdbc) + " is";
     }
 }
