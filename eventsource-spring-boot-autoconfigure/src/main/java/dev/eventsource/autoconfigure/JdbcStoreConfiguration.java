@@ -18,10 +18,12 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.sql.init.dependency.DatabaseInitializationDependencyConfigurer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
 
@@ -44,6 +46,7 @@ import java.util.Locale;
 @Conditional(JdbcStoreConfiguration.OnJdbcStoreTypeCondition.class)
 @ConditionalOnBean(DataSource.class)
 @ConditionalOnMissingBean(Store.class)
+@Import(DatabaseInitializationDependencyConfigurer.class)
 class JdbcStoreConfiguration {
 
     private static final Log LOG = LogFactory.getLog(JdbcStoreConfiguration.class);
@@ -107,9 +110,7 @@ class JdbcStoreConfiguration {
             ObjectProvider<DataSource> dataSources, ListableBeanFactory beans, Serializer serializer,
             EventSourceProperties properties) {
         DataSource dataSource = eventSourceDataSource(qualified, dataSources, beans, properties);
-        EventSourceProperties.Jdbc jdbc = properties.getJdbc();
-        return new EventSourceSchemaInitializer(dataSource, jdbc.getInitializeSchema(),
-                () -> builder(dataSource, serializer, jdbc).build());
+        return EventSourceSchemaInitializer.of(dataSource, properties.getJdbc(), serializer.format());
     }
 
     @Bean
