@@ -71,11 +71,9 @@ class EventSourceDataSourceTests {
             .run((context) -> {
                 assertThat(context).hasNotFailed();
                 repository(context).apply(new Person.Register("p-1", "Ada"));
-                assertThat(new JdbcTemplate(this.postgresql)
-                    .queryForObject("SELECT COUNT(*) FROM eventsource_events WHERE aggregate_id = 'p-1'", Integer.class))
-                    .isOne();
-                assertThat(new JdbcTemplate(this.postgresql).queryForObject(
-                        "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'eventsource_events_checkpoints'",
+                assertThat(events(this.postgresql, "p-1")).isOne();
+                assertThat(new JdbcTemplate(this.postgresql).queryForObject("SELECT COUNT(*) FROM"
+                        + " information_schema.tables WHERE table_name = 'eventsource_events_checkpoints'",
                         Integer.class)).isOne();
                 assertThat(tables(this.h2)).isEmpty();
             });
@@ -140,8 +138,9 @@ class EventSourceDataSourceTests {
 
     /** The application's H2 as the primary DataSource, PostgreSQL qualified {@code @EventSourceDataSource}. */
     private ApplicationContextRunner qualifiedPostgreSql(ApplicationContextRunner runner) {
-        return runner.withBean("application", DataSource.class, () -> this.h2, (definition) -> definition.setPrimary(true))
-            .withBean("events", DataSource.class, () -> this.postgresql, (definition) -> ((AbstractBeanDefinition) definition)
-                .addQualifier(new AutowireCandidateQualifier(EventSourceDataSource.class)));
+        return runner
+            .withBean("application", DataSource.class, () -> this.h2, (definition) -> definition.setPrimary(true))
+            .withBean("events", DataSource.class, () -> this.postgresql, (definition) -> ((AbstractBeanDefinition)
+                    definition).addQualifier(new AutowireCandidateQualifier(EventSourceDataSource.class)));
     }
 }
