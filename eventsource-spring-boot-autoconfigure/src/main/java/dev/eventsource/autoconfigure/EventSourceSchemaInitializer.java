@@ -81,8 +81,17 @@ public class EventSourceSchemaInitializer extends DataSourceScriptDatabaseInitia
     }
 
     private static boolean runs(DataSource dataSource, DatabaseInitializationMode mode) {
-        return mode == DatabaseInitializationMode.ALWAYS
-                || (mode == DatabaseInitializationMode.EMBEDDED && EmbeddedDatabaseConnection.isEmbedded(dataSource));
+        if (mode == DatabaseInitializationMode.EMBEDDED) {
+            try {
+                return EmbeddedDatabaseConnection.isEmbedded(dataSource);
+            }
+            catch (RuntimeException ex) {
+                // As Boot's own initializer: a database that cannot be asked is no embedded one; the start-up
+                // check of the store then says what is wrong with it.
+                return false;
+            }
+        }
+        return mode == DatabaseInitializationMode.ALWAYS;
     }
 
     /** Names the platform as the scripts are named: the configured one, else the database's, MariaDB told apart. */

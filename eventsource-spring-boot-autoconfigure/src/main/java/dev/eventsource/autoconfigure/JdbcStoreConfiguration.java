@@ -106,18 +106,27 @@ class JdbcStoreConfiguration {
     }
 
     @Bean
-    EventSourceSchemaInitializer eventSourceSchemaInitializer(@EventSourceDataSource ObjectProvider<DataSource> qualified,
-            ObjectProvider<DataSource> dataSources, ListableBeanFactory beans, Serializer serializer,
-            EventSourceProperties properties) {
-        DataSource dataSource = eventSourceDataSource(qualified, dataSources, beans, properties);
-        return EventSourceSchemaInitializer.of(dataSource, properties.getJdbc(), serializer.format());
-    }
-
-    @Bean
     CheckpointTableVerifier eventSourceCheckpointTableVerifier(JdbcStore store,
             ObjectProvider<CheckpointStore> checkpoints, ObjectProvider<EventSourceProjections> projections,
             EventSourceProperties properties) {
         return new CheckpointTableVerifier(store, checkpoints, projections, properties.getJdbc().getInitializeSchema());
+    }
+
+    /**
+     * The schema initializer, a Spring Boot script initializer: with spring-boot-jdbc on the classpath (as the starter
+     * brings it); without it the tables come from elsewhere, and the start-up check says which are missing.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.boot.jdbc.init.DataSourceScriptDatabaseInitializer")
+    static class SchemaInitializerConfiguration {
+
+        @Bean
+        EventSourceSchemaInitializer eventSourceSchemaInitializer(
+                @EventSourceDataSource ObjectProvider<DataSource> qualified, ObjectProvider<DataSource> dataSources,
+                ListableBeanFactory beans, Serializer serializer, EventSourceProperties properties) {
+            DataSource dataSource = eventSourceDataSource(qualified, dataSources, beans, properties);
+            return EventSourceSchemaInitializer.of(dataSource, properties.getJdbc(), serializer.format());
+        }
     }
 
     /** Resolves the DataSource of the events as Spring Boot does for Flyway: the qualified one, else the unique one. */

@@ -3,6 +3,7 @@ package dev.eventsource.autoconfigure;
 import dev.eventsource.Repository;
 import dev.eventsource.autoconfigure.app.Person;
 import dev.eventsource.store.jdbc.InvalidTableNameException;
+import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
@@ -10,6 +11,7 @@ import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceInitializationAutoConfiguration;
 import org.springframework.boot.jdbc.init.DataSourceScriptDatabaseInitializer;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.core.ResolvableType;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -114,6 +116,22 @@ class SchemaInitializerTests {
                 assertThat(context).hasNotFailed();
                 assertThat(tables(context.getBean(DataSource.class))).contains("SQL_INIT_MARKER",
                         "EVENTSOURCE_EVENTS");
+            });
+    }
+
+    @Test
+    void isLeftOutWithoutBootsScriptInitializerAndTheCheckNamesTheMissingTables() {
+        JdbcDataSource h2 = new JdbcDataSource();
+        h2.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        new ApplicationContextRunner()
+            .withClassLoader(new FilteredClassLoader(DataSourceScriptDatabaseInitializer.class))
+            .withConfiguration(AutoConfigurations.of(EventSourceAutoConfiguration.class,
+                    JacksonAutoConfiguration.class))
+            .withBean(DataSource.class, () -> h2)
+            .withPropertyValues("eventsource.scan.base-packages=dev.eventsource.autoconfigure.app")
+            .run((context) -> {
+                assertThat(context).hasFailed();
+                assertThat(context.getStartupFailure()).hasRootCauseInstanceOf(IncompleteSchemaException.class);
             });
     }
 
