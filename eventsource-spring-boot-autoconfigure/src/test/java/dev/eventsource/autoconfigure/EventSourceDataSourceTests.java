@@ -1,33 +1,45 @@
 package dev.eventsource.autoconfigure;
 
 import dev.eventsource.Repository;
+import dev.eventsource.annotation.EventHandler;
+import dev.eventsource.annotation.Projection;
 import dev.eventsource.autoconfigure.app.Person;
 import dev.eventsource.test.jdbc.EmbeddedPostgresServer;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.support.AbstractBeanDefinition;
 import org.springframework.beans.factory.support.AutowireCandidateQualifier;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.core.ResolvableType;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import javax.sql.DataSource;
+import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Two DataSources, the events on embedded PostgreSQL beside the application's H2: which one the store, its schema
  * initializer and the checkpoints use, with and without {@link EventSourceDataSource}, and which transactions an
- * append joins.
+ * append joins and which transaction manager the subscriptions' batches take.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class EventSourceDataSourceTests {
 
     private final DataSource postgresql = EmbeddedPostgresServer.shared().createDatabase("qualified").dataSource();
@@ -108,6 +120,58 @@ class EventSourceDataSourceTests {
                 }));
                 assertThat(events(this.postgresql, "p-2")).isZero();
             });
+    }
+
+    @Test
+    void runsSubscriptionBatchesInTheQualifiedTransactionManager(CapturedOutput output) {
+        this.contextRunner.with(this::qualifiedPostgreSql)
+            .withPropertyValues("eventsource.jdbc.initialize-schema=always",
+                    "eventsource.subscriptions.bound-resources.poll-interval=50ms")
+            .withBean("applicationTransactionManager", PlatformTransactionManager.class,
+                    () -> new DataSourceTransactionManager(this.h2), (definition) -> definition.setPrimary(true))
+            .withBean("eventsTransactionManager", PlatformTransactionManager.class,
+                    () -> new DataSourceTransactionManager(this.postgresql), (definition) -> ((AbstractBeanDefinition)
+                            definition).addQualifier(new AutowireCandidateQualifier(EventSourceTransactionManager.class)))
+            .withBean(BoundResources.class)
+            .run((context) -> {
+                assertThat(context).hasNotFailed();
+                repository(context).apply(new Person.Register("p-1", "Ada"));
+                BoundResources bound = context.getBean(BoundResources.class);
+                await().atMost(Duration.ofSeconds(10)).until(() -> !bound.seen.isEmpty());
+                assertThat(bound.seen.get(0)).contains(this.postgresql).doesNotContain(this.h2);
+                assertThat(output.getAll()).doesNotContain("checkpoints commit apart");
+            });
+    }
+
+    @Test
+    void warnsWhenSubscriptionBatchesRunInAnotherDataSourcesTransaction(CapturedOutput output) {
+        this.contextRunner.with(this::qualifiedPostgreSql)
+            .withPropertyValues("eventsource.jdbc.initialize-schema=always",
+                    "eventsource.subscriptions.bound-resources.poll-interval=50ms")
+            .withBean("applicationTransactionManager", PlatformTransactionManager.class,
+                    () -> new DataSourceTransactionManager(this.h2))
+            .withBean(BoundResources.class)
+            .run((context) -> {
+                assertThat(context).hasNotFailed();
+                assertThat(output.getAll()).contains("checkpoints commit apart from the read-model writes")
+                    .contains("@EventSourceTransactionManager");
+                repository(context).apply(new Person.Register("p-1", "Ada"));
+                BoundResources bound = context.getBean(BoundResources.class);
+                await().atMost(Duration.ofSeconds(10)).until(() -> !bound.seen.isEmpty());
+                assertThat(bound.seen.get(0)).contains(this.h2).doesNotContain(this.postgresql);
+            });
+    }
+
+    /** A subscription projection that records the resources bound to the transaction its batch runs in. */
+    @Projection("bound-resources")
+    static class BoundResources {
+
+        final List<Set<Object>> seen = new CopyOnWriteArrayList<>();
+
+        @EventHandler
+        void on(Person.Registered event) {
+            this.seen.add(Set.copyOf(TransactionSynchronizationManager.getResourceMap().keySet()));
+        }
     }
 
     @SuppressWarnings("unchecked")
