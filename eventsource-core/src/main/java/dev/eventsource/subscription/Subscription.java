@@ -281,13 +281,15 @@ public final class Subscription {
         public static final Duration DEFAULT_LEASE_TIME = Duration.ofSeconds(5);
         /** How often the holder renews its lease, unless set. */
         public static final Duration DEFAULT_RENEW_INTERVAL = Duration.ofSeconds(1);
+        /** Where a subscription without a checkpoint starts, unless set. */
+        public static final StartFrom DEFAULT_START_FROM = StartFrom.BEGINNING;
 
         private final String name;
         private final Store store;
         private final Serializer serializer;
         private final SubscriptionHandler handler;
         private @Nullable CheckpointStore checkpoints;
-        private StartFrom startFrom = StartFrom.BEGINNING;
+        private StartFrom startFrom = DEFAULT_START_FROM;
         private int batchSize = DEFAULT_BATCH_SIZE;
         private Duration pollInterval = DEFAULT_POLL_INTERVAL;
         private int maxAttempts = DEFAULT_MAX_ATTEMPTS;

@@ -19,7 +19,8 @@ import java.lang.annotation.Target;
  * DataSource eventsDataSource() { ... }
  * }</pre>
  *
- * Spring-managed transactions are joined only when the transaction manager is one of this DataSource.
+ * Spring-managed transactions are joined only when the transaction manager is one of this DataSource; qualify that
+ * transaction manager {@link EventSourceTransactionManager} for the subscriptions' batches.
  */
 @Target({ ElementType.FIELD, ElementType.METHOD, ElementType.PARAMETER, ElementType.TYPE, ElementType.ANNOTATION_TYPE })
 @Retention(RetentionPolicy.RUNTIME)

@@ -2,6 +2,8 @@ package dev.eventsource.autoconfigure;
 
 import dev.eventsource.Backoff;
 import dev.eventsource.store.jdbc.JdbcDialect;
+import dev.eventsource.store.jdbc.JdbcSchemaScripts;
+import dev.eventsource.store.jdbc.JdbcStore;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.sql.init.DatabaseInitializationMode;
@@ -115,11 +117,23 @@ public class EventSourceProperties {
     /** Settings of the JDBC store. */
     public static class Jdbc {
 
-        /** Name of the events table, optionally qualified by a schema. */
-        private String tableName = "eventsource_events";
+        /**
+         * Name of the events table, optionally qualified by a schema; the checkpoints, snapshots and lock tables
+         * beside it take it as their prefix.
+         */
+        private String tableName = JdbcStore.DEFAULT_TABLE_NAME;
 
-        /** Database schema initialization mode for the events table. */
+        /**
+         * Database schema initialization mode for the event store's tables: embedded (only in an embedded
+         * database), always, or never (the tables come from Flyway, Liquibase or a DBA).
+         */
         private DatabaseInitializationMode initializeSchema = DatabaseInitializationMode.EMBEDDED;
+
+        /**
+         * Locations of the SQL scripts that initialize the schema, written for the default table name (replaced by
+         * table-name as they run); @@platform@@ stands for the platform.
+         */
+        private List<String> schemaLocations = new ArrayList<>(List.of(JdbcSchemaScripts.SCHEMA_LOCATION));
 
         /**
          * Platform of the database (postgresql, mysql, mariadb or h2); detected from the DataSource when not set.
@@ -144,6 +158,16 @@ public class EventSourceProperties {
         /** @param initializeSchema when the events table is created at start-up */
         public void setInitializeSchema(DatabaseInitializationMode initializeSchema) {
             this.initializeSchema = initializeSchema;
+        }
+
+        /** @return the locations of the schema scripts */
+        public List<String> getSchemaLocations() {
+            return this.schemaLocations;
+        }
+
+        /** @param schemaLocations the locations of the schema scripts */
+        public void setSchemaLocations(List<String> schemaLocations) {
+            this.schemaLocations = schemaLocations;
         }
 
         /** @return the database platform, or {@code null} to detect it */
@@ -586,7 +610,7 @@ public class EventSourceProperties {
         private int batchSize = dev.eventsource.subscription.Subscription.Builder.DEFAULT_BATCH_SIZE;
 
         /** Where a subscription without a checkpoint starts: beginning (all history) or end (new events only). */
-        private StartFrom startFrom = StartFrom.BEGINNING;
+        private StartFrom startFrom = dev.eventsource.subscription.Subscription.Builder.DEFAULT_START_FROM;
 
         /** Failed attempts on one event before the subscription stops at it. */
         private int maxAttempts = dev.eventsource.subscription.Subscription.Builder.DEFAULT_MAX_ATTEMPTS;

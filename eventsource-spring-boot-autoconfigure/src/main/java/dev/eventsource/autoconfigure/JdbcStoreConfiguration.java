@@ -18,10 +18,12 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.sql.init.dependency.DatabaseInitializationDependencyConfigurer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
 
@@ -45,6 +47,7 @@ import java.util.Locale;
 @Conditional(JdbcStoreConfiguration.OnJdbcStoreTypeCondition.class)
 @ConditionalOnBean(DataSource.class)
 @ConditionalOnMissingBean(Store.class)
+@Import(DatabaseInitializationDependencyConfigurer.class)
 class JdbcStoreConfiguration {
 
     private static final Log LOG = LogFactory.getLog(JdbcStoreConfiguration.class);
@@ -110,20 +113,27 @@ class JdbcStoreConfiguration {
     }
 
     @Bean
-    EventSourceSchemaInitializer eventSourceSchemaInitializer(@EventSourceDataSource ObjectProvider<DataSource> qualified,
-            ObjectProvider<DataSource> dataSources, ListableBeanFactory beans, Serializer serializer,
-            EventSourceProperties properties) {
-        DataSource dataSource = eventSourceDataSource(qualified, dataSources, beans, properties);
-        EventSourceProperties.Jdbc jdbc = properties.getJdbc();
-        return new EventSourceSchemaInitializer(dataSource, jdbc.getInitializeSchema(),
-                () -> builder(dataSource, serializer, jdbc).build());
-    }
-
-    @Bean
     CheckpointTableVerifier eventSourceCheckpointTableVerifier(JdbcStore store,
             ObjectProvider<CheckpointStore> checkpoints, ObjectProvider<EventSourceProjections> projections,
             EventSourceProperties properties) {
         return new CheckpointTableVerifier(store, checkpoints, projections, properties.getJdbc().getInitializeSchema());
+    }
+
+    /**
+     * The schema initializer, a Spring Boot script initializer: with spring-boot-jdbc on the classpath (as the starter
+     * brings it); without it the tables come from elsewhere, and the start-up check says which are missing.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.boot.jdbc.init.DataSourceScriptDatabaseInitializer")
+    static class SchemaInitializerConfiguration {
+
+        @Bean
+        EventSourceSchemaInitializer eventSourceSchemaInitializer(
+                @EventSourceDataSource ObjectProvider<DataSource> qualified, ObjectProvider<DataSource> dataSources,
+                ListableBeanFactory beans, Serializer serializer, EventSourceProperties properties) {
+            DataSource dataSource = eventSourceDataSource(qualified, dataSources, beans, properties);
+            return EventSourceSchemaInitializer.of(dataSource, properties.getJdbc(), serializer.format());
+        }
     }
 
     /** Resolves the DataSource of the events as Spring Boot does for Flyway: the qualified one, else the unique one. */

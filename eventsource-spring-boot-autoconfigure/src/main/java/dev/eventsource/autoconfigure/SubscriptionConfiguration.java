@@ -8,15 +8,22 @@ import dev.eventsource.subscription.CheckpointStore;
 import dev.eventsource.subscription.MemoryCheckpointStore;
 import dev.eventsource.subscription.SubscriptionMetrics;
 import dev.eventsource.subscription.jdbc.JdbcCheckpointStore;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.ResourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.util.ClassUtils;
+
+import javax.sql.DataSource;
 
 /**
  * Projections and their subscriptions: the checkpoint store (the {@code <events table>_checkpoints} table on the
@@ -47,12 +54,49 @@ class SubscriptionConfiguration {
     @ConditionalOnClass(PlatformTransactionManager.class)
     static class BatchTransactionConfiguration {
 
+        private static final Log LOG = LogFactory.getLog(BatchTransactionConfiguration.class);
+
+        private static final boolean SPRING_JDBC = ClassUtils.isPresent(
+                "org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy",
+                BatchTransactionConfiguration.class.getClassLoader());
+
+        /**
+         * A transaction per batch in the {@link EventSourceTransactionManager}, else the only or primary transaction
+         * manager; none when several leave the choice open.
+         */
         @Bean
         @ConditionalOnMissingBean
-        @ConditionalOnSingleCandidate(PlatformTransactionManager.class)
-        BatchTransaction eventSourceBatchTransaction(PlatformTransactionManager transactionManager) {
+        @ConditionalOnBean(PlatformTransactionManager.class)
+        BatchTransaction eventSourceBatchTransaction(
+                @EventSourceTransactionManager ObjectProvider<PlatformTransactionManager> qualified,
+                ObjectProvider<PlatformTransactionManager> transactionManagers, Store store) {
+            PlatformTransactionManager transactionManager = qualified.getIfAvailable(transactionManagers::getIfUnique);
+            if (transactionManager == null) {
+                LOG.warn("Subscriptions run their batches without a transaction: the application context has several"
+                        + " transaction managers, none @Primary or qualified @EventSourceTransactionManager");
+                return BatchTransaction.NONE;
+            }
+            warnIfCheckpointsCommitApart(transactionManager, store);
             TransactionTemplate template = new TransactionTemplate(transactionManager);
             return (work) -> template.executeWithoutResult((status) -> work.run());
+        }
+
+        /** Warns when the checkpoints go to another DataSource than the one the transaction manager commits. */
+        private static void warnIfCheckpointsCommitApart(PlatformTransactionManager transactionManager, Store store) {
+            if (SPRING_JDBC && store instanceof JdbcStore jdbc
+                    && transactionManager instanceof ResourceTransactionManager resources
+                    && resources.getResourceFactory() instanceof DataSource managed) {
+                DataSource events = jdbc.dataSource();
+                if (events instanceof TransactionAwareDataSourceProxy proxy && proxy.getTargetDataSource() != null) {
+                    events = proxy.getTargetDataSource();
+                }
+                if (managed != events) {
+                    LOG.warn("Subscriptions run their batches in a transaction of another DataSource than the"
+                            + " events': checkpoints commit apart from the read-model writes of that transaction, so"
+                            + " a failure between the two commits can skip a batch. Qualify the transaction"
+                            + " manager of the @EventSourceDataSource with @EventSourceTransactionManager");
+                }
+            }
         }
     }
 }

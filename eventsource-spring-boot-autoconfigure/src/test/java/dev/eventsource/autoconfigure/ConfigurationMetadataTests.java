@@ -2,7 +2,11 @@ package dev.eventsource.autoconfigure;
 
 import dev.eventsource.Repository;
 import dev.eventsource.annotation.Snapshotting;
+import dev.eventsource.store.jdbc.JdbcDialect;
+import dev.eventsource.store.jdbc.JdbcSchemaScripts;
+import dev.eventsource.store.jdbc.JdbcStore;
 import dev.eventsource.subscription.Subscription;
+import org.springframework.boot.sql.init.DatabaseInitializationMode;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.convert.DurationStyle;
 import tools.jackson.databind.JsonNode;
@@ -11,8 +15,12 @@ import tools.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,19 +29,94 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ConfigurationMetadataTests {
 
     private static Map<String, JsonNode> eventSourceProperties() throws IOException {
-        Map<String, JsonNode> properties = new HashMap<>();
+        return eventSource("properties");
+    }
+
+    private static Map<String, JsonNode> eventSourceHints() throws IOException {
+        return eventSource("hints");
+    }
+
+    /** @return the entries of a group ("properties" or "hints") of the generated metadata, by property name */
+    private static Map<String, JsonNode> eventSource(String group) throws IOException {
+        Map<String, JsonNode> entries = new HashMap<>();
         for (URL url : Collections.list(ConfigurationMetadataTests.class.getClassLoader()
                 .getResources("META-INF/spring-configuration-metadata.json"))) {
             try (InputStream in = url.openStream()) {
-                for (JsonNode property : JsonMapper.builder().build().readTree(in).path("properties")) {
-                    String name = property.path("name").asString();
+                for (JsonNode entry : JsonMapper.builder().build().readTree(in).path(group)) {
+                    String name = entry.path("name").asString();
                     if (name.startsWith("eventsource.")) {
-                        properties.put(name, property);
+                        entries.put(name, entry);
                     }
                 }
             }
         }
-        return properties;
+        return entries;
+    }
+
+    private static List<String> hintValues(Map<String, JsonNode> hints, String name) {
+        assertThat(hints).as("hints of %s", name).containsKey(name);
+        List<String> values = new ArrayList<>();
+        for (JsonNode value : hints.get(name).path("values")) {
+            values.add(value.path("value").asString());
+            assertThat(value.path("description").asString()).as("description of %s=%s", name, values)
+                .isNotBlank();
+        }
+        return values;
+    }
+
+    @Test
+    void hintsTheValuesOfClosedChoices() throws IOException {
+        Map<String, JsonNode> hints = eventSourceHints();
+        List<String> platforms = new ArrayList<>(List.of("mariadb"));
+        for (JdbcDialect dialect : JdbcDialect.values()) {
+            platforms.add(dialect.platform());
+        }
+        assertThat(hintValues(hints, "eventsource.jdbc.platform")).containsExactlyInAnyOrderElementsOf(platforms);
+        assertThat(hintValues(hints, "eventsource.store.type")).containsExactlyInAnyOrderElementsOf(
+                Arrays.stream(EventSourceProperties.StoreType.values()).map((type) -> lower(type.name())).toList());
+        assertThat(hintValues(hints, "eventsource.serializer.format")).containsExactlyInAnyOrderElementsOf(
+                Arrays.stream(EventSourceProperties.SerializerFormat.values()).map((f) -> lower(f.name())).toList());
+        assertThat(hintValues(hints, "eventsource.jdbc.initialize-schema")).containsExactlyInAnyOrderElementsOf(
+                Arrays.stream(DatabaseInitializationMode.values()).map((mode) -> lower(mode.name())).toList());
+    }
+
+    @Test
+    void everyHintedPlatformIsAccepted() throws IOException {
+        for (String platform : hintValues(eventSourceHints(), "eventsource.jdbc.platform")) {
+            new EventSourceProperties.Jdbc().setPlatform(platform);
+        }
+    }
+
+    @Test
+    void showsTheJdbcDefaultsOfTheCore() throws IOException {
+        Map<String, JsonNode> properties = eventSourceProperties();
+        assertThat(properties.get("eventsource.jdbc.table-name").path("defaultValue").asString())
+            .isEqualTo(JdbcStore.DEFAULT_TABLE_NAME)
+            .isEqualTo(new EventSourceProperties.Jdbc().getTableName());
+        assertThat(properties.get("eventsource.jdbc.schema-locations").path("defaultValue").get(0).asString())
+            .isEqualTo(JdbcSchemaScripts.SCHEMA_LOCATION);
+        assertThat(new EventSourceProperties.Jdbc().getSchemaLocations())
+            .containsExactly(JdbcSchemaScripts.SCHEMA_LOCATION);
+        assertThat(properties.get("eventsource.jdbc.initialize-schema").path("defaultValue").asString())
+            .isEqualTo("embedded");
+    }
+
+    @Test
+    void describesEverySubscriptionDefaultAsTheCoreHasIt() throws IOException {
+        assertThat(eventSourceProperties().get("eventsource.subscriptions").path("description").asString())
+            .contains("poll-interval (" + Subscription.Builder.DEFAULT_POLL_INTERVAL.toSeconds() + "s)")
+            .contains("batch-size (" + Subscription.Builder.DEFAULT_BATCH_SIZE + ")")
+            .contains("max-attempts (" + Subscription.Builder.DEFAULT_MAX_ATTEMPTS + ")")
+            .contains("backoff (" + Subscription.Builder.DEFAULT_BACKOFF.toMillis() + "ms)")
+            .contains("max-backoff (" + Subscription.Builder.DEFAULT_MAX_BACKOFF.toSeconds() + "s)");
+        EventSourceProperties.Subscription defaults = new EventSourceProperties.Subscription();
+        assertThat(defaults.getStartFrom()).isEqualTo(Subscription.Builder.DEFAULT_START_FROM);
+        assertThat(defaults.getPollInterval()).isEqualTo(Subscription.Builder.DEFAULT_POLL_INTERVAL);
+        assertThat(defaults.getLeaseTime()).isEqualTo(Subscription.Builder.DEFAULT_LEASE_TIME);
+    }
+
+    private static String lower(String name) {
+        return name.toLowerCase(Locale.ROOT);
     }
 
     @Test

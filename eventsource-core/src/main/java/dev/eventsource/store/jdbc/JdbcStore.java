@@ -14,11 +14,9 @@ import org.jspecify.annotations.Nullable;
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * A {@link Store} in one table of a relational database, through plain JDBC on a {@link DataSource}: PostgreSQL,
@@ -82,9 +80,6 @@ public final class JdbcStore implements Store {
 
     /** The longest aggregate id or type name the columns hold, in characters ({@link EventLimits#MAX_ID_LENGTH}). */
     public static final int MAX_ID_LENGTH = EventLimits.MAX_ID_LENGTH;
-
-    /** SQLStates of a reference to a column that does not exist: PostgreSQL, and H2 (as the SQL standard). */
-    private static final Set<String> UNDEFINED_COLUMN = Set.of("42703", "42S22");
 
     private final DataSource dataSource;
     private final TableName table;
@@ -169,19 +164,9 @@ public final class JdbcStore implements Store {
         try (Connection connection = dataSource.getConnection()) {
             boolean mariaDb = dialect == JdbcDialect.MYSQL && connection.getMetaData().getDatabaseProductName()
                     .toLowerCase(Locale.ROOT).contains("mariadb");
-            try (Statement statement = connection.createStatement()) {
-                for (String ddl : dialect.schema(table, payloadFormat, mariaDb)) {
-                    try {
-                        statement.execute(ddl);
-                    } catch (SQLException e) {
-                        // An index on a column that an events table of an earlier layout lacks: leave the table as
-                        // it is, for verifySchema to name the migration script that adds both.
-                        if (!UNDEFINED_COLUMN.contains(e.getSQLState()) || !connection.getAutoCommit()) {
-                            throw e;
-                        }
-                    }
-                }
-            }
+            // An index on a column that an events table of an earlier layout lacks is passed over, leaving the
+            // table as it is, for verifySchema to name the migration script that adds both.
+            JdbcSchemaScripts.execute(connection, dialect.schema(table, payloadFormat, mariaDb));
         } catch (SQLException e) {
             throw new JdbcStoreException("Cannot create the event store schema for table " + table + " on "
                     + dialect.platform() + ": " + e.getMessage(), e);

@@ -42,9 +42,13 @@ final class SchemaScript {
      * @return the statements, in order, without comments and final semicolons
      */
     static List<String> statements(String name, TableName table, PayloadFormat format, String binaryType) {
-        String script = adapt(read(name), table, format, binaryType);
+        return split(adapt(read(name), table, format, binaryType));
+    }
+
+    /** @return the statements of a script, in order, without comments and final semicolons */
+    static List<String> split(String script) {
         StringBuilder sql = new StringBuilder();
-        for (String line : script.split("\n")) {
+        for (String line : script.replace("\r\n", "\n").split("\n")) {
             if (!line.stripLeading().startsWith("--")) {
                 sql.append(line).append('\n');
             }

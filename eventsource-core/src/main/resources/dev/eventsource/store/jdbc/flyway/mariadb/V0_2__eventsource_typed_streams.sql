@@ -1,0 +1,11 @@
+-- eventsource JDBC event store, Flyway migration 0.2 for MariaDB 10.4+:
+-- typed streams and command ids (the aggregate_type and command_id columns).
+-- These are the statements of dev/eventsource/store/jdbc/migrate-v2-mariadb.sql, for the events table named
+-- by the placeholder eventsource-table (spring.flyway.placeholders.eventsource-table: an unqualified name; the
+-- tables, constraints and indexes beside it take it as their prefix). See "Flyway" in the README.
+
+ALTER TABLE ${eventsource-table} ADD COLUMN IF NOT EXISTS aggregate_type VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin NOT NULL DEFAULT '';
+
+ALTER TABLE ${eventsource-table} ALTER COLUMN aggregate_type DROP DEFAULT;
+
+ALTER TABLE ${eventsource-table} ADD COLUMN IF NOT EXISTS command_id VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin;
