@@ -31,6 +31,9 @@ final class Issue15Paired {
     private Issue15Paired() {
     }
 
+    /** The snapshot intervals compared in group {@code every}. */
+    private static final int[] EVERY = {10, 25, 50, 100, 200, 400, 1000};
+
     private static boolean runs(Set<String> groups, String group) {
         return groups.isEmpty() || groups.contains(group);
     }
@@ -59,7 +62,8 @@ final class Issue15Paired {
      * @param warmupRounds rounds run first and not counted
      * @param rounds counted rounds
      * @param largest the largest history with snapshots (100,000 unless the seeding would take too long)
-     * @param groups the groups to run ({@code snapshots}, {@code create}, {@code rehydrate}); empty for all
+     * @param groups the groups to run ({@code snapshots}, {@code every}, {@code create}, {@code rehydrate}); empty
+     *     for all
      * @return the ratios
      */
     static List<Ratio> run(DataSource dataSource, int warmupRounds, int rounds, int largest, Set<String> groups)
@@ -104,6 +108,18 @@ final class Issue15Paired {
                                         .apply(new Deposit(id[0], 1));
                             }
                         }));
+            }
+            // 2b. The default of every 100: commands on a growing account (from 1,000 events) with a snapshot every
+            //     N events taken on the caller's thread, so each command pays its share of taking them.
+            for (int every : runs(groups, "every") ? EVERY : new int[0]) {
+                String id = "paired-every-" + every + "-" + run;
+                snapshots.seed(id, 1000, 1000);
+                var repository = snapshots.snapshottingEvery(every);
+                add(subjects, new Subject("commands, every " + every, 100, () -> { }, () -> {
+                    for (int i = 0; i < 100; i++) {
+                        repository.apply(new Deposit(id, 1));
+                    }
+                }));
             }
             // 3. Creating an account through a command, 1 and 4 threads.
             for (String name : runs(groups, "create")
@@ -165,6 +181,12 @@ final class Issue15Paired {
             }
             comparisons.add(new Comparison("snapshots", "apply on 1,000-1,099 events: snapshots / none",
                     "apply 1000, snapshots", "apply 1000, no snapshots", false, ">= 5"));
+            for (int every : EVERY) {
+                if (every != 100) {
+                    comparisons.add(new Comparison("every", "command on a growing account, cost: snapshot every "
+                            + every + " / every 100", "commands, every " + every, "commands, every 100", true, "-"));
+                }
+            }
             for (String threadCount : List.of("1 thread", "4 threads")) {
                 String creates = "create " + threadCount + ", ";
                 comparisons.add(new Comparison("create", "create, " + threadCount + ": ours (creates = true) / Axon",

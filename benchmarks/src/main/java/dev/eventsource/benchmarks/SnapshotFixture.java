@@ -52,6 +52,17 @@ final class SnapshotFixture {
     }
 
     /**
+     * A repository taking a snapshot every {@code every} events on the caller's thread ({@code Runnable::run}), so
+     * that a command's time includes its share of the snapshots' cost: how the default of every 100 was chosen.
+     */
+    Repository<Account> snapshottingEvery(int every) {
+        return Repository.builder(Account.class).store(store).serializer(replaying.serializer())
+                .snapshots(snapshots, new SnapshotPolicy(every, Duration.ZERO,
+                        SnapshotPolicy.of(Account.class).revision()))
+                .snapshotExecutor(Runnable::run).build();
+    }
+
+    /**
      * Stores an account of {@code events} events, with a snapshot at version {@code snapshotAt} (none when 0):
      * saves the first {@code snapshotAt} events in batches, loads them once through the synchronous repository
      * (which takes the snapshot before it returns), then saves the rest.
