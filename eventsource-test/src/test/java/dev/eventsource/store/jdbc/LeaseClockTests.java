@@ -180,7 +180,7 @@ class LeaseClockTests {
         }
 
         String url() {
-            return "jdbc:h2:mem:eventsource;DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=30000";
+            return TestDatabases.h2Url();
         }
 
         String user() {

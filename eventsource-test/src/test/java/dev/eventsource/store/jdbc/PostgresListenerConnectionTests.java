@@ -13,6 +13,9 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
+import java.io.PrintWriter;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -27,6 +30,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
 
 import static dev.eventsource.store.jdbc.SubscriptionTestBase.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -205,7 +210,7 @@ class PostgresListenerConnectionTests {
     private static final class CheckoutRecorder implements DataSource {
         private final HikariDataSource pool;
         private final List<Long> heldMillis = new CopyOnWriteArrayList<>();
-        private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
+        private final AtomicInteger open = new AtomicInteger();
 
         CheckoutRecorder(HikariDataSource pool) {
             this.pool = pool;
@@ -224,7 +229,7 @@ class PostgresListenerConnectionTests {
             Connection connection = pool.getConnection();
             long taken = System.nanoTime();
             open.incrementAndGet();
-            return (Connection) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+            return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(),
                     new Class<?>[] {Connection.class}, (proxy, method, args) -> {
                         if (method.getName().equals("close") && !connection.isClosed()) {
                             heldMillis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - taken));
@@ -232,7 +237,7 @@ class PostgresListenerConnectionTests {
                         }
                         try {
                             return method.invoke(connection, args);
-                        } catch (java.lang.reflect.InvocationTargetException e) {
+                        } catch (InvocationTargetException e) {
                             throw e.getCause();
                         }
                     });
@@ -244,12 +249,12 @@ class PostgresListenerConnectionTests {
         }
 
         @Override
-        public java.io.PrintWriter getLogWriter() {
+        public PrintWriter getLogWriter() {
             return null;
         }
 
         @Override
-        public void setLogWriter(java.io.PrintWriter out) {
+        public void setLogWriter(PrintWriter out) {
         }
 
         @Override
@@ -262,8 +267,8 @@ class PostgresListenerConnectionTests {
         }
 
         @Override
-        public java.util.logging.Logger getParentLogger() {
-            return java.util.logging.Logger.getGlobal();
+        public Logger getParentLogger() {
+            return Logger.getGlobal();
         }
 
         @Override
