@@ -2,6 +2,7 @@ package dev.eventsource.autoconfigure;
 
 import dev.eventsource.Repository;
 import dev.eventsource.annotation.Snapshotting;
+import dev.eventsource.store.jdbc.JdbcStore;
 import dev.eventsource.subscription.Subscription;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.convert.DurationStyle;
@@ -90,5 +91,12 @@ class ConfigurationMetadataTests {
         assertThat(properties.get("eventsource.repository.retry.jitter").path("defaultValue").asDouble(-1))
             .isEqualTo(Repository.Builder.DEFAULT_RETRY_JITTER);
         assertThat(properties.get("eventsource.repository.retry.time-budget").has("defaultValue")).isFalse();
+    }
+
+    @Test
+    void showsTheDefaultLifetimeOfTheListenersConnection() throws IOException {
+        assertThat(DurationStyle.detectAndParse(eventSourceProperties().get(
+                "eventsource.jdbc.listener-connection-lifetime").path("defaultValue").asString()))
+            .isEqualTo(JdbcStore.DEFAULT_LISTENER_CONNECTION_LIFETIME);
     }
 }
