@@ -162,7 +162,8 @@ public final class EventSourceProjections implements SmartInitializingSingleton,
             subscription.start();
         }
         if (!this.subscriptions.isEmpty() && this.store instanceof JdbcStore jdbc && jdbc.notifiesAppends()) {
-            this.listening = jdbc.listenForAppends(this::wakeAll);
+            this.listening = jdbc.listenForAppends(this::wakeAll, ListenerConnectionLifetime.of(jdbc.dataSource(),
+                    this.properties.getJdbc().getListenerConnectionLifetime()));
         }
         this.running = true;
     }

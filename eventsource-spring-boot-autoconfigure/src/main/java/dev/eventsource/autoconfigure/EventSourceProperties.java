@@ -140,6 +140,31 @@ public class EventSourceProperties {
          */
         private @Nullable String platform;
 
+        /**
+         * How long the PostgreSQL listener for appends keeps one pooled connection before it gives it back and takes
+         * another; with a HikariCP pool, at most half of its max-lifetime is used.
+         */
+        private Duration listenerConnectionLifetime = JdbcStore.DEFAULT_LISTENER_CONNECTION_LIFETIME;
+
+        /** @return how long the listener for appends keeps one connection */
+        public Duration getListenerConnectionLifetime() {
+            return this.listenerConnectionLifetime;
+        }
+
+        /**
+         * Sets how long the listener for appends keeps one connection.
+         *
+         * @param listenerConnectionLifetime positive
+         * @throws IllegalArgumentException when zero or negative
+         */
+        public void setListenerConnectionLifetime(Duration listenerConnectionLifetime) {
+            if (listenerConnectionLifetime.isNegative() || listenerConnectionLifetime.isZero()) {
+                throw new IllegalArgumentException("eventsource.jdbc.listener-connection-lifetime must be positive,"
+                        + " got " + listenerConnectionLifetime);
+            }
+            this.listenerConnectionLifetime = listenerConnectionLifetime;
+        }
+
         /** @return the events table name */
         public String getTableName() {
             return this.tableName;

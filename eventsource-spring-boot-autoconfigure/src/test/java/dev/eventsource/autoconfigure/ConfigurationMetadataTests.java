@@ -174,4 +174,11 @@ class ConfigurationMetadataTests {
             .isEqualTo(Repository.Builder.DEFAULT_RETRY_JITTER);
         assertThat(properties.get("eventsource.repository.retry.time-budget").has("defaultValue")).isFalse();
     }
+
+    @Test
+    void showsTheDefaultLifetimeOfTheListenersConnection() throws IOException {
+        assertThat(DurationStyle.detectAndParse(eventSourceProperties().get(
+                "eventsource.jdbc.listener-connection-lifetime").path("defaultValue").asString()))
+            .isEqualTo(JdbcStore.DEFAULT_LISTENER_CONNECTION_LIFETIME);
+    }
 }

@@ -177,7 +177,7 @@ class SnapshotConfigurationTests {
             repository(context, Tally.class).apply(new Tally.Add("t-1", 1));
             repository(context, Tally.class).load("t-1");
             assertThat(snapshots(context, "Tally", "miss").count()).as("loads looked for a snapshot").isEqualTo(2);
-            assertThat(context.getBean(SnapshotStore.class).load("Tally", "t-1")).as("every 100 by default").isNull();
+            assertThat(context.getBean(SnapshotStore.class).load("Tally", "t-1")).as("every 50 by default").isNull();
         });
     }
 

@@ -289,9 +289,9 @@ abstract class SampleApiTests {
             Thread.onSpinWait();
         }
         dev.eventsource.Snapshot snapshot = this.snapshots.load("Account", account);
-        assertThat(snapshot).as("a snapshot, taken off the request thread once 100 events were replayed or appended")
+        assertThat(snapshot).as("a snapshot, taken off the request thread once 50 events were replayed or appended")
                 .isNotNull();
-        assertThat(snapshot.version()).isBetween(100L, 231L);
+        assertThat(snapshot.version()).isBetween(50L, 231L);
         double hits = this.meters.counter("eventsource.repository.snapshots", "aggregate", "Account", "outcome", "hit")
                 .count();
 

@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -80,6 +81,12 @@ public final class JdbcStore implements Store {
 
     /** The longest aggregate id or type name the columns hold, in characters ({@link EventLimits#MAX_ID_LENGTH}). */
     public static final int MAX_ID_LENGTH = EventLimits.MAX_ID_LENGTH;
+
+    /**
+     * How long {@link #listenForAppends(Runnable)} keeps one connection before it gives it back to the DataSource and
+     * takes another: 5 minutes, well within HikariCP's default {@code maxLifetime} of 30 minutes.
+     */
+    public static final Duration DEFAULT_LISTENER_CONNECTION_LIFETIME = Duration.ofMinutes(5);
 
     private final DataSource dataSource;
     private final TableName table;
@@ -267,22 +274,43 @@ public final class JdbcStore implements Store {
     }
 
     /**
-     * Calls {@code onAppend} soon after any process commits an append to this table, on PostgreSQL (LISTEN on a
-     * connection held from the DataSource by a daemon thread, reconnecting after failures, which also polls for
-     * committed events not yet numbered every {@value PostgresAppendListener#WAIT_MILLIS} ms); elsewhere nothing
-     * happens. A notification is only a hint to read now: listeners must still read from their checkpoint, and
-     * the callback is also called after every (re)connection, since notifications sent while disconnected are
-     * lost.
+     * Calls {@code onAppend} soon after any process commits an append to this table, as
+     * {@link #listenForAppends(Runnable, Duration)} does with a connection lifetime of
+     * {@link #DEFAULT_LISTENER_CONNECTION_LIFETIME}.
      *
      * @param onAppend a quick, non-blocking action, such as waking a subscription
      * @return what stops the listening and returns the connection
      */
     public AutoCloseable listenForAppends(Runnable onAppend) {
+        return listenForAppends(onAppend, DEFAULT_LISTENER_CONNECTION_LIFETIME);
+    }
+
+    /**
+     * Calls {@code onAppend} soon after any process commits an append to this table, on PostgreSQL (LISTEN on a
+     * connection taken from the DataSource by a daemon thread, which also polls for committed events not yet
+     * numbered every {@value PostgresAppendListener#WAIT_MILLIS} ms); elsewhere nothing happens. The connection is
+     * given back and another one taken every {@code connectionLifetime}, so that a pool can retire it: choose less
+     * than the pool's maximum lifetime (HikariCP's {@code maxLifetime}). After a failure it reconnects with a
+     * backoff of 0.5 s doubling up to 30 s. A notification is only a hint to read now: listeners must still read
+     * from their checkpoint, and the callback is also called after every (re)connection, since notifications sent
+     * while disconnected are lost.
+     *
+     * @param onAppend a quick, non-blocking action, such as waking a subscription
+     * @param connectionLifetime how long to keep one connection; positive
+     * @return what stops the listening and returns the connection
+     * @throws IllegalArgumentException when {@code connectionLifetime} is zero or negative
+     */
+    public AutoCloseable listenForAppends(Runnable onAppend, Duration connectionLifetime) {
         Objects.requireNonNull(onAppend, "onAppend");
+        Objects.requireNonNull(connectionLifetime, "connectionLifetime");
+        if (connectionLifetime.isNegative() || connectionLifetime.isZero()) {
+            throw new IllegalArgumentException("The listener's connection lifetime must be positive, got "
+                    + connectionLifetime);
+        }
         if (!notifiesAppends()) {
             return () -> { };
         }
-        return PostgresAppendListener.start(dataSource, table, onAppend, sequencer.pendingSql());
+        return PostgresAppendListener.start(dataSource, table, onAppend, sequencer.pendingSql(), connectionLifetime);
     }
 
     @Override

@@ -113,7 +113,7 @@ final class TestDatabases {
      * H2 gives up waiting for a lock after 2 s by default; tests hold the append lock in an open transaction for
      * about that long on purpose (and a loaded machine stretches it), so they wait as long as the other databases.
      */
-    private static String h2Url() {
+    static String h2Url() {
         return "jdbc:h2:mem:eventsource;DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=30000";
     }
 

@@ -21,10 +21,10 @@ import java.util.List;
  * {@link Money} with amount and currency. Events stored in revision 1 are read through the upcasters of
  * {@link AccountUpcasters}; their stored bytes are never rewritten.
  *
- * <p>An account's history grows with every deposit, so loads start from a snapshot taken every 100 events; opening
- * an account appends without a load.
+ * <p>An account's history grows with every deposit, so loads start from a snapshot taken every 50 events (the
+ * default); opening an account appends without a load.
  */
-@Snapshotting(every = 100)
+@Snapshotting
 public class Account extends AggregateRoot {
 
     static final String KIND = "account";
