@@ -443,7 +443,7 @@ public class EventSourceProperties {
 
         /**
          * Snapshot settings by aggregate type name (@AggregateType, else the simple class name), overriding the
-         * class's @Snapshotting or turning snapshots on for a class without it: enabled, every (100), slower-than (0,
+         * class's @Snapshotting or turning snapshots on for a class without it: enabled, every (50), slower-than (0,
          * never) and revision (1), for example eventsource.snapshots.aggregates.Account.every=50.
          */
         private final Map<String, AggregateSnapshots> aggregates = new LinkedHashMap<>();

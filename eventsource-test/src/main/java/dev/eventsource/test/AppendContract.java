@@ -98,6 +98,28 @@ abstract class AppendContract extends StoreContract {
     }
 
     @Test
+    @DisplayName("types, stream types and metadata with repeated and non-ASCII values read back on every read")
+    void repeatedAndNonAsciiTextsReadBackOnEveryRead() {
+        String stream = "Kontø-Ström";
+        List<String> types = List.of("Geöffnet", "Einzahlung😀", "Geöffnet", "Einzahlung😀", "Closed", "Einzahlung😀");
+        List<Map<String, String>> metadata = List.of(Map.of(), Map.of("user", "zoë"), Map.of(), Map.of("user", "zoë"),
+                Map.of("note", "{}"), Map.of());
+        Record[] records = new Record[types.size()];
+        for (int i = 0; i < records.length; i++) {
+            records[i] = Record.of(stream, "order-1", i + 1, types.get(i), BASE_TIME, json("{\"n\": " + i + "}"))
+                    .withMetadata(metadata.get(i));
+        }
+        store.save("order-1", records);
+
+        for (int read = 0; read < 20; read++) {
+            History history = store.load("order-1");
+            assertThat(history).as("load %d", read).extracting(Record::type).containsExactlyElementsOf(types);
+            assertThat(history).extracting(Record::metadata).containsExactlyElementsOf(metadata);
+            assertThat(history).extracting(Record::aggregateType).containsOnly(stream);
+        }
+    }
+
+    @Test
     @DisplayName("each record keeps its revision through save, load, loadLatest and the global stream")
     void revisionRoundTrips() {
         store.save("order-1", record("order-1", 1), record("order-1", 2).withRevision(2));

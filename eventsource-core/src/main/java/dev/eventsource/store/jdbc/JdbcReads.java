@@ -152,8 +152,9 @@ final class JdbcReads {
             statement.setLong(2, from);
             statement.setLong(3, to);
             try (ResultSet rows = statement.executeQuery()) {
+                RowTexts texts = mapper.texts();
                 while (rows.next()) {
-                    records.add(mapper.toRecord(rows, aggregateId, 2));
+                    records.add(mapper.toRecord(rows, aggregateId, 2, texts));
                 }
             }
         }
@@ -178,8 +179,9 @@ final class JdbcReads {
                     List<Record> records = new ArrayList<>();
                     Snapshot snapshot = null;
                     try (ResultSet rows = statement.executeQuery()) {
+                        RowTexts texts = mapper.texts();
                         while (rows.next()) {
-                            records.add(mapper.toRecord(rows, aggregateId, 2));
+                            records.add(mapper.toRecord(rows, aggregateId, 2, texts));
                             if (records.size() == 1) {
                                 rows.getLong(10);
                                 if (!rows.wasNull()) {

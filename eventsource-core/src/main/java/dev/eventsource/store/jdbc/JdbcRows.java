@@ -2,6 +2,7 @@ package dev.eventsource.store.jdbc;
 
 import dev.eventsource.PayloadFormat;
 import dev.eventsource.Record;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -65,9 +66,23 @@ final class JdbcRows {
      * revision, occurred_at, payload, metadata, aggregate_type, command_id.
      */
     Record toRecord(ResultSet rows, String aggregateId, int versionColumn) throws SQLException {
+        return toRecord(rows, aggregateId, versionColumn, null);
+    }
+
+    /** @return the texts of one read's rows, or null where the dialect reads strings */
+    @Nullable RowTexts texts() {
+        return dialect == JdbcDialect.POSTGRESQL ? new RowTexts() : null;
+    }
+
+    /**
+     * Maps a row as {@link #toRecord(ResultSet, String, int)} does, its text columns through {@code texts} when
+     * given ({@link #texts()}, one per read).
+     */
+    Record toRecord(ResultSet rows, String aggregateId, int versionColumn, @Nullable RowTexts texts)
+            throws SQLException {
         long position = rows.getLong(1);
         long version = rows.getLong(versionColumn);
-        String type = rows.getString(versionColumn + 1);
+        String type = texts == null ? rows.getString(versionColumn + 1) : texts.get(rows, versionColumn + 1);
         int revision = rows.getInt(versionColumn + 2);
         if (revision < 1) {
             throw new JdbcStoreException("Event " + aggregateId + "@" + version + " in table " + table
@@ -78,7 +93,8 @@ final class JdbcRows {
         byte[] data = payloadFormat == PayloadFormat.JSON
                 ? dialect.getJsonBytes(rows, versionColumn + 4)
                 : rows.getBytes(versionColumn + 4);
-        String metadataJson = rows.getString(versionColumn + 5);
+        String metadataJson = texts == null ? rows.getString(versionColumn + 5) : jsonText(texts, rows,
+                versionColumn + 5);
         Map<String, String> metadata;
         try {
             metadata = metadataJson == null || metadataJson.equals(EMPTY_METADATA) ? Map.of()
@@ -87,9 +103,15 @@ final class JdbcRows {
             throw new JdbcStoreException("The metadata of event " + aggregateId + "@" + version + " in table " + table
                     + " is not a JSON object of strings: " + e.getOriginalMessage(), e);
         }
-        String aggregateType = rows.getString(versionColumn + 6);
+        String aggregateType = texts == null ? rows.getString(versionColumn + 6) : texts.get(rows, versionColumn + 6);
         // An empty type marks a row stored before streams had types (see the v2 migration script).
         return new Record(aggregateType == null || aggregateType.isEmpty() ? null : aggregateType, aggregateId, version,
                 type, revision, at, data, metadata, rows.getString(versionColumn + 7), position);
+    }
+
+    /** A jsonb column's text through the row texts: in binary transfer it starts with its format version, 1. */
+    private static @Nullable String jsonText(RowTexts texts, ResultSet rows, int column) throws SQLException {
+        String text = texts.get(rows, column);
+        return text != null && !text.isEmpty() && text.charAt(0) == 1 ? text.substring(1) : text;
     }
 }
