@@ -180,9 +180,7 @@ public final class Repository<A extends Aggregate> {
             // A store may answer an unknown id with an empty history; keep the promise load() keeps.
             throw new AggregateNotFoundException(typeName, aggregateId, null);
         }
-        for (Record record : history) {
-            requireOwnStream(record);
-        }
+        requireOwnStreams(history);
         List<Event> read = serializer.unmarshalAll(history);
         List<StoredEvent> events = new ArrayList<>(history.size());
         for (int i = 0; i < read.size(); i++) {
@@ -528,12 +526,18 @@ public final class Repository<A extends Aggregate> {
     }
 
     /**
-     * Checks that a stored record belongs to this repository's stream type. A record stored before streams had
+     * Checks that every record read belongs to this repository's stream type, before any is replayed. A record stored before streams had
      * types (no aggregate type) belongs to it when this aggregate handles the record's event type (or when its
      * event types are unknown: an aggregate that implements {@code on} itself and binds no events).
      *
      * @throws AggregateNotFoundException when the record belongs to a stream of another aggregate type
      */
+    private void requireOwnStreams(List<Record> records) {
+        for (Record record : records) {
+            requireOwnStream(record);
+        }
+    }
+
     private void requireOwnStream(Record record) {
         String stored = record.aggregateType();
         if (stored == null ? !eventTypeNames.isEmpty() && !eventTypeNames.contains(serializer.currentType(record))
@@ -600,9 +604,7 @@ public final class Repository<A extends Aggregate> {
                 return null;
             }
             A aggregate = newAggregate();
-            for (Record record : history) {
-                requireOwnStream(record);
-            }
+            requireOwnStreams(history);
             for (Event event : serializer.unmarshalAll(history)) {
                 aggregate.on(event);
                 replayed++;
@@ -648,9 +650,7 @@ public final class Repository<A extends Aggregate> {
     /** Applies the events after a snapshot read into the aggregate; {@code history} starts at its version. */
     private Loaded<A> fromSnapshot(A aggregate, Snapshot snapshot, History history, long started) {
         int replayed = 0;
-        for (Record record : history) {
-            requireOwnStream(record);
-        }
+        requireOwnStreams(history);
         for (Event event : serializer.unmarshalAll(history.subList(1, history.size()))) {
             aggregate.on(event);
             replayed++;

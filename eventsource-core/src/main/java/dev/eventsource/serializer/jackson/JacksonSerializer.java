@@ -313,10 +313,11 @@ public final class JacksonSerializer implements Serializer, StateSerializer {
     public List<Event> unmarshalAll(List<Record> records) {
         int count = records.size();
         List<Event> events = new ArrayList<>(count);
+        Binding[] bindings = new Binding[count];
         int from = 0;
         while (from < count) {
             int to = from;
-            while (to < count && current(records.get(to)) != null) {
+            while (to < count && (bindings[to] = current(records.get(to))) != null) {
                 to++;
             }
             if (to - from < 2) {
@@ -324,7 +325,7 @@ public final class JacksonSerializer implements Serializer, StateSerializer {
                 from++;
                 continue;
             }
-            int read = readTogether(records.subList(from, to), events);
+            int read = readTogether(records.subList(from, to), bindings, from, events);
             for (int i = from + read; i < to; i++) {
                 events.add(unmarshal(records.get(i)));
             }
@@ -346,6 +347,18 @@ public final class JacksonSerializer implements Serializer, StateSerializer {
      * @return how many records were read
      */
     int readTogether(List<Record> records, List<Event> events) {
+        Binding[] bindings = new Binding[records.size()];
+        for (int i = 0; i < bindings.length; i++) {
+            bindings[i] = Objects.requireNonNull(current(records.get(i)), "a record to upcast");
+        }
+        return readTogether(records, bindings, 0, events);
+    }
+
+    /**
+     * As {@link #readTogether(List, List)}, with each record's current binding already looked up: record {@code i}'s
+     * is {@code bindings[offset + i]}.
+     */
+    private int readTogether(List<Record> records, Binding[] bindings, int offset, List<Event> events) {
         int bytes = 0;
         for (Record record : records) {
             bytes += record.data().length + 1;
@@ -369,7 +382,7 @@ public final class JacksonSerializer implements Serializer, StateSerializer {
         try (JsonParser parser = readingMapper.reader().createParser(all, 0, at)) {
             long start = 0;
             for (Record record : records) {
-                Binding binding = Objects.requireNonNull(current(record));
+                Binding binding = bindings[offset + read];
                 if (parser.nextToken() == null || parser.currentTokenLocation().getByteOffset() != start) {
                     return read;
                 }
