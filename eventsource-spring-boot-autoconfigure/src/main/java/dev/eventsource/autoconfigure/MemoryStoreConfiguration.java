@@ -35,10 +35,16 @@ class MemoryStoreConfiguration {
             throw new JdbcStoreUnavailableException((missingModules != null) ? missingModules + " not on the classpath"
                     : "the application context has no single DataSource");
         }
+        boolean hasDataSource = dataSources.stream().findAny().isPresent();
+        if (properties.getStore().getType() == StoreType.AUTO && hasDataSource && missingModules != null) {
+            // A DataSource says the application means to keep data in a database; events kept in memory instead
+            // would be acknowledged and then lost at the next stop.
+            throw new JdbcStoreUnavailableException("auto", "the application context has a DataSource and "
+                    + missingModules + " not on the classpath, so the JDBC store cannot be created; the events "
+                    + "would be kept in memory and lost when the application stops");
+        }
         String reason = (properties.getStore().getType() == StoreType.MEMORY) ? "eventsource.store.type=memory"
-                : (dataSources.stream().findAny().isEmpty()) ? "the application context has no DataSource"
-                        : (missingModules != null) ? missingModules + " not on the classpath"
-                                : "the JDBC store did not match";
+                : !hasDataSource ? "the application context has no DataSource" : "the JDBC store did not match";
         LOG.info("Event store: in memory, events are lost when the application stops (" + reason + ")");
         return new MemoryStore(SpringTransactions.memoryStoreContext());
     }

@@ -43,13 +43,24 @@ class ClasspathConditionsTests {
     void jdbcStoreNeedsSpringJdbcAndSpringBootJdbc() {
         ApplicationContextRunner withDataSource = this.contextRunner.withUserConfiguration(H2DataSource.class);
         withDataSource.run((context) -> assertThat(context).getBean(Store.class).isInstanceOf(JdbcStore.class));
-        withDataSource.withClassLoader(withoutSpringBootJdbc()).run((context) -> {
-            assertThat(context).getBean(Store.class).isInstanceOf(MemoryStore.class);
-            assertThat(context).doesNotHaveBean(EventSourceSchemaInitializer.class);
-            works(context);
-        });
+        // Without them, a context that has a DataSource refuses to start rather than keep its events in memory...
+        withDataSource.withClassLoader(withoutSpringBootJdbc())
+            .run((context) -> assertThat(FailureAnalysisAssert.analyze(context.getStartupFailure()))
+                .contains("eventsource.store.type is 'auto' but the application context has a DataSource and "
+                        + "spring-boot-jdbc (org.springframework.boot:spring-boot-jdbc) is not on the classpath")
+                .contains("lost when the application stops")
+                .contains("Add spring-boot-starter-jdbc")
+                .contains("eventsource.store.type=memory"));
         withDataSource.withClassLoader(new FilteredClassLoader("org.springframework.jdbc"))
-            .run((context) -> assertThat(context).getBean(Store.class).isInstanceOf(MemoryStore.class));
+            .run((context) -> assertThat(FailureAnalysisAssert.analyze(context.getStartupFailure()))
+                .contains("spring-jdbc (org.springframework:spring-jdbc) is not on the classpath"));
+        // ...unless it asks for the memory store.
+        withDataSource.withClassLoader(withoutSpringBootJdbc()).withPropertyValues("eventsource.store.type=memory")
+            .run((context) -> {
+                assertThat(context).getBean(Store.class).isInstanceOf(MemoryStore.class);
+                assertThat(context).doesNotHaveBean(EventSourceSchemaInitializer.class);
+                works(context);
+            });
     }
 
     @Test

@@ -213,10 +213,14 @@ class EventSourceAutoConfigurationTests {
     }
 
     @Test
-    void usesMemoryStoreWithoutSpringJdbc() {
+    void usesMemoryStoreWithoutSpringJdbcOnlyWhenAskedTo() {
         this.contextRunner.withUserConfiguration(SingleDataSource.class)
             .withClassLoader(new FilteredClassLoader("org.springframework.jdbc"))
+            .withPropertyValues("eventsource.store.type=memory")
             .run((context) -> assertThat(context).getBean(Store.class).isInstanceOf(MemoryStore.class));
+        this.contextRunner.withUserConfiguration(SingleDataSource.class)
+            .withClassLoader(new FilteredClassLoader("org.springframework.jdbc"))
+            .run((context) -> assertThat(context).hasFailed());
     }
 
     @Test
