@@ -46,6 +46,54 @@
     $('status').textContent = message;
   }
 
+  // A number as the server wrote it (10.50, or an integer beyond 2^53), where JavaScript's number would show it
+  // otherwise (10.5, or rounded). It still counts as a number in arithmetic.
+  class RawNumber {
+    constructor(source) {
+      this.source = source;
+    }
+
+    valueOf() {
+      return Number(this.source);
+    }
+
+    toString() {
+      return this.source;
+    }
+  }
+
+  // JSON.parse, keeping each number's text where the browser gives it (the reviver's source, in current browsers).
+  function parseJson(text) {
+    return JSON.parse(text, (key, value, context) => {
+      if (typeof value === 'number' && context && typeof context.source === 'string'
+          && String(value) !== context.source) {
+        return new RawNumber(context.source);
+      }
+      return value;
+    });
+  }
+
+  // JSON text of a parsed value, numbers as the server wrote them.
+  function jsonText(value, indent, depth) {
+    const level = depth || 0;
+    if (value instanceof RawNumber) {
+      return value.source;
+    }
+    if (value === null || typeof value !== 'object') {
+      return JSON.stringify(value);
+    }
+    const open = indent ? '\n' + ' '.repeat(indent * (level + 1)) : '';
+    const close = indent ? '\n' + ' '.repeat(indent * level) : '';
+    const separator = indent ? ': ' : ':';
+    if (Array.isArray(value)) {
+      const items = value.map((item) => jsonText(item, indent, level + 1));
+      return items.length ? '[' + open + items.join(',' + open) + close + ']' : '[]';
+    }
+    const members = Object.keys(value).map((key) => JSON.stringify(key) + separator
+      + jsonText(value[key], indent, level + 1));
+    return members.length ? '{' + open + members.join(',' + open) + close + '}' : '{}';
+  }
+
   // Fetches JSON; a refusal becomes an Error whose message says what the server said (problem+json detail).
   async function fetchJson(url, options) {
     let response;
@@ -58,7 +106,7 @@
     let body = null;
     if (text) {
       try {
-        body = JSON.parse(text);
+        body = parseJson(text);
       } catch (notJson) {
         body = null;
       }
@@ -80,9 +128,8 @@
 
   function payloadCell(row, event) {
     if (event.payload !== null && event.payload !== undefined) {
-      const text = JSON.stringify(event.payload);
-      const td = cell(row, text, 'payload');
-      td.title = JSON.stringify(event.payload, null, 2);
+      const td = cell(row, jsonText(event.payload), 'payload');
+      td.title = jsonText(event.payload, 2);
     } else {
       cell(row, event.payloadError || 'unreadable', 'payload empty');
     }
@@ -342,6 +389,10 @@
       showError('Reading the page settings failed: ' + failure.message);
     }
     $('mode').textContent = settings.writable ? 'operations enabled' : 'read-only';
+    for (const header of document.querySelectorAll('#subscriptions th.operations')) {
+      header.hidden = !settings.writable;
+    }
+    $('subscriptions').hidden = !settings.endpoint;
     if (settings.note) {
       $('endpoint-note').textContent = settings.note;
       $('endpoint-note').hidden = false;
