@@ -542,6 +542,128 @@ abstract class SampleApiTests {
             .allSatisfy((meter) -> assertThat(meter.measure().iterator().next().getValue()).isGreaterThanOrEqualTo(1));
     }
 
+    // --- the event browser's read-only API ---
+
+    @Test
+    void browsesTheGlobalStreamPageByPageWithUsersAndPayloads() {
+        long before = this.store.lastPosition();
+        Http.Response created = this.http.post("/people", "{\"name\":\"Ada\",\"email\":\"ada@example.com\"}",
+                "X-User", "alice");
+        String person = created.json().get("id").asString();
+        this.http.put("/people/" + person + "/name", "{\"name\":\"Ada Lovelace\"}", "X-User", "bob");
+        String account = this.http.post("/accounts", "{\"owner\":\"Ada\"}").json().get("id").asString();
+        this.http.post("/accounts/" + account + "/deposits", "{\"amount\":10.50}", "X-User", "carol");
+
+        Http.Response all = this.http.get("/api/events?after=" + before + "&limit=500");
+        assertThat(all.status()).as(all.body()).isEqualTo(200);
+        assertThat(all.header("Content-Type")).isEqualTo("application/json");
+        JsonNode events = all.json().get("events");
+        assertThat(events).hasSize(4);
+        assertStreamEvent(events.get(0), "Person", person, 1, "PersonCreated", "alice",
+                "{\"name\":\"Ada\",\"email\":\"ada@example.com\"}");
+        assertStreamEvent(events.get(1), "Person", person, 2, "NameChanged", "bob", "{\"name\":\"Ada Lovelace\"}");
+        assertStreamEvent(events.get(2), "Account", account, 1, "AccountOpened", "anonymous", "{\"owner\":\"Ada\"}");
+        assertStreamEvent(events.get(3), "Account", account, 2, "MoneyDeposited", "carol",
+                "{\"money\":{\"amount\":10.50,\"currency\":\"EUR\"}}");
+        List<Long> positions = new ArrayList<>();
+        events.forEach((event) -> positions.add(event.get("position").asLong()));
+        assertThat(positions).isSorted().doesNotHaveDuplicates().allSatisfy((p) -> assertThat(p).isGreaterThan(before));
+        assertThat(all.json().get("head").asLong()).isEqualTo(positions.get(3));
+        assertThat(all.json().get("newer").asBoolean()).isFalse();
+
+        // Forward: two events, then the next two.
+        JsonNode first = this.http.get("/api/events?after=" + before + "&limit=2").json();
+        assertThat(positionsOf(first)).containsExactly(positions.get(0), positions.get(1));
+        assertThat(first.get("newer").asBoolean()).isTrue();
+        JsonNode second = this.http.get("/api/events?after=" + positions.get(1) + "&limit=2").json();
+        assertThat(positionsOf(second)).containsExactly(positions.get(2), positions.get(3));
+        assertThat(second.get("newer").asBoolean()).isFalse();
+        assertThat(second.get("older").asBoolean()).isTrue();
+
+        // Backward: the newest page by default, then the page before it.
+        JsonNode newest = this.http.get("/api/events?limit=3").json();
+        assertThat(positionsOf(newest)).containsExactly(positions.get(1), positions.get(2), positions.get(3));
+        JsonNode older = this.http.get("/api/events?before=" + positions.get(1) + "&limit=3").json();
+        assertThat(positionsOf(older)).endsWith(positions.get(0)).hasSizeLessThanOrEqualTo(3);
+        assertThat(this.http.get("/api/events?before=1").json().get("events")).isEmpty();
+        assertThat(this.http.get("/api/events?before=1").json().get("older").asBoolean()).isFalse();
+        assertThat(this.http.get("/api/events").json().get("events").size()).isBetween(4, 20);
+    }
+
+    @Test
+    void showsTheHistoryOfAnAggregateOfAnyType() {
+        String account = this.http.post("/accounts", "{\"owner\":\"Ada\"}", "X-User", "alice").json().get("id")
+            .asString();
+        for (int i = 1; i <= 3; i++) {
+            this.http.post("/accounts/" + account + "/deposits", "{\"amount\":" + i + "}");
+        }
+
+        Http.Response history = this.http.get("/api/aggregates/" + account + "/events");
+        assertThat(history.status()).as(history.body()).isEqualTo(200);
+        JsonNode body = history.json();
+        assertThat(body.get("aggregateType").asString()).isEqualTo("Account");
+        assertThat(body.get("aggregateId").asString()).isEqualTo(account);
+        assertThat(body.get("more").asBoolean()).isFalse();
+        assertThat(body.get("events")).hasSize(4);
+        assertStreamEvent(body.get("events").get(0), "Account", account, 1, "AccountOpened", "alice",
+                "{\"owner\":\"Ada\"}");
+        assertStreamEvent(body.get("events").get(3), "Account", account, 4, "MoneyDeposited", "anonymous",
+                "{\"money\":{\"amount\":3.00,\"currency\":\"EUR\"}}");
+
+        JsonNode page = this.http.get("/api/aggregates/" + account + "/events?after=1&limit=2").json();
+        assertThat(page.get("events")).extracting((event) -> event.get("version").asLong()).containsExactly(2L, 3L);
+        assertThat(page.get("more").asBoolean()).isTrue();
+        JsonNode past = this.http.get("/api/aggregates/" + account + "/events?after=4").json();
+        assertThat(past.get("events")).isEmpty();
+        assertThat(past.get("aggregateType").asString()).isEqualTo("Account");
+
+        String unknown = UUID.randomUUID().toString();
+        assertProblem(this.http.get("/api/aggregates/" + unknown + "/events"), 404, "No aggregate with id '" + unknown + "'");
+    }
+
+    @ParameterizedTest(name = "GET {0} -> 400 naming {1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+        "/api/events?limit=0                   | 'limit' must be from 1 to 500, got 0",
+        "/api/events?limit=501                 | 'limit' must be from 1 to 500, got 501",
+        "/api/events?limit=ten                 | 'limit' must be a page size, a whole number from 1 to 500, got 'ten'",
+        "/api/events?after=-1                  | 'after' must be at least 0, got -1",
+        "/api/events?after=1.5                 | 'after' must be a position in the stream, a whole number from 0",
+        "/api/events?before=0                  | 'before' must be at least 1, got 0",
+        "/api/events?after=1&before=5          | either 'after'",
+        "/api/aggregates/x/events?limit=100000 | 'limit' must be from 1 to 500",
+        "/api/aggregates/x/events?after=first  | 'after' must be a position",
+        "/api/aggregates/%E2%80%AEx/events     | Aggregate id must not contain bidirectional control characters" })
+    void refusesBadBrowserQueriesWith400(String path, String detail) {
+        assertProblem(this.http.get(path), 400, detail);
+    }
+
+    @Test
+    void servesTheEventBrowserPageUnderAContentSecurityPolicy() {
+        for (String path : List.of("/", "/browser.js", "/browser.css", "/favicon.svg", "/api/browser")) {
+            Http.Response response = this.http.get(path);
+            assertThat(response.status()).as(path).isEqualTo(200);
+            assertThat(response.header("Content-Security-Policy")).as(path)
+                .startsWith("default-src 'self';").contains("frame-ancestors 'none'");
+            assertThat(response.header("X-Content-Type-Options")).isEqualTo("nosniff");
+        }
+        Http.Response page = this.http.get("/");
+        assertThat(page.header("Content-Type")).startsWith("text/html");
+        assertThat(page.body()).contains("<title>Event browser").contains("<script src=\"browser.js\" defer>")
+            .doesNotContain("<script>").doesNotContain("style=").doesNotContain("http://").doesNotContain("https://");
+        // Data reaches the page as text only: nothing in the script parses markup or evaluates code.
+        assertThat(this.http.get("/browser.js").body()).doesNotContain("innerHTML").doesNotContain("outerHTML")
+            .doesNotContain("insertAdjacentHTML").doesNotContain("document.write").doesNotContain("eval(")
+            .doesNotContain("new Function");
+    }
+
+    @Test
+    void tellsThePageTheEndpointIsReadOnlyByDefault() {
+        Http.Response settings = this.http.get("/api/browser");
+        assertThat(settings.status()).isEqualTo(200);
+        assertThat(settings.json().get("writable").asBoolean()).isFalse();
+        assertThat(settings.json().get("note").asString()).contains("management.endpoint");
+    }
+
     // --- helpers ---
 
     String createPerson(String name, String email) {
@@ -568,6 +690,27 @@ abstract class SampleApiTests {
         assertThat(event.get("user").asString()).isEqualTo(user);
         assertThat(java.time.Instant.parse(event.get("at").asString())).isBeforeOrEqualTo(java.time.Instant.now());
         assertThat(event.get("data").toString()).isEqualTo(data);
+    }
+
+    static void assertStreamEvent(JsonNode event, String aggregateType, String aggregateId, long version, String type,
+            String user, String payload) {
+        assertThat(event.properties()).extracting(java.util.Map.Entry::getKey).containsExactly("position", "at",
+                "aggregateType", "aggregateId", "version", "type", "user", "payload", "payloadError");
+        assertThat(event.get("aggregateType").asString()).isEqualTo(aggregateType);
+        assertThat(event.get("aggregateId").asString()).isEqualTo(aggregateId);
+        assertThat(event.get("version").asLong()).isEqualTo(version);
+        assertThat(event.get("type").asString()).isEqualTo(type);
+        assertThat(event.get("user").asString()).isEqualTo(user);
+        assertThat(event.get("payload").toString()).isEqualTo(payload);
+        assertThat(event.get("payloadError").isNull()).isTrue();
+        assertThat(event.get("position").asLong()).isPositive();
+        assertThat(java.time.Instant.parse(event.get("at").asString())).isBeforeOrEqualTo(java.time.Instant.now());
+    }
+
+    static List<Long> positionsOf(JsonNode page) {
+        List<Long> positions = new ArrayList<>();
+        page.get("events").forEach((event) -> positions.add(event.get("position").asLong()));
+        return positions;
     }
 
     static void assertProblem(Http.Response response, int status, String detail) {

@@ -131,7 +131,7 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
     }
 
     @ExceptionHandler({ IfMatch.InvalidIfMatchException.class, CurrentUser.InvalidUserException.class,
-            IdempotencyKey.InvalidIdempotencyKeyException.class })
+            IdempotencyKey.InvalidIdempotencyKeyException.class, EventBrowserController.InvalidQueryException.class })
     ProblemDetail badHeader(RuntimeException exception) {
         return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, exception.getMessage());
     }
