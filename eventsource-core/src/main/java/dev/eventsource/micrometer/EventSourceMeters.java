@@ -52,6 +52,12 @@ public final class EventSourceMeters {
     /** Gauge, 1 when a subscription stopped on a handler that kept failing, else 0; tag {@link #SUBSCRIPTION_TAG}. */
     public static final String SUBSCRIPTION_HALTED = "eventsource.subscription.halted";
 
+    /**
+     * Counter of events a subscription moved to its dead letters ({@code dead-letter} policy, or a skip); tag
+     * {@link #SUBSCRIPTION_TAG}.
+     */
+    public static final String SUBSCRIPTION_DEAD_LETTERS = "eventsource.subscription.dead.letters";
+
     /** Tag key: the subscription's name. */
     public static final String SUBSCRIPTION_TAG = "subscription";
 

@@ -50,6 +50,11 @@ public final class MicrometerSubscriptionMetrics implements SubscriptionMetrics 
         meters(subscription).halted.set(halted ? 1 : 0);
     }
 
+    @Override
+    public void deadLettered(String subscription) {
+        meters(subscription).deadLetters.increment();
+    }
+
     private Meters meters(String subscription) {
         return meters.computeIfAbsent(subscription, name -> new Meters(registry, name));
     }
@@ -58,6 +63,7 @@ public final class MicrometerSubscriptionMetrics implements SubscriptionMetrics 
     private static final class Meters {
         private final Counter processed;
         private final Counter failures;
+        private final Counter deadLetters;
         private final AtomicLong lag = new AtomicLong();
         private final AtomicLong halted = new AtomicLong();
 
@@ -67,11 +73,13 @@ public final class MicrometerSubscriptionMetrics implements SubscriptionMetrics 
                     .description("Events a subscription handled and checkpointed").register(registry);
             failures = Counter.builder(EventSourceMeters.SUBSCRIPTION_FAILURES).tags(tags)
                     .description("Failed handler attempts of a subscription").register(registry);
+            deadLetters = Counter.builder(EventSourceMeters.SUBSCRIPTION_DEAD_LETTERS).tags(tags)
+                    .description("Events a subscription moved to its dead letters").register(registry);
             Gauge.builder(EventSourceMeters.SUBSCRIPTION_LAG, lag, AtomicLong::get).tags(tags)
                     .description("Positions a subscription is behind the head of the global stream")
                     .register(registry);
             Gauge.builder(EventSourceMeters.SUBSCRIPTION_HALTED, halted, AtomicLong::get).tags(tags)
-                    .description("1 when a subscription stopped on a handler that kept failing").register(registry);
+                    .description("1 when a subscription halted on a handler that kept failing").register(registry);
         }
     }
 }

@@ -1,7 +1,12 @@
 package dev.eventsource.subscription;
 
+import dev.eventsource.subscription.SubscriptionStatus.State;
+import org.jspecify.annotations.Nullable;
+
 import java.time.Duration;
+import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
@@ -16,6 +21,11 @@ import java.util.function.LongSupplier;
  * <p>Implementations: {@link MemoryCheckpointStore} (one process) and
  * {@link dev.eventsource.subscription.jdbc.JdbcCheckpointStore} (a table beside the events table, shared by every instance
  * on the database).
+ *
+ * <p>Operations on a subscription ({@link Subscription#pause()}, {@link Subscription#skip()}, ...) are requests
+ * written here, by any instance, without the lease: a change of {@link CheckpointState#state()} or an
+ * {@link CheckpointState#operation()} that the lease holder reads before each batch and executes. A store that keeps
+ * only checkpoints and leases inherits the default methods below, which refuse operations.
  */
 public interface CheckpointStore {
 
@@ -59,4 +69,59 @@ public interface CheckpointStore {
      * @return the last position it processed; empty when it has never run
      */
     OptionalLong position(String subscription);
+
+    /**
+     * Reads everything kept about a subscription. The default, for stores without operations, reports the
+     * checkpoint as {@link State#RUNNING} without a lease.
+     *
+     * @return the subscription's state; empty when it has never run
+     */
+    default Optional<CheckpointState> state(String subscription) {
+        OptionalLong position = position(subscription);
+        return position.isEmpty() ? Optional.empty() : Optional.of(new CheckpointState(position.getAsLong(), null,
+                null, State.RUNNING, null, 0, null, null));
+    }
+
+    /**
+     * Records an operator's request, whoever holds the lease: in one conditional write, when the subscription's
+     * state is one of {@code from} (and, for an operation, no other one waits), sets its state to {@code to} and/or
+     * its pending operation.
+     *
+     * @param from the states the request fits
+     * @param to the new state, or null to keep it
+     * @param operation the operation for the lease holder, or null
+     * @return whether it was recorded; {@code false} when the state did not fit, another operation waits, or the
+     *     subscription has never run
+     * @throws UnsupportedOperationException when the store does not support operations (the default)
+     */
+    default boolean request(String subscription, Set<State> from, @Nullable State to, @Nullable String operation) {
+        throw new UnsupportedOperationException(getClass().getName() + " keeps no subscription state, so"
+                + " subscriptions that keep their checkpoints there cannot be paused, restarted, skipped, replayed or"
+                + " reset; use MemoryCheckpointStore or JdbcCheckpointStore");
+    }
+
+    /**
+     * Ends the execution of a pending operation by the lease holder: clears it, sets the state and, when
+     * {@code position >= 0}, the checkpoint. In the batch transaction, this commits with what the operation did.
+     *
+     * @param operation the operation executed, which must still be the pending one
+     * @param state the new state, or null to keep it
+     * @param position the new checkpoint, or -1 to keep it
+     * @return {@code false} when the owner no longer holds the lease or the operation is no longer pending
+     */
+    default boolean complete(String subscription, String owner, String operation, @Nullable State state,
+                             long position) {
+        throw new UnsupportedOperationException(getClass().getName() + " keeps no subscription state");
+    }
+
+    /**
+     * Records that the lease holder halted on an event ({@link State#HALTED}). The default keeps nothing.
+     *
+     * @param position the event's position
+     * @param error the handler's last failure
+     * @return {@code false} when the owner no longer holds the lease
+     */
+    default boolean halt(String subscription, String owner, long position, String error) {
+        return true;
+    }
 }

@@ -1,13 +1,17 @@
 package dev.eventsource.subscription;
 
+import dev.eventsource.subscription.SubscriptionStatus.State;
 import org.jspecify.annotations.Nullable;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
@@ -24,6 +28,11 @@ public final class MemoryCheckpointStore implements CheckpointStore {
         long position;
         @Nullable String owner;
         long leaseUntil;
+        State state = State.RUNNING;
+        @Nullable String operation;
+        long failedPosition;
+        @Nullable String failure;
+        @Nullable Instant failedAt;
 
         Entry(long position) {
             this.position = position;
@@ -54,6 +63,10 @@ public final class MemoryCheckpointStore implements CheckpointStore {
             entries.put(subscription, entry);
         } else if (entry.owner != null && !entry.owner.equals(owner) && entry.leaseUntil >= now) {
             return OptionalLong.empty();
+        }
+        if (entry.state == State.HALTED && !owner.equals(entry.owner)) {
+            // A new holder (a restart after a fix, a takeover) retries the event instead of waiting.
+            entry.state = State.RUNNING;
         }
         entry.owner = owner;
         entry.leaseUntil = now + leaseTime.toMillis();
@@ -94,6 +107,64 @@ public final class MemoryCheckpointStore implements CheckpointStore {
     public synchronized OptionalLong position(String subscription) {
         Entry entry = entries.get(subscription);
         return entry == null ? OptionalLong.empty() : OptionalLong.of(entry.position);
+    }
+
+    @Override
+    public synchronized Optional<CheckpointState> state(String subscription) {
+        Entry entry = entries.get(subscription);
+        if (entry == null) {
+            return Optional.empty();
+        }
+        boolean leased = entry.owner != null;
+        return Optional.of(new CheckpointState(entry.position, entry.owner,
+                leased ? Instant.ofEpochMilli(entry.leaseUntil) : null, entry.state, entry.operation,
+                entry.failedPosition, entry.failure, entry.failedAt));
+    }
+
+    @Override
+    public synchronized boolean request(String subscription, Set<State> from, @Nullable State to,
+                                        @Nullable String operation) {
+        Entry entry = entries.get(subscription);
+        if (entry == null || !from.contains(entry.state) || (operation != null && entry.operation != null)) {
+            return false;
+        }
+        if (to != null) {
+            entry.state = to;
+        }
+        if (operation != null) {
+            entry.operation = operation;
+        }
+        return true;
+    }
+
+    @Override
+    public synchronized boolean complete(String subscription, String owner, String operation, @Nullable State state,
+                                         long position) {
+        Entry entry = held(subscription, owner);
+        if (entry == null || !operation.equals(entry.operation)) {
+            return false;
+        }
+        entry.operation = null;
+        if (state != null) {
+            entry.state = state;
+        }
+        if (position >= 0) {
+            entry.position = position;
+        }
+        return true;
+    }
+
+    @Override
+    public synchronized boolean halt(String subscription, String owner, long position, String error) {
+        Entry entry = held(subscription, owner);
+        if (entry == null) {
+            return false;
+        }
+        entry.state = State.HALTED;
+        entry.failedPosition = position;
+        entry.failure = error;
+        entry.failedAt = clock.instant();
+        return true;
     }
 
     private @Nullable Entry held(String subscription, String owner) {

@@ -7,11 +7,15 @@ import dev.eventsource.InvalidHandlerException.Problem;
 import dev.eventsource.StoredEvent;
 import dev.eventsource.annotation.EventHandler;
 import dev.eventsource.annotation.Projection;
+import dev.eventsource.annotation.ResetHandler;
 import dev.eventsource.internal.HandlerMethods;
 import dev.eventsource.internal.HandlerMethods.Handler;
 import dev.eventsource.internal.HandlerMethods.Owner;
 import org.jspecify.annotations.Nullable;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,11 +37,13 @@ public final class ProjectionHandler implements SubscriptionHandler {
     private final HandlerMethods handlers;
     private final List<Class<?>> eventTypes;
     private final Set<String> typeNames;
+    private final @Nullable Method resetHandler;
 
-    private ProjectionHandler(String name, Object target, HandlerMethods handlers) {
+    private ProjectionHandler(String name, Object target, HandlerMethods handlers, @Nullable Method resetHandler) {
         this.name = name;
         this.target = target;
         this.handlers = handlers;
+        this.resetHandler = resetHandler;
         this.eventTypes = List.copyOf(handlers.eventTypes());
         Map<String, Class<?>> names = new LinkedHashMap<>();
         for (Class<?> eventType : eventTypes) {
@@ -73,7 +79,39 @@ public final class ProjectionHandler implements SubscriptionHandler {
             throw new InvalidHandlerException("Projection " + type.getName() + " has no @EventHandler method; add"
                     + " one per event type it projects", Kind.PROJECTION, Problem.NO_HANDLERS, type, null);
         }
-        return new ProjectionHandler(annotation.value(), projection, handlers);
+        return new ProjectionHandler(annotation.value(), projection, handlers, resetHandler(type));
+    }
+
+    private static @Nullable Method resetHandler(Class<?> type) {
+        Method found = null;
+        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+            for (Method method : c.getDeclaredMethods()) {
+                if (!method.isAnnotationPresent(ResetHandler.class) || method.isBridge() || method.isSynthetic()) {
+                    continue;
+                }
+                if (found != null && found.getName().equals(method.getName())
+                        && found.getParameterCount() == method.getParameterCount()) {
+                    continue; // overridden in a subclass, already found
+                }
+                Class<?>[] parameters = method.getParameterTypes();
+                if (Modifier.isStatic(method.getModifiers()) || parameters.length > 1
+                        || (parameters.length == 1 && parameters[0] != long.class)) {
+                    throw new InvalidHandlerException("Projection " + type.getName() + ": @ResetHandler method "
+                            + method.getName() + " must be an instance method taking no parameter or one long (the"
+                            + " position it restarts after)", Kind.PROJECTION, Problem.SIGNATURE, type, method);
+                }
+                if (found != null) {
+                    throw new InvalidHandlerException("Projection " + type.getName() + " has two @ResetHandler"
+                            + " methods, " + found.getName() + " and " + method.getName() + "; keep one",
+                            Kind.PROJECTION, Problem.DUPLICATE_HANDLER, type, method);
+                }
+                found = method;
+            }
+        }
+        if (found != null) {
+            found.setAccessible(true);
+        }
+        return found;
     }
 
     /**
@@ -123,6 +161,34 @@ public final class ProjectionHandler implements SubscriptionHandler {
             throw e;
         } catch (Throwable e) {
             throw new ProjectionFailedException(name, false, event, e);
+        }
+    }
+
+    /** @return whether the projection has a {@link ResetHandler} method */
+    public boolean hasResetHandler() {
+        return resetHandler != null;
+    }
+
+    @Override
+    public void reset(long position) throws Exception {
+        if (resetHandler == null) {
+            return;
+        }
+        try {
+            if (resetHandler.getParameterCount() == 1) {
+                resetHandler.invoke(target, position);
+            } else {
+                resetHandler.invoke(target);
+            }
+        } catch (InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof Exception exception) {
+                throw exception;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw e;
         }
     }
 

@@ -1,12 +1,18 @@
 package dev.eventsource.subscription;
 
 import dev.eventsource.Backoff;
+import dev.eventsource.Record;
 import dev.eventsource.Serializer;
 import dev.eventsource.Store;
 import org.jspecify.annotations.Nullable;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -32,10 +38,24 @@ import java.util.regex.Pattern;
  * <h2>Failures</h2>
  * When the handler throws, the batch is retried (from the failing event) after a backoff that doubles from
  * {@link Builder#backoff} up to {@link Builder#maxBackoff}; after {@link Builder#maxAttempts} failed attempts on
- * the same event the subscription stops ({@link State#FAILED}) with an ERROR log line naming the subscription, the
- * position, the event type and the aggregate, and {@link SubscriptionMetrics#halted}. The checkpoint stays before
- * the event, so a restart retries it. Failures to reach the store or the checkpoint store are retried, with the
+ * the same event its {@link FailurePolicy} decides. {@link FailurePolicy#HALT} (the default): the subscription halts
+ * ({@link State#HALTED}) with an ERROR log line naming the subscription, the position, the event type and the
+ * aggregate, and {@link SubscriptionMetrics#halted}; the checkpoint stays before the event, and the instance keeps
+ * its thread and lease, waiting for an operator: {@link #restart()} retries the event (after a fix),
+ * {@link #skip()} moves it to the dead letters. (An instance that takes the lease afresh, after a restart of the
+ * application, retries it too.) {@link FailurePolicy#DEAD_LETTER}: the event's coordinates and the error go to the
+ * {@link DeadLetterStore} in the batch that moves the checkpoint past it, and processing goes on;
+ * {@link #replay(long)} applies it later. Failures to reach the store or the checkpoint store are retried, with the
  * same backoff, for as long as the subscription runs.
+ *
+ * <h2>Operations, with several instances</h2>
+ * {@link #pause()}, {@link #resume()}, {@link #restart()}, {@link #skip()}, {@link #replay(long)} and
+ * {@link #reset(long)} may be called on any instance, holding the lease or not: each is a request recorded in the
+ * {@link CheckpointStore} by one conditional write (refused with a {@link SubscriptionOperationException} when it does
+ * not fit the subscription's state), which the lease holder obeys before its next batch, at the latest after one
+ * poll interval. Pause, resume and restart change the kept state; skip, replay and reset wait there as an operation
+ * that the holder executes, calling the handler (replay) or its reset hook (reset) on its own thread and in its batch
+ * transaction. {@link #status()} reads the kept state, so every instance reports the same.
  *
  * <h2>One instance at a time, and a quick takeover after a crash</h2>
  * Before processing, an instance takes the subscription's lease in the {@link CheckpointStore}; others wait in
@@ -61,7 +81,14 @@ public final class Subscription {
         STANDBY,
         /** Running and holding the lease: processing events. */
         ACTIVE,
-        /** Stopped because the handler kept failing on an event; see {@link #failure()}. */
+        /**
+         * Holding the lease and halted at an event the handler kept failing on ({@link FailurePolicy#HALT}); see
+         * {@link #failure()}. Waits for {@link #restart()} or {@link #skip()}.
+         */
+        HALTED,
+        /** Holding the lease, paused by {@link #pause()} on any instance. */
+        PAUSED,
+        /** Stopped by an error of the JVM (an {@link Error}) on its thread; see {@link #failure()}. */
         FAILED,
         /** Stopped by {@link #stop()}. */
         STOPPED
@@ -83,6 +110,8 @@ public final class Subscription {
     final String owner;
     final SubscriptionMetrics metrics;
     final BatchTransaction transaction;
+    final FailurePolicy failurePolicy;
+    final DeadLetterStore deadLetters;
 
     final Object signal = new Object();
     boolean woken; // guarded by signal
@@ -114,6 +143,8 @@ public final class Subscription {
                 : ProcessHandle.current().pid() + "-" + UUID.randomUUID();
         this.metrics = builder.metrics;
         this.transaction = builder.transaction;
+        this.failurePolicy = builder.failurePolicy;
+        this.deadLetters = builder.deadLetters != null ? builder.deadLetters : new MemoryDeadLetterStore();
         this.lease = new SubscriptionLease(this);
         this.loop = new SubscriptionLoop(this, lease);
     }
@@ -153,9 +184,165 @@ public final class Subscription {
         return checkpoint;
     }
 
-    /** @return what stopped the subscription in {@link State#FAILED}, or null */
+    /** @return what halted the subscription ({@link State#HALTED}) or stopped it ({@link State#FAILED}), or null */
     public @Nullable Throwable failure() {
         return failure;
+    }
+
+    /** @return what it does with an event its handler keeps failing on */
+    public FailurePolicy failurePolicy() {
+        return failurePolicy;
+    }
+
+    /** @return where its dead letters are kept */
+    public DeadLetterStore deadLetters() {
+        return deadLetters;
+    }
+
+    /** @return where its checkpoint, lease and state are kept */
+    public CheckpointStore checkpoints() {
+        return checkpoints;
+    }
+
+    /** @return the store whose global stream it follows */
+    public Store store() {
+        return store;
+    }
+
+    /**
+     * Reads the subscription's state as every instance sees it: the state kept with its checkpoint, the lease, the
+     * store's head, the lag, the dead letters and the last failure.
+     *
+     * @return the status now
+     * @throws RuntimeException when the store or the checkpoint store cannot be read
+     */
+    public SubscriptionStatus status() {
+        Optional<CheckpointState> kept = checkpoints.state(name);
+        long head = store.lastPosition();
+        long position = kept.map(CheckpointState::position).orElse(Math.max(0, checkpoint));
+        Instant now = Instant.now();
+        SubscriptionStatus.State shown;
+        CheckpointState row = kept.orElse(null);
+        if (row != null && row.state() != SubscriptionStatus.State.RUNNING) {
+            shown = row.state();
+        } else if (row != null && row.owner() != null && row.leaseUntil() != null && row.leaseUntil().isAfter(now)) {
+            shown = SubscriptionStatus.State.RUNNING;
+        } else {
+            shown = isRunning() ? SubscriptionStatus.State.RUNNING : SubscriptionStatus.State.STOPPED;
+        }
+        long lag = Math.max(0, head - position);
+        @Nullable Long lagMillis = 0L;
+        if (lag > 0) {
+            List<Record> next = store.readAll(position, 1);
+            lagMillis = next.isEmpty() ? null : Math.max(0, now.toEpochMilli() - next.get(0).at().toEpochMilli());
+        }
+        SubscriptionStatus.@Nullable Failure lastFailure = null;
+        if (row != null && row.failedPosition() > 0 && row.failure() != null) {
+            List<Record> failed = store.readAll(row.failedPosition() - 1, 1);
+            Record event = failed.isEmpty() || failed.get(0).position() != row.failedPosition() ? null : failed.get(0);
+            lastFailure = new SubscriptionStatus.Failure(row.failedPosition(),
+                    event == null || event.aggregateType() == null ? "" : event.aggregateType(),
+                    event == null ? "" : event.aggregateId(), event == null ? 0 : event.version(),
+                    event == null ? "" : event.type(), row.failure(),
+                    row.failedAt() != null ? row.failedAt() : now);
+        }
+        boolean leased = row != null && row.owner() != null && row.leaseUntil() != null
+                && row.leaseUntil().isAfter(now);
+        return new SubscriptionStatus(name, shown, failurePolicy, position, head, lag, lagMillis,
+                leased ? row.owner() : null, leased ? row.leaseUntil() : null, deadLetters.count(name),
+                lastFailure);
+    }
+
+    /**
+     * Asks the lease holder to stop processing after its batch in progress, until {@link #resume()}.
+     *
+     * @throws SubscriptionOperationException when the subscription is not running (paused, halted, never run)
+     */
+    public void pause() {
+        request("pause", EnumSet.of(SubscriptionStatus.State.RUNNING), SubscriptionStatus.State.PAUSED, null);
+    }
+
+    /**
+     * Lets a paused subscription go on.
+     *
+     * @throws SubscriptionOperationException when it is not paused
+     */
+    public void resume() {
+        request("resume", EnumSet.of(SubscriptionStatus.State.PAUSED), SubscriptionStatus.State.RUNNING, null);
+    }
+
+    /**
+     * Has a halted subscription retry the event it halted on (after the handler or the data was fixed).
+     *
+     * @throws SubscriptionOperationException when it is not halted
+     */
+    public void restart() {
+        request("restart", EnumSet.of(SubscriptionStatus.State.HALTED), SubscriptionStatus.State.RUNNING, null);
+    }
+
+    /**
+     * Has a halted subscription move the event it halted on to its dead letters and go on.
+     *
+     * @throws SubscriptionOperationException when it is not halted, or another operation waits
+     */
+    public void skip() {
+        request("skip", EnumSet.of(SubscriptionStatus.State.HALTED), null, "skip");
+    }
+
+    /**
+     * Has the lease holder apply a dead letter's event once through the handler, then delete the dead letter (both
+     * in one batch transaction). When the handler fails again, the dead letter stays and the failure is logged.
+     *
+     * @param deadLetter the dead letter's id
+     * @throws DeadLetterNotFoundException when the subscription has no dead letter with the id
+     * @throws SubscriptionOperationException when another operation waits
+     */
+    public void replay(long deadLetter) {
+        if (deadLetters.find(name, deadLetter).isEmpty()) {
+            throw new DeadLetterNotFoundException(name, deadLetter);
+        }
+        request("replay", EnumSet.of(SubscriptionStatus.State.RUNNING, SubscriptionStatus.State.PAUSED,
+                SubscriptionStatus.State.HALTED), null, "replay:" + deadLetter);
+    }
+
+    /**
+     * Has the lease holder rebuild from a position: in one batch transaction it calls the handler's reset hook
+     * ({@link SubscriptionHandler#reset(long)}, a projection's {@link dev.eventsource.annotation.ResetHandler}),
+     * deletes the dead letters after the position, moves the checkpoint to it and sets the subscription running;
+     * then it handles every event after the position again.
+     *
+     * @param position the position to restart after; 0 for the beginning
+     * @throws IllegalArgumentException when the position is negative
+     * @throws SubscriptionOperationException when another operation waits, or it has never run
+     */
+    public void reset(long position) {
+        if (position < 0) {
+            throw new IllegalArgumentException("Subscription '" + name + "': cannot reset to position " + position
+                    + "; use 0 for the beginning or a position of the stream");
+        }
+        request("reset", EnumSet.of(SubscriptionStatus.State.RUNNING, SubscriptionStatus.State.PAUSED,
+                SubscriptionStatus.State.HALTED), null, "reset:" + position);
+    }
+
+    private void request(String what, Set<SubscriptionStatus.State> from, SubscriptionStatus.@Nullable State to,
+                         @Nullable String operation) {
+        if (!checkpoints.request(name, from, to, operation)) {
+            Optional<CheckpointState> kept = checkpoints.state(name);
+            if (kept.isEmpty()) {
+                throw new SubscriptionOperationException(name, "Subscription '" + name + "' has never run, so there"
+                        + " is nothing to " + what + "; start it first");
+            }
+            if (operation != null && kept.get().operation() != null) {
+                throw new SubscriptionOperationException(name, "Subscription '" + name + "': the operation '"
+                        + kept.get().operation() + "' still waits for the instance holding the lease ("
+                        + (kept.get().owner() == null ? "none holds it now" : kept.get().owner()) + "); " + what
+                        + " once it has run");
+            }
+            throw new SubscriptionOperationException(name, "Subscription '" + name + "' is "
+                    + kept.get().state() + ", and " + what + " needs it " + from.stream().map(Enum::name)
+                    .sorted().reduce((a, b) -> a + " or " + b).orElse("") + "; read its status first");
+        }
+        wake();
     }
 
     /** @return how many events are read, handled and checkpointed at a time */
@@ -239,7 +426,7 @@ public final class Subscription {
         stop(Duration.ofSeconds(30));
     }
 
-    /** @return whether the subscription's thread is running (it is neither new, failed nor stopped) */
+    /** @return whether the subscription's thread is running (it is neither new, failed nor stopped; halted is running) */
     public boolean isRunning() {
         Thread current = thread;
         return current != null && current.isAlive();
@@ -300,6 +487,8 @@ public final class Subscription {
         private @Nullable String owner;
         private SubscriptionMetrics metrics = SubscriptionMetrics.NONE;
         private BatchTransaction transaction = BatchTransaction.NONE;
+        private FailurePolicy failurePolicy = FailurePolicy.HALT;
+        private @Nullable DeadLetterStore deadLetters;
 
         private Builder(String name, Store store, Serializer serializer, SubscriptionHandler handler) {
             this.name = name;
@@ -316,6 +505,28 @@ public final class Subscription {
          */
         public Builder checkpoints(CheckpointStore checkpoints) {
             this.checkpoints = Objects.requireNonNull(checkpoints, "checkpoints");
+            return this;
+        }
+
+        /**
+         * Sets what the subscription does with an event its handler failed on {@link #maxAttempts} times;
+         * {@link FailurePolicy#HALT} unless set.
+         *
+         * @return this builder
+         */
+        public Builder failurePolicy(FailurePolicy failurePolicy) {
+            this.failurePolicy = Objects.requireNonNull(failurePolicy, "failurePolicy");
+            return this;
+        }
+
+        /**
+         * Sets where dead letters are kept ({@link dev.eventsource.subscription.jdbc.JdbcDeadLetterStore} for a JDBC
+         * store); by default in memory ({@link MemoryDeadLetterStore}).
+         *
+         * @return this builder
+         */
+        public Builder deadLetters(DeadLetterStore deadLetters) {
+            this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
             return this;
         }
 
@@ -356,7 +567,7 @@ public final class Subscription {
         }
 
         /**
-         * Sets how many failed attempts on one event stop the subscription.
+         * Sets how many failed attempts on one event make the subscription apply its {@link #failurePolicy}.
          *
          * @return this builder
          * @throws IllegalArgumentException when below 1

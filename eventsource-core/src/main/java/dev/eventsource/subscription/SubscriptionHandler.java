@@ -30,4 +30,15 @@ public interface SubscriptionHandler {
     default boolean handles(String eventType) {
         return true;
     }
+
+    /**
+     * Clears what the handler built from events after a position, when its subscription is reset to it
+     * ({@link Subscription#reset(long)}, a rebuild). Runs on the instance holding the lease, in the batch transaction
+     * that also moves the checkpoint. Does nothing by default.
+     *
+     * @param position the position the subscription restarts after; 0 for the beginning
+     * @throws Exception to leave the subscription and its checkpoint as they were
+     */
+    default void reset(long position) throws Exception {
+    }
 }

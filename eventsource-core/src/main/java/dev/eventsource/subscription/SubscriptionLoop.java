@@ -11,6 +11,8 @@ import org.jspecify.annotations.Nullable;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -41,7 +43,14 @@ final class SubscriptionLoop {
     private final String owner;
     private final SubscriptionMetrics metrics;
     private final BatchTransaction transaction;
+    private final FailurePolicy failurePolicy;
+    private final DeadLetterStore deadLetters;
     private final Object signal;
+
+    /** The event to move to the dead letters when the next batch reaches it, with the error; only this thread. */
+    private @Nullable Skip skip;
+    private record Skip(long position, String error) {
+    }
 
     SubscriptionLoop(Subscription subscription, SubscriptionLease lease) {
         this.subscription = subscription;
@@ -60,6 +69,8 @@ final class SubscriptionLoop {
         this.owner = subscription.owner;
         this.metrics = subscription.metrics;
         this.transaction = subscription.transaction;
+        this.failurePolicy = subscription.failurePolicy;
+        this.deadLetters = subscription.deadLetters;
         this.signal = subscription.signal;
     }
 
@@ -81,10 +92,55 @@ final class SubscriptionLoop {
                         lease.holdLease(sent);
                         subscription.checkpoint = acquired.getAsLong();
                         subscription.state = State.ACTIVE;
+                        skip = null;
+                        attempts = 0;
+                        failingPosition = -1;
                         LOG.log(System.Logger.Level.DEBUG, () -> "Subscription '" + name + "' (" + owner
                                 + ") holds its lease, from position " + subscription.checkpoint);
                     }
                     String doubt = lease.leaseDoubt();
+                    if (doubt != null) {
+                        lostLease(doubt);
+                        continue;
+                    }
+                    Optional<CheckpointState> kept = checkpoints.state(name);
+                    if (kept.isPresent()) {
+                        CheckpointState control = kept.get();
+                        if (control.operation() != null) {
+                            execute(control);
+                            attempts = 0;
+                            failingPosition = -1;
+                            continue;
+                        }
+                        if (control.state() == SubscriptionStatus.State.PAUSED
+                                || control.state() == SubscriptionStatus.State.HALTED) {
+                            if (control.state() == SubscriptionStatus.State.PAUSED
+                                    && subscription.state != State.PAUSED) {
+                                LOG.log(System.Logger.Level.INFO, "Subscription '" + name + "' (" + owner
+                                        + ") pauses at position " + control.position());
+                            }
+                            subscription.state = control.state() == SubscriptionStatus.State.PAUSED ? State.PAUSED
+                                    : State.HALTED;
+                            await(pollInterval);
+                            continue;
+                        }
+                        if (subscription.state == State.PAUSED || subscription.state == State.HALTED) {
+                            LOG.log(System.Logger.Level.INFO, "Subscription '" + name + "' (" + owner + ") goes on"
+                                    + " from position " + control.position() + " after a "
+                                    + (subscription.state == State.PAUSED ? "resume" : "restart"));
+                            subscription.checkpoint = control.position();
+                            subscription.state = State.ACTIVE;
+                            subscription.failure = null;
+                            metrics.halted(name, false);
+                            attempts = 0;
+                            failingPosition = -1;
+                        }
+                    } else if (subscription.state == State.HALTED) {
+                        // A checkpoint store that keeps no state: halted until stopped.
+                        await(pollInterval);
+                        continue;
+                    }
+                    doubt = lease.leaseDoubt(); // again: reading the state may have taken long
                     if (doubt != null) {
                         lostLease(doubt);
                         continue;
@@ -117,8 +173,18 @@ final class SubscriptionLoop {
                     attempts = failed.position() == failingPosition ? attempts + 1 : 1;
                     failingPosition = failed.position();
                     if (attempts >= maxAttempts) {
-                        halt(failed, attempts, outcome.cause);
-                        return;
+                        attempts = 0;
+                        failingPosition = -1;
+                        if (failurePolicy == FailurePolicy.DEAD_LETTER) {
+                            LOG.log(System.Logger.Level.WARNING, "Subscription '" + name + "': handler failed "
+                                    + maxAttempts + " time(s) on the event at position " + failed.position()
+                                    + " (type " + failed.type() + ", aggregate '" + failed.aggregateId() + "');"
+                                    + " moving it to the dead letters and going on: " + outcome.cause);
+                            skip = new Skip(failed.position(), DeadLetter.describe(outcome.cause));
+                            continue;
+                        }
+                        halt(failed, maxAttempts, outcome.cause);
+                        continue;
                     }
                     LOG.log(System.Logger.Level.WARNING, "Subscription '" + name + "': handler failed (attempt "
                             + attempts + " of " + maxAttempts + ") on the event at position " + failed.position()
@@ -168,15 +234,124 @@ final class SubscriptionLoop {
     private void halt(Record failed, int attempts, Throwable cause) {
         subscription.failure = new SubscriptionFailedException(name, failed, attempts, subscription.checkpoint,
                 cause);
-        subscription.running = false;
+        if (!checkpoints.halt(name, owner, failed.position(), DeadLetter.describe(cause))) {
+            lostLease("another instance took its lease while it failed on the event at position "
+                    + failed.position());
+            return;
+        }
         metrics.halted(name, true);
         try {
             metrics.lag(name, Math.max(0, store.lastPosition() - subscription.checkpoint));
         } catch (RuntimeException ignored) {
             // the lag is informative only; the failure below is what matters
         }
-        LOG.log(System.Logger.Level.ERROR, subscription.failure.getMessage(), cause);
-        subscription.state = State.FAILED;
+        LOG.log(System.Logger.Level.ERROR, subscription.failure.getMessage() + " It waits, holding its lease, for"
+                + " an operator to restart it (retry the event) or skip the event to its dead letters.", cause);
+        subscription.state = State.HALTED;
+    }
+
+    /** Executes the operation an operator recorded for the lease holder. */
+    private void execute(CheckpointState control) {
+        String operation = Objects.requireNonNull(control.operation());
+        if (operation.equals("skip")) {
+            if (control.state() != SubscriptionStatus.State.HALTED) {
+                finish(operation, "it is no longer halted");
+                return;
+            }
+            if (!checkpoints.complete(name, owner, operation, SubscriptionStatus.State.RUNNING, -1)) {
+                return; // the lease moved on; the next holder reads the operation again
+            }
+            skip = new Skip(control.failedPosition(), control.failure() != null ? control.failure()
+                    : "skipped by an operator");
+            subscription.checkpoint = control.position();
+            subscription.state = State.ACTIVE;
+            subscription.failure = null;
+            metrics.halted(name, false);
+            LOG.log(System.Logger.Level.INFO, "Subscription '" + name + "' (" + owner + ") skips the event at"
+                    + " position " + control.failedPosition() + " to its dead letters and goes on");
+        } else if (operation.startsWith("reset:")) {
+            long position = Long.parseLong(operation.substring("reset:".length()));
+            try {
+                transaction.execute(() -> {
+                    try {
+                        handler.reset(position);
+                    } catch (Exception e) {
+                        throw new HandlerFailure(null, e);
+                    }
+                    deadLetters.deleteAfter(name, position);
+                    if (!checkpoints.complete(name, owner, operation, SubscriptionStatus.State.RUNNING, position)) {
+                        throw new LeaseLost();
+                    }
+                });
+            } catch (LeaseLost lost) {
+                lostLease("another instance took its lease while it reset it");
+                return;
+            } catch (HandlerFailure e) {
+                LOG.log(System.Logger.Level.ERROR, "Subscription '" + name + "': the reset to position " + position
+                        + " failed in its reset hook, so nothing changed: " + e.getCause(), e.getCause());
+                finish(operation, null);
+                return;
+            }
+            subscription.checkpoint = position;
+            subscription.state = State.ACTIVE;
+            subscription.failure = null;
+            skip = null;
+            metrics.halted(name, false);
+            LOG.log(System.Logger.Level.INFO, "Subscription '" + name + "' (" + owner + ") was reset to position "
+                    + position + " and handles every later event again");
+        } else if (operation.startsWith("replay:")) {
+            long id = Long.parseLong(operation.substring("replay:".length()));
+            Optional<DeadLetter> letter = deadLetters.find(name, id);
+            if (letter.isEmpty()) {
+                finish(operation, "it has no dead letter " + id);
+                return;
+            }
+            long position = letter.get().position();
+            List<Record> found = store.readAll(position - 1, 1);
+            if (found.isEmpty() || found.get(0).position() != position) {
+                finish(operation, "the event of dead letter " + id + " at position " + position
+                        + " is no longer in the store");
+                return;
+            }
+            Record record = found.get(0);
+            try {
+                transaction.execute(() -> {
+                    try {
+                        if (handler.handles(serializer.currentType(record))) {
+                            handler.handle(new StoredEvent(serializer.unmarshal(record), record.metadata(),
+                                    record.position()));
+                        }
+                    } catch (Exception e) {
+                        throw new HandlerFailure(record, e);
+                    }
+                    deadLetters.delete(name, id);
+                    if (!checkpoints.complete(name, owner, operation, null, -1)) {
+                        throw new LeaseLost();
+                    }
+                });
+            } catch (LeaseLost lost) {
+                lostLease("another instance took its lease while it replayed a dead letter");
+                return;
+            } catch (HandlerFailure e) {
+                LOG.log(System.Logger.Level.WARNING, "Subscription '" + name + "': replaying dead letter " + id
+                        + " (position " + position + ") failed again, so it stays: " + e.getCause(), e.getCause());
+                finish(operation, null);
+                return;
+            }
+            LOG.log(System.Logger.Level.INFO, "Subscription '" + name + "' (" + owner + ") replayed dead letter "
+                    + id + " (position " + position + ") and deleted it");
+        } else {
+            finish(operation, "it is not an operation this version knows");
+        }
+    }
+
+    /** Clears an operation that was not executed, logging why (when given). */
+    private void finish(String operation, @Nullable String why) {
+        if (why != null) {
+            LOG.log(System.Logger.Level.WARNING, "Subscription '" + name + "' drops the operation '" + operation
+                    + "': " + why);
+        }
+        checkpoints.complete(name, owner, operation, null, -1);
     }
 
     /** What became of one batch. */
@@ -185,9 +360,9 @@ final class SubscriptionLoop {
 
     /** A handler failure on one record, carried out of the batch transaction to roll it back. */
     private static final class HandlerFailure extends RuntimeException {
-        private final transient Record record;
+        private final transient @Nullable Record record;
 
-        HandlerFailure(Record record, Throwable cause) {
+        HandlerFailure(@Nullable Record record, Throwable cause) {
             super(cause.getMessage(), cause, false, false);
             this.record = record;
         }
@@ -203,10 +378,16 @@ final class SubscriptionLoop {
     private Outcome process(List<Record> batch) {
         long[] handledUpTo = {subscription.checkpoint};
         int[] handled = {0};
+        Skip skipping = skip;
+        boolean[] skipped = {false};
         try {
             transaction.execute(() -> {
+                skipped[0] = false;
                 for (Record record : batch) {
-                    if (handler.handles(serializer.currentType(record))) {
+                    if (skipping != null && record.position() == skipping.position()) {
+                        deadLetters.add(name, record, skipping.error());
+                        skipped[0] = true;
+                    } else if (handler.handles(serializer.currentType(record))) {
                         try {
                             Event event = serializer.unmarshal(record);
                             handler.handle(new StoredEvent(event, record.metadata(), record.position()));
@@ -233,10 +414,18 @@ final class SubscriptionLoop {
                 subscription.checkpoint = handledUpTo[0];
                 metrics.processed(name, handled[0]);
             }
-            return new Outcome(false, e.record, e.getCause());
+            return new Outcome(false, Objects.requireNonNull(e.record), e.getCause());
         }
         subscription.checkpoint = handledUpTo[0];
         metrics.processed(name, batch.size());
+        if (skipping != null && handledUpTo[0] >= skipping.position()) {
+            skip = null;
+            if (skipped[0]) {
+                metrics.deadLettered(name);
+                LOG.log(System.Logger.Level.INFO, "Subscription '" + name + "' moved the event at position "
+                        + skipping.position() + " to its dead letters");
+            }
+        }
         return new Outcome(false, null, null);
     }
 

@@ -28,4 +28,8 @@ public interface SubscriptionMetrics {
     /** Called when the subscription starts ({@code false}) and when it stops on a failing handler ({@code true}). */
     default void halted(String subscription, boolean halted) {
     }
+
+    /** Called after an event was moved to the dead letters (its batch committed). */
+    default void deadLettered(String subscription) {
+    }
 }

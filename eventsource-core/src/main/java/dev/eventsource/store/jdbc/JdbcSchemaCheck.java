@@ -40,9 +40,20 @@ public final class JdbcSchemaCheck {
      */
     public static final List<String> REQUIRED_POSTGRESQL_EVENT_COLUMNS = List.of("id");
 
-    /** Columns the checkpoints table must have. */
+    /** Columns the checkpoints table must have: those of the first version, then {@link #V6_CHECKPOINT_COLUMNS}. */
     public static final List<String> REQUIRED_CHECKPOINT_COLUMNS = List.of("subscription", "position", "lease_owner",
-            "lease_until");
+            "lease_until", "state", "operation", "failed_position", "failure", "failed_at");
+
+    /** Columns schema version 6 added to the checkpoints table: a subscription's state, operation and last halt. */
+    public static final List<String> V6_CHECKPOINT_COLUMNS = List.of("state", "operation", "failed_position",
+            "failure", "failed_at");
+
+    /**
+     * Columns the dead letters table must have (schema version 6); checked with the checkpoints table, as
+     * subscriptions use both.
+     */
+    public static final List<String> REQUIRED_DEAD_LETTER_COLUMNS = List.of("id", "subscription", "position",
+            "aggregate_type", "aggregate_id", "version", "event_type", "failure", "recorded_at");
 
     /**
      * Columns the snapshots table must have (schema version 5). The table is always checked, whether or not a
@@ -67,6 +78,8 @@ public final class JdbcSchemaCheck {
     private final String platform;
     private final String eventsTable;
     private final String snapshotTable;
+    private final String checkpointTable;
+    private final String deadLetterTable;
     private final List<String> missingTables;
     private final Map<String, List<String>> missingColumns;
 
@@ -75,6 +88,8 @@ public final class JdbcSchemaCheck {
         this.platform = platform;
         this.eventsTable = table.qualified();
         this.snapshotTable = table.snapshotTable();
+        this.checkpointTable = table.checkpointTable();
+        this.deadLetterTable = table.deadLetterTable();
         this.missingTables = List.copyOf(missingTables);
         this.missingColumns = Collections.unmodifiableMap(new LinkedHashMap<>(missingColumns));
     }
@@ -101,6 +116,7 @@ public final class JdbcSchemaCheck {
         required.put(table.snapshotTable(), REQUIRED_SNAPSHOT_COLUMNS);
         if (checkpoints) {
             required.put(table.checkpointTable(), REQUIRED_CHECKPOINT_COLUMNS);
+            required.put(table.deadLetterTable(), REQUIRED_DEAD_LETTER_COLUMNS);
         }
         List<String> missingTables = new ArrayList<>();
         Map<String, List<String>> missingColumns = new LinkedHashMap<>();
@@ -177,10 +193,8 @@ public final class JdbcSchemaCheck {
      * @return the tables to create, as the store names them
      */
     public List<String> tablesToCreate() {
-        if (!missingSnapshotTableOfOlderLayout()) {
-            return missingTables;
-        }
-        return missingTables.stream().filter(name -> !name.equals(snapshotTable)).toList();
+        return missingTables.stream().filter(name -> !(name.equals(snapshotTable) && missingSnapshotTableOfOlderLayout())
+                && !(name.equals(deadLetterTable) && missingDeadLetterTableOfOlderLayout())).toList();
     }
 
     /**
@@ -188,7 +202,11 @@ public final class JdbcSchemaCheck {
      *     the current one: the events table lacks columns, or exists without the snapshots table
      */
     public boolean needsMigration() {
-        return !missingColumns.isEmpty() || missingSnapshotTableOfOlderLayout();
+        return !missingColumns.isEmpty() || missingSnapshotTableOfOlderLayout() || missingDeadLetterTableOfOlderLayout();
+    }
+
+    private boolean missingDeadLetterTableOfOlderLayout() {
+        return missingTables.contains(deadLetterTable) && !missingTables.contains(eventsTable);
     }
 
     private boolean missingSnapshotTableOfOlderLayout() {
@@ -230,20 +248,26 @@ public final class JdbcSchemaCheck {
      * and {@code command_id}), then on PostgreSQL {@code migrate-v3-postgresql.sql} for a table numbered by the
      * append lock (it lacks {@code id}), then {@code migrate-v4-<platform>.sql} for a table without event revisions
      * (it lacks {@code revision}), then {@code migrate-v5-<platform>.sql} for a database without the snapshots table
-     * (which also adds the index that finds repeated commands).
+     * (which also adds the index that finds repeated commands), then {@code migrate-v6-<platform>.sql} for a
+     * checkpoints table without the state columns or a database without the dead letters table.
      *
      * @return the paths in the eventsource-core jar; the v2 script alone when nothing is missing that a migration
      *     adds
      */
     public List<String> migrationScripts() {
-        List<String> missing = missingColumns.entrySet().stream().filter(entry -> !entry.getKey().equals(snapshotTable))
-                .flatMap(entry -> entry.getValue().stream()).toList();
+        List<String> missing = missingColumns.entrySet().stream().filter(entry -> !entry.getKey().equals(snapshotTable)
+                        && !entry.getKey().equals(deadLetterTable))
+                .flatMap(entry -> entry.getValue().stream().filter(column -> !(entry.getKey().equals(checkpointTable)
+                        && V6_CHECKPOINT_COLUMNS.contains(column))))
+                .toList();
+        boolean v6 = missingDeadLetterTableOfOlderLayout() || missingColumns.getOrDefault(checkpointTable, List.of())
+                .stream().anyMatch(V6_CHECKPOINT_COLUMNS::contains);
         boolean v3 = platform.equals("postgresql") && missing.contains("id");
         boolean v4 = missing.contains("revision");
         boolean v5 = missingSnapshotTableOfOlderLayout();
         List<String> scripts = new ArrayList<>();
         // Any other missing column (the v2 ones, or one dropped by hand) takes the v2 script first.
-        if ((!v3 && !v4 && !v5) || missing.stream().anyMatch(column -> !(column.equals("revision")
+        if ((!v3 && !v4 && !v5 && !v6) || missing.stream().anyMatch(column -> !(column.equals("revision")
                 || v3 && column.equals("id")))) {
             scripts.add(SCRIPTS + "migrate-v2-" + platform + ".sql");
         }
@@ -255,6 +279,9 @@ public final class JdbcSchemaCheck {
         }
         if (v5) {
             scripts.add(SCRIPTS + "migrate-v5-" + platform + ".sql");
+        }
+        if (v6) {
+            scripts.add(SCRIPTS + "migrate-v6-" + platform + ".sql");
         }
         return List.copyOf(scripts);
     }

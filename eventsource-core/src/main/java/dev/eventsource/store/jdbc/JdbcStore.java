@@ -123,6 +123,15 @@ public final class JdbcStore implements Store {
         return dialect;
     }
 
+    /**
+     * @return the table of the events subscriptions passed over, {@code <events table>_dead_letters}, which
+     *     {@link #createSchema()} creates beside the events table (schema version 6); this store neither reads nor
+     *     writes it
+     */
+    public String deadLetterTableName() {
+        return table.deadLetterTable();
+    }
+
     /** @return the events table, as configured (possibly schema-qualified) */
     public String tableName() {
         return table.qualified();

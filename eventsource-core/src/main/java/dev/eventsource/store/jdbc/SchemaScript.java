@@ -77,6 +77,8 @@ final class SchemaScript {
                 name = table.checkpointTable();
             } else if (suffix.equals("snapshots")) {
                 name = table.snapshotTable();
+            } else if (suffix.equals("dead_letters")) {
+                name = table.deadLetterTable();
             } else {
                 name = table.constraint(suffix);
             }

@@ -67,6 +67,11 @@ record TableName(String qualified, @Nullable String schema, String table) {
         return qualified + "_checkpoints";
     }
 
+    /** @return the table of the events subscriptions passed over (dead letters), kept beside the events table */
+    String deadLetterTable() {
+        return qualified + "_dead_letters";
+    }
+
     /** @return the table of the latest snapshot of each aggregate, kept beside the events table */
     String snapshotTable() {
         return qualified + "_snapshots";

@@ -5,7 +5,10 @@ import dev.eventsource.internal.SqlFailures;
 import dev.eventsource.store.jdbc.JdbcDialect;
 import dev.eventsource.store.jdbc.JdbcStore;
 import dev.eventsource.store.jdbc.JdbcStoreException;
+import dev.eventsource.subscription.CheckpointState;
 import dev.eventsource.subscription.CheckpointStore;
+import dev.eventsource.subscription.SubscriptionStatus.State;
+import org.jspecify.annotations.Nullable;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -13,14 +16,22 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.function.LongSupplier;
 
 /**
  * Checkpoints and leases of subscriptions in the table {@code <events table>_checkpoints}, created with the events
  * table by {@link JdbcStore#createSchema()} and the shipped schema scripts; get one with {@link #of(JdbcStore)}.
- * One row per subscription: its position, the lease owner, and the lease's end in epoch milliseconds.
+ * One row per subscription: its position, the lease owner, and the lease's end in epoch milliseconds; since schema
+ * version 6 also its state ({@code RUNNING}, {@code PAUSED}, {@code HALTED}), the operation waiting for the lease
+ * holder, and the event it last halted on ({@code failed_position}, {@code failure}, {@code failed_at} in epoch
+ * milliseconds).
  *
  * <p>The lease is taken and renewed by conditional UPDATEs, which every supported database evaluates against the
  * latest committed row under its row lock, so two instances can never both take it. Every checkpoint advance is
@@ -39,9 +50,13 @@ public final class JdbcCheckpointStore implements CheckpointStore {
     private static final String SELECT = "SELECT position FROM %1$s WHERE subscription = ?";
     // %2$s is the database's current time in epoch milliseconds; see databaseMillis.
     private static final String INSERT = """
-            INSERT INTO %1$s (subscription, position, lease_owner, lease_until) VALUES (?, ?, ?, %2$s + ?)""";
+            INSERT INTO %1$s (subscription, position, lease_owner, lease_until, state)
+            VALUES (?, ?, ?, %2$s + ?, 'RUNNING')""";
+    // state first: MySQL evaluates SET assignments left to right, on the values already assigned. A new holder (a
+    // restart of the application, a takeover) retries the event the previous one halted on.
     private static final String TAKE = """
-            UPDATE %1$s SET lease_owner = ?, lease_until = %2$s + ?
+            UPDATE %1$s SET state = CASE WHEN state = 'HALTED' AND (lease_owner IS NULL OR lease_owner <> ?)
+                THEN 'RUNNING' ELSE state END, lease_owner = ?, lease_until = %2$s + ?
             WHERE subscription = ? AND (lease_owner IS NULL OR lease_owner = ? OR lease_until < %2$s)""";
     // GREATEST: inside a batch transaction H2's clock reads the transaction's start, which must not pull back the
     // end a renewal set meanwhile.
@@ -53,6 +68,14 @@ public final class JdbcCheckpointStore implements CheckpointStore {
     private static final String RELEASE = """
             UPDATE %1$s SET lease_owner = NULL, lease_until = 0 WHERE subscription = ? AND lease_owner = ?""";
 
+    private static final String STATE = """
+            SELECT position, lease_owner, lease_until, state, operation, failed_position, failure, failed_at
+            FROM %1$s WHERE subscription = ?""";
+    private static final String HALT = """
+            UPDATE %1$s SET state = 'HALTED', failed_position = ?, failure = ?, failed_at = %2$s
+            WHERE subscription = ? AND lease_owner = ?""";
+    private static final int MAX_FAILURE_LENGTH = 2000;
+
     private final DataSource dataSource;
     private final String table;
     private final String selectSql;
@@ -61,6 +84,8 @@ public final class JdbcCheckpointStore implements CheckpointStore {
     private final String advanceSql;
     private final String renewSql;
     private final String releaseSql;
+    private final String stateSql;
+    private final String haltSql;
 
     private JdbcCheckpointStore(DataSource dataSource, String checkpoints, JdbcDialect dialect) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -72,6 +97,8 @@ public final class JdbcCheckpointStore implements CheckpointStore {
         this.advanceSql = ADVANCE.formatted(checkpoints, now);
         this.renewSql = RENEW.formatted(checkpoints, now);
         this.releaseSql = RELEASE.formatted(checkpoints);
+        this.stateSql = STATE.formatted(checkpoints);
+        this.haltSql = HALT.formatted(checkpoints, now);
     }
 
     /**
@@ -135,9 +162,10 @@ public final class JdbcCheckpointStore implements CheckpointStore {
             throws SQLException {
         try (PreparedStatement take = connection.prepareStatement(takeSql)) {
             take.setString(1, owner);
-            take.setLong(2, leaseTime.toMillis());
-            take.setString(3, subscription);
-            take.setString(4, owner);
+            take.setString(2, owner);
+            take.setLong(3, leaseTime.toMillis());
+            take.setString(4, subscription);
+            take.setString(5, owner);
             return take.executeUpdate() == 1;
         }
     }
@@ -172,6 +200,88 @@ public final class JdbcCheckpointStore implements CheckpointStore {
     public OptionalLong position(String subscription) {
         return Sql.run(dataSource, connection -> select(connection, subscription),
                 e -> failure("Reading the checkpoint of subscription '" + subscription + "'", e));
+    }
+
+    @Override
+    public Optional<CheckpointState> state(String subscription) {
+        return Sql.run(dataSource, connection -> {
+            try (PreparedStatement select = connection.prepareStatement(stateSql)) {
+                select.setString(1, subscription);
+                try (ResultSet rows = select.executeQuery()) {
+                    if (!rows.next()) {
+                        return Optional.empty();
+                    }
+                    long position = rows.getLong(1);
+                    String owner = rows.getString(2);
+                    long leaseUntil = rows.getLong(3);
+                    String state = rows.getString(4);
+                    String operation = rows.getString(5);
+                    long failedPosition = rows.getLong(6);
+                    String failure = rows.getString(7);
+                    long failedAt = rows.getLong(8);
+                    boolean halted = !rows.wasNull();
+                    return Optional.of(new CheckpointState(position, owner,
+                            owner == null ? null : Instant.ofEpochMilli(leaseUntil), parseState(state), operation,
+                            failedPosition, failure, halted ? Instant.ofEpochMilli(failedAt) : null));
+                }
+            }
+        }, e -> failure("Reading the state of subscription '" + subscription + "'", e));
+    }
+
+    private static State parseState(@Nullable String value) {
+        if (value == null) {
+            return State.RUNNING;
+        }
+        try {
+            return State.valueOf(value.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            return State.RUNNING;
+        }
+    }
+
+    @Override
+    public boolean request(String subscription, Set<State> from, @Nullable State to, @Nullable String operation) {
+        StringBuilder sql = new StringBuilder("UPDATE ").append(table).append(" SET ");
+        if (to != null) {
+            sql.append("state = '").append(to.name()).append('\'');
+        }
+        if (operation != null) {
+            sql.append(to != null ? ", " : "").append("operation = ?");
+        }
+        if (to == null && operation == null) {
+            throw new IllegalArgumentException("A request needs a state or an operation");
+        }
+        // The states are enum names, never input: safe in the SQL text.
+        sql.append(" WHERE subscription = ? AND state IN (").append(from.stream().map(state -> "'" + state.name()
+                + "'").collect(Collectors.joining(", "))).append(')');
+        if (operation != null) {
+            sql.append(" AND operation IS NULL");
+        }
+        String what = "Recording an operation on subscription '" + subscription + "'";
+        return operation != null ? update(sql.toString(), what, operation, subscription) == 1
+                : update(sql.toString(), what, subscription) == 1;
+    }
+
+    @Override
+    public boolean complete(String subscription, String owner, String operation, @Nullable State state,
+                            long position) {
+        StringBuilder sql = new StringBuilder("UPDATE ").append(table).append(" SET operation = NULL");
+        if (state != null) {
+            sql.append(", state = '").append(state.name()).append('\'');
+        }
+        if (position >= 0) {
+            sql.append(", position = ").append(position);
+        }
+        sql.append(" WHERE subscription = ? AND lease_owner = ? AND operation = ?");
+        return update(sql.toString(), "Completing the operation '" + operation + "' of subscription '"
+                + subscription + "'", subscription, owner, operation) == 1;
+    }
+
+    @Override
+    public boolean halt(String subscription, String owner, long position, String error) {
+        String failure = error.length() <= MAX_FAILURE_LENGTH ? error : error.substring(0, MAX_FAILURE_LENGTH);
+        return update(haltSql, "Recording the halt of subscription '" + subscription + "'", position, failure,
+                subscription, owner) == 1;
     }
 
     private int update(String sql, String what, Object... parameters) {

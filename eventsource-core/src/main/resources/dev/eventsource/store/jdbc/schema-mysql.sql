@@ -19,6 +19,12 @@
 -- format (nothing queries inside it, and the bytes read are the bytes written).
 -- eventsource_events_command_ix finds a command id among an aggregate's events (a repeated command whose events are
 -- older than the aggregate's snapshot).
+-- Since v6 the checkpoints table also keeps each subscription's state (RUNNING, PAUSED by an operator, HALTED on
+-- an event its handler kept failing on), the operation an operator asked the lease holder to execute (skip,
+-- reset:<position>, replay:<dead letter id>), and the event it last halted on (failed_position, failure, failed_at
+-- in epoch milliseconds). eventsource_events_dead_letters keeps the events subscriptions passed over (dead-letter
+-- policy, or a skip): coordinates and error only (the payload stays in the events table), recorded_at in epoch
+-- milliseconds.
 
 CREATE TABLE IF NOT EXISTS eventsource_events (
     position     BIGINT       NOT NULL AUTO_INCREMENT,
@@ -49,6 +55,11 @@ CREATE TABLE IF NOT EXISTS eventsource_events_checkpoints (
     position     BIGINT       NOT NULL,
     lease_owner  VARCHAR(255),
     lease_until  BIGINT       NOT NULL,
+    state        VARCHAR(16)  NOT NULL DEFAULT 'RUNNING',
+    operation    VARCHAR(64),
+    failed_position BIGINT,
+    failure      VARCHAR(2000),
+    failed_at    BIGINT,
     CONSTRAINT eventsource_events_checkpoints_pk PRIMARY KEY (subscription)
 ) ENGINE = InnoDB;
 
@@ -61,4 +72,18 @@ CREATE TABLE IF NOT EXISTS eventsource_events_snapshots (
     taken_at       DATETIME(6) NOT NULL,
     payload        LONGBLOB NOT NULL,
     CONSTRAINT eventsource_events_snapshots_pk PRIMARY KEY (aggregate_type, aggregate_id)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
+
+CREATE TABLE IF NOT EXISTS eventsource_events_dead_letters (
+    id             BIGINT       NOT NULL AUTO_INCREMENT,
+    subscription   VARCHAR(255) NOT NULL,
+    position       BIGINT       NOT NULL,
+    aggregate_type VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_0900_bin NOT NULL,
+    aggregate_id   VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_0900_bin NOT NULL,
+    version        BIGINT       NOT NULL,
+    event_type     VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_0900_bin NOT NULL,
+    failure        VARCHAR(2000) NOT NULL,
+    recorded_at    BIGINT       NOT NULL,
+    CONSTRAINT eventsource_events_dead_letters_pk PRIMARY KEY (id),
+    INDEX eventsource_events_dead_letters_ix (subscription, position)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;

@@ -28,8 +28,9 @@ class JdbcSchemaCheckTests {
             JdbcSchemaCheck missing = store.verifySchema(true);
             assertThat(missing.isComplete()).isFalse();
             assertThat(missing.missingTables()).containsExactlyElementsOf(dialect == JdbcDialect.POSTGRESQL
-                    ? List.of(table, table + "_snapshots", table + "_checkpoints")
-                    : List.of(table, table + "_lock", table + "_snapshots", table + "_checkpoints"));
+                    ? List.of(table, table + "_snapshots", table + "_checkpoints", table + "_dead_letters")
+                    : List.of(table, table + "_lock", table + "_snapshots", table + "_checkpoints",
+                            table + "_dead_letters"));
             assertThat(missing.tablesToCreate()).as("an empty database needs the schema script, no migration")
                     .isEqualTo(missing.missingTables());
             assertThat(missing.needsMigration()).isFalse();
@@ -113,6 +114,36 @@ class JdbcSchemaCheckTests {
             assertThat(store.verifySchema(false).migrationScripts()).containsExactly(
                     "dev/eventsource/store/jdbc/migrate-v4-" + platform + ".sql",
                     "dev/eventsource/store/jdbc/migrate-v5-" + platform + ".sql");
+        } finally {
+            TestDatabases.drop(dataSource, table);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(JdbcDialect.class)
+    void namesTheV6MigrationWhenTheDeadLettersTableOrTheCheckpointStateIsMissing(JdbcDialect dialect)
+            throws SQLException {
+        DataSource dataSource = TestDatabases.get(dialect).pooled();
+        String table = TestDatabases.uniqueTable("check");
+        JdbcStore store = JdbcStore.builder(dataSource).tableName(table).dialect(dialect).build();
+        try {
+            store.createSchema();
+            execute(dataSource, "DROP TABLE " + store.deadLetterTableName());
+            assertThat(store.verifySchema(false).isComplete()).as("checked with the checkpoints only").isTrue();
+            JdbcSchemaCheck check = store.verifySchema(true);
+            String platform = dialect == JdbcDialect.MYSQL ? "mariadb" : dialect.platform();
+            assertThat(check.missingTables()).containsExactly(table + "_dead_letters");
+            assertThat(check.tablesToCreate()).isEmpty();
+            assertThat(check.needsMigration()).isTrue();
+            assertThat(check.migrationScripts()).containsExactly("dev/eventsource/store/jdbc/migrate-v6-" + platform
+                    + ".sql");
+
+            execute(dataSource, "ALTER TABLE " + store.checkpointTableName() + " DROP COLUMN operation");
+            JdbcSchemaCheck columns = store.verifySchema(true);
+            assertThat(columns.missingColumns()).isEqualTo(Map.of(store.checkpointTableName(),
+                    List.of("operation")));
+            assertThat(columns.migrationScripts()).containsExactly("dev/eventsource/store/jdbc/migrate-v6-"
+                    + platform + ".sql");
         } finally {
             TestDatabases.drop(dataSource, table);
         }

@@ -23,11 +23,12 @@ class MigrationScriptsTests {
 
     private static final List<String> NON_POSTGRESQL = List.of("V0_1__eventsource_events.sql",
             "V0_2__eventsource_typed_streams.sql", "V0_4__eventsource_revisions.sql",
-            "V0_5__eventsource_snapshots.sql");
+            "V0_5__eventsource_snapshots.sql", "V0_6__eventsource_operations.sql");
 
     private static final List<String> POSTGRESQL = List.of("V0_1__eventsource_events.sql",
             "V0_2__eventsource_typed_streams.sql", "V0_3__eventsource_numbering_after_commit.sql",
-            "V0_4__eventsource_revisions.sql", "V0_5__eventsource_snapshots.sql");
+            "V0_4__eventsource_revisions.sql", "V0_5__eventsource_snapshots.sql",
+            "V0_6__eventsource_operations.sql");
 
     private static List<String> migrations(String platform) {
         return platform.equals("postgresql") ? POSTGRESQL : NON_POSTGRESQL;
@@ -48,7 +49,7 @@ class MigrationScriptsTests {
             assertThat(JdbcStoreTestBase.statements(migration)).as(file)
                 .allSatisfy((statement) -> assertThat(statement).doesNotContain(JdbcStore.DEFAULT_TABLE_NAME));
         }
-        for (int version = 2; version <= 5; version++) {
+        for (int version = 2; version <= 6; version++) {
             boolean shipped = JdbcStore.class.getResource("migrate-v" + version + "-" + platform + ".sql") != null;
             String prefix = "V0_" + version + "__";
             assertThat(migrations(platform).stream().anyMatch((file) -> file.startsWith(prefix)))
@@ -67,7 +68,7 @@ class MigrationScriptsTests {
                 + "\\s+changes:\\s+- sqlFile:\\s+path: (\\S+)").matcher(changelog);
         List<String> platforms = List.of("postgresql", "h2", "mysql", "mariadb");
         List<String> expected = new ArrayList<>();
-        for (int version = 1; version <= 5; version++) {
+        for (int version = 1; version <= 6; version++) {
             for (String platform : platforms) {
                 for (String file : migrations(platform)) {
                     if (file.startsWith("V0_" + version + "__")) {

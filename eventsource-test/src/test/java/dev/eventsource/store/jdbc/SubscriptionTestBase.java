@@ -11,6 +11,7 @@ import dev.eventsource.store.memory.MemoryStore;
 import dev.eventsource.subscription.CheckpointStore;
 import dev.eventsource.subscription.StartFrom;
 import dev.eventsource.subscription.Subscription;
+import dev.eventsource.subscription.SubscriptionStatus;
 import dev.eventsource.subscription.SubscriptionFailedException;
 import dev.eventsource.subscription.SubscriptionHandler;
 import dev.eventsource.subscription.SubscriptionMetrics;
@@ -254,8 +255,7 @@ abstract class SubscriptionTestBase {
             handled.add(key(e));
         }).maxAttempts(3).backoff(Duration.ofMillis(5), Duration.ofMillis(10)).metrics(metrics));
 
-        awaitTrue("the subscription fails", () -> subscription.state() == Subscription.State.FAILED
-                && !subscription.isRunning());
+        awaitTrue("the subscription halts", () -> subscription.state() == Subscription.State.HALTED);
 
         long positionOfA2 = store.readAll(0, 10).get(1).position();
         assertThat(handled).containsExactly("a@1", "a@2");
@@ -273,7 +273,11 @@ abstract class SubscriptionTestBase {
         assertThat(failure.position()).isEqualTo(store.readAll(0, 10).get(2).position());
         assertThat(metrics.failures).hasValue(3);
         assertThat(metrics.halted).isTrue();
-        assertThat(subscription.isRunning()).isFalse();
+        assertThat(subscription.isRunning()).as("a halted subscription keeps its thread and lease").isTrue();
+        assertThat(subscription.status().state()).isEqualTo(SubscriptionStatus.State.HALTED);
+        assertThat(subscription.status().lastFailure().position()).isEqualTo(failure.position());
+        assertThat(subscription.status().lastFailure().error()).isEqualTo("IllegalStateException: cannot project a@3");
+        subscription.stop();
 
         List<String> afterFix = new CopyOnWriteArrayList<>();
         start(Subscription.builder("stuck", store, serializer, e -> afterFix.add(key(e)))

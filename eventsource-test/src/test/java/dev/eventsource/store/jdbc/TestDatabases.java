@@ -201,6 +201,7 @@ final class TestDatabases {
             statement.execute("DROP TABLE IF EXISTS " + table + "_lock");
             statement.execute("DROP TABLE IF EXISTS " + table + "_checkpoints");
             statement.execute("DROP TABLE IF EXISTS " + table + "_snapshots");
+            statement.execute("DROP TABLE IF EXISTS " + table + "_dead_letters");
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot drop " + table + ": " + e.getMessage(), e);
         }

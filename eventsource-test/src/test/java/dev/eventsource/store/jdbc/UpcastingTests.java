@@ -215,7 +215,7 @@ class UpcastingTests {
                     .pollInterval(Duration.ofMillis(10)).maxAttempts(1).build();
             subscription.start();
             try {
-                awaitTrue("the subscription stops", () -> subscription.state() == Subscription.State.FAILED);
+                awaitTrue("the subscription halts", () -> subscription.state() == Subscription.State.HALTED);
             } finally {
                 subscription.stop();
             }
