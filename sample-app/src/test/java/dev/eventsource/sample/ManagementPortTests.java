@@ -63,6 +63,12 @@ class ManagementPortTests {
         assertThat(management.get("/actuator/health").json().get("status").asString()).isEqualTo("UP");
 
         assertThat(api.get("/actuator/metrics").status()).isEqualTo(404);
+
+        // The event browser on the API's port cannot read endpoints on another port, and says so.
+        Http.Response browser = api.get("/api/browser");
+        assertThat(browser.json().get("endpoint").isNull()).isTrue();
+        assertThat(browser.json().get("writable").asBoolean()).isFalse();
+        assertThat(browser.json().get("note").asString()).contains("another port");
     }
 
     @Test
