@@ -10,6 +10,7 @@ import dev.eventsource.annotation.Projection;
 import dev.eventsource.store.jdbc.JdbcStore;
 import dev.eventsource.subscription.BatchTransaction;
 import dev.eventsource.subscription.CheckpointStore;
+import dev.eventsource.subscription.DeadLetterStore;
 import dev.eventsource.subscription.ProjectionFailedException;
 import dev.eventsource.subscription.ProjectionHandler;
 import dev.eventsource.subscription.Subscription;
@@ -48,6 +49,7 @@ public final class EventSourceProjections implements SmartInitializingSingleton,
     private final Store store;
     private final Serializer serializer;
     private final CheckpointStore checkpoints;
+    private final DeadLetterStore deadLetters;
     private final SubscriptionMetrics metrics;
     private final BatchTransaction transaction;
     private final EventSourceProperties properties;
@@ -62,11 +64,13 @@ public final class EventSourceProjections implements SmartInitializingSingleton,
     private @Nullable AutoCloseable listening;
 
     EventSourceProjections(ListableBeanFactory beans, Store store, Serializer serializer, CheckpointStore checkpoints,
-            SubscriptionMetrics metrics, BatchTransaction transaction, EventSourceProperties properties) {
+            DeadLetterStore deadLetters, SubscriptionMetrics metrics, BatchTransaction transaction,
+            EventSourceProperties properties) {
         this.beans = beans;
         this.store = store;
         this.serializer = serializer;
         this.checkpoints = checkpoints;
+        this.deadLetters = deadLetters;
         this.metrics = metrics;
         this.transaction = transaction;
         this.properties = properties;
@@ -108,6 +112,8 @@ public final class EventSourceProjections implements SmartInitializingSingleton,
             }
             Subscription.Builder builder = Subscription.builder(handler.name(), this.store, this.serializer, handler)
                 .checkpoints(this.checkpoints)
+                .deadLetters(this.deadLetters)
+                .failurePolicy(settings.getFailurePolicy())
                 .metrics(this.metrics)
                 .transaction(this.transaction)
                 .pollInterval(settings.getPollInterval())
@@ -125,7 +131,12 @@ public final class EventSourceProjections implements SmartInitializingSingleton,
         this.subscriptions = Collections.unmodifiableMap(built);
     }
 
-    /** @return the subscriptions of the enabled, non-inline projections, by name */
+    /**
+     * Returns the subscriptions of the enabled, non-inline projections. After the context was stopped and started
+     * again, these are new objects (a subscription runs once); ask again rather than keep them.
+     *
+     * @return the subscriptions by name
+     */
     public Map<String, Subscription> subscriptions() {
         initialize();
         return this.subscriptions;

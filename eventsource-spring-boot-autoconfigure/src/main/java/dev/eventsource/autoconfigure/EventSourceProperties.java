@@ -8,6 +8,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.sql.init.DatabaseInitializationMode;
 
+import dev.eventsource.subscription.FailurePolicy;
 import dev.eventsource.subscription.StartFrom;
 
 import java.time.Duration;
@@ -39,7 +40,8 @@ public class EventSourceProperties {
 
     /**
      * Settings of each subscription (each non-inline projection), by its name: enabled (true), poll-interval (1s),
-     * batch-size (100), start-from (beginning or end), max-attempts (5), backoff (200ms), max-backoff (30s),
+     * batch-size (100), start-from (beginning or end), max-attempts (5), failure-policy (halt or dead-letter),
+     * backoff (200ms), max-backoff (30s),
      * lease-time (5s) and renew-interval (1s), for example eventsource.subscriptions.people.poll-interval=500ms.
      */
     private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
@@ -637,8 +639,14 @@ public class EventSourceProperties {
         /** Where a subscription without a checkpoint starts: beginning (all history) or end (new events only). */
         private StartFrom startFrom = dev.eventsource.subscription.Subscription.Builder.DEFAULT_START_FROM;
 
-        /** Failed attempts on one event before the subscription stops at it. */
+        /** Failed attempts on one event before the subscription applies its failure policy. */
         private int maxAttempts = dev.eventsource.subscription.Subscription.Builder.DEFAULT_MAX_ATTEMPTS;
+
+        /**
+         * What the subscription does with an event its handler failed on max-attempts times: halt (stop at it and wait
+         * for an operator to restart or skip it) or dead-letter (record it in the dead letters and go on).
+         */
+        private FailurePolicy failurePolicy = FailurePolicy.HALT;
 
         /** Wait after a failed attempt, doubled after each further failure up to max-backoff. */
         private Duration backoff = dev.eventsource.subscription.Subscription.Builder.DEFAULT_BACKOFF;
@@ -693,6 +701,16 @@ public class EventSourceProperties {
         /** @param startFrom where a new subscription starts */
         public void setStartFrom(StartFrom startFrom) {
             this.startFrom = startFrom;
+        }
+
+        /** @return what the subscription does with an event its handler keeps failing on */
+        public FailurePolicy getFailurePolicy() {
+            return this.failurePolicy;
+        }
+
+        /** @param failurePolicy what the subscription does with an event its handler keeps failing on */
+        public void setFailurePolicy(FailurePolicy failurePolicy) {
+            this.failurePolicy = failurePolicy;
         }
 
         /** @return the failed attempts before stopping */

@@ -5,9 +5,12 @@ import dev.eventsource.Store;
 import dev.eventsource.store.jdbc.JdbcStore;
 import dev.eventsource.subscription.BatchTransaction;
 import dev.eventsource.subscription.CheckpointStore;
+import dev.eventsource.subscription.DeadLetterStore;
 import dev.eventsource.subscription.MemoryCheckpointStore;
+import dev.eventsource.subscription.MemoryDeadLetterStore;
 import dev.eventsource.subscription.SubscriptionMetrics;
 import dev.eventsource.subscription.jdbc.JdbcCheckpointStore;
+import dev.eventsource.subscription.jdbc.JdbcDeadLetterStore;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -26,8 +29,9 @@ import org.springframework.util.ClassUtils;
 import javax.sql.DataSource;
 
 /**
- * Projections and their subscriptions: the checkpoint store (the {@code <events table>_checkpoints} table on the
- * application's DataSource with the JDBC store, memory otherwise), a transaction per batch when a transaction
+ * Projections and their subscriptions: the checkpoint and dead-letter stores (the {@code <events table>_checkpoints}
+ * and {@code <events table>_dead_letters} tables on the application's DataSource with the JDBC store, memory
+ * otherwise), a transaction per batch when a transaction
  * manager exists, and {@link EventSourceProjections}.
  */
 @Configuration(proxyBeanMethods = false)
@@ -42,10 +46,17 @@ class SubscriptionConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
+    DeadLetterStore eventSourceDeadLetterStore(Store store) {
+        // On the same transaction-aware DataSource: a dead letter commits with the checkpoint that passes its event.
+        return (store instanceof JdbcStore jdbc) ? JdbcDeadLetterStore.of(jdbc) : new MemoryDeadLetterStore();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
     EventSourceProjections eventSourceProjections(ListableBeanFactory beans, Store store, Serializer serializer,
-            CheckpointStore checkpoints, ObjectProvider<SubscriptionMetrics> metrics,
+            CheckpointStore checkpoints, DeadLetterStore deadLetters, ObjectProvider<SubscriptionMetrics> metrics,
             ObjectProvider<BatchTransaction> transaction, EventSourceProperties properties) {
-        return new EventSourceProjections(beans, store, serializer, checkpoints,
+        return new EventSourceProjections(beans, store, serializer, checkpoints, deadLetters,
                 metrics.getIfAvailable(() -> SubscriptionMetrics.NONE),
                 transaction.getIfAvailable(() -> BatchTransaction.NONE), properties);
     }

@@ -66,7 +66,7 @@ class MigrationToolsOnMariaDbTests {
                 assertThat(context).hasNotFailed();
                 assertThat(new JdbcTemplate(this.dataSource).queryForList("SELECT version FROM " + this.table
                         + "_flyway WHERE success = 1 AND version <> '0' ORDER BY installed_rank", String.class))
-                    .containsExactly("0.1", "0.2", "0.4", "0.5");
+                    .containsExactly("0.1", "0.2", "0.4", "0.5", "0.6");
                 assertStores(context);
             });
     }
@@ -85,7 +85,7 @@ class MigrationToolsOnMariaDbTests {
                 assertThat(new JdbcTemplate(this.dataSource).queryForList("SELECT ID FROM " + this.table
                         + "_changelog ORDER BY ORDEREXECUTED", String.class))
                     .containsExactly("eventsource-0.1-mariadb", "eventsource-0.2-mariadb", "eventsource-0.4-mariadb",
-                            "eventsource-0.5-mariadb");
+                            "eventsource-0.5-mariadb", "eventsource-0.6-mariadb");
                 assertStores(context);
             });
     }

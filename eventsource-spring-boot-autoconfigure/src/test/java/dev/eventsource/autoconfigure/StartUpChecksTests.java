@@ -169,7 +169,7 @@ class StartUpChecksTests {
                 .run((context) -> {
                     assertThat(context).hasFailed();
                     assertThat(FailureAnalysisAssert.analyze(context.getStartupFailure()))
-                        .contains("table eventsource_events_checkpoints does not exist")
+                        .contains("tables eventsource_events_checkpoints, eventsource_events_dead_letters do not exist")
                         .contains("schema-h2.sql");
                 });
         }
@@ -354,7 +354,8 @@ class StartUpChecksTests {
             runScript(database, "migrate-v5-postgresql.sql");
             StartUpChecksTests.this.contextRunner.withBean(DataSource.class, () -> database).withBean(Names.class)
                 .run((context) -> assertThat(FailureAnalysisAssert.analyze(context.getStartupFailure()))
-                    .contains("table eventsource_events_checkpoints does not exist in the postgresql database"));
+                    .contains("tables eventsource_events_checkpoints, eventsource_events_dead_letters do not exist in the"
+                            + " postgresql database"));
         }
 
         @Test

@@ -206,7 +206,8 @@ public final class JdbcSchemaCheck {
     }
 
     private boolean missingDeadLetterTableOfOlderLayout() {
-        return missingTables.contains(deadLetterTable) && !missingTables.contains(eventsTable);
+        return missingTables.contains(deadLetterTable) && !missingTables.contains(eventsTable)
+                && !missingTables.contains(checkpointTable);
     }
 
     private boolean missingSnapshotTableOfOlderLayout() {

@@ -80,7 +80,7 @@ class MigrationToolsTests {
                 .withPropertyValues("eventsource.jdbc.initialize-schema=never")
                 .run((context) -> {
                     assertStoresAndProjects(context);
-                    assertThat(flywayVersions(context)).containsSubsequence("0.1", "0.2", "0.4", "0.5", "1");
+                    assertThat(flywayVersions(context)).containsSubsequence("0.1", "0.2", "0.4", "0.5", "0.6", "1");
                 });
         }
 
@@ -133,7 +133,7 @@ class MigrationToolsTests {
             });
             next.withPropertyValues("spring.flyway.out-of-order=true").run((context) -> {
                 assertThat(context).hasNotFailed();
-                assertThat(flywayVersions(context)).containsExactly("1", "0.1", "0.2", "0.4", "0.5");
+                assertThat(flywayVersions(context)).containsExactly("1", "0.1", "0.2", "0.4", "0.5", "0.6");
                 repository(context).apply(new Person.Register("p-2", "Grace"));
                 assertThat(count(context.getBean(DataSource.class), TABLE)).isEqualTo(2);
             });
@@ -149,7 +149,8 @@ class MigrationToolsTests {
                 .withPropertyValues("eventsource.jdbc.initialize-schema=never")
                 .run((context) -> {
                     assertStoresAndProjects(context);
-                    assertThat(flywayVersions(context)).containsSubsequence("0.1", "0.2", "0.3", "0.4", "0.5", "1");
+                    assertThat(flywayVersions(context))
+                        .containsSubsequence("0.1", "0.2", "0.3", "0.4", "0.5", "0.6", "1");
                     assertThat(columns(context.getBean(DataSource.class), TABLE)).contains("id", "revision",
                             "command_id", "aggregate_type");
                 });
@@ -186,7 +187,7 @@ class MigrationToolsTests {
                 .run((context) -> {
                     assertStoresAndProjects(context);
                     assertThat(changeSets(context)).containsExactly("eventsource-0.1-h2", "eventsource-0.2-h2",
-                            "eventsource-0.4-h2", "eventsource-0.5-h2", "people-view");
+                            "eventsource-0.4-h2", "eventsource-0.5-h2", "eventsource-0.6-h2", "people-view");
                 });
         }
 
@@ -227,7 +228,7 @@ class MigrationToolsTests {
                     assertStoresAndProjects(context);
                     assertThat(changeSets(context)).containsExactly("eventsource-0.1-postgresql",
                             "eventsource-0.2-postgresql", "eventsource-0.3-postgresql", "eventsource-0.4-postgresql",
-                            "eventsource-0.5-postgresql", "people-view");
+                            "eventsource-0.5-postgresql", "eventsource-0.6-postgresql", "people-view");
                 });
         }
 
