@@ -196,14 +196,15 @@
 
   // --- an aggregate's history ---
 
-  async function showHistory(id) {
+  async function showHistory(id, afterVersion) {
     const trimmed = String(id).trim();
     if (!trimmed) {
       showError('Type an aggregate id to see its history.');
       return;
     }
+    const query = afterVersion ? '?after=' + encodeURIComponent(afterVersion) : '';
     try {
-      const history = await fetchJson('api/aggregates/' + encodeURIComponent(trimmed) + '/events');
+      const history = await fetchJson('api/aggregates/' + encodeURIComponent(trimmed) + '/events' + query);
       renderHistory(history);
       clearError();
     } catch (failure) {
@@ -227,9 +228,26 @@
       payloadCell(row, event);
       body.appendChild(row);
     }
-    $('history-more').hidden = !history.more;
-    $('history-more').textContent = history.more
-      ? 'Only the first ' + history.events.length + ' events are shown.' : '';
+    const more = $('history-more');
+    more.replaceChildren();
+    const first = history.events.length ? Number(history.events[0].version) : 1;
+    const last = history.events.length ? Number(history.events[history.events.length - 1].version) : 0;
+    more.hidden = !(history.more || first > 1);
+    if (!more.hidden) {
+      more.appendChild(element('span', 'Versions ' + first + '–' + last + ' shown. '));
+    }
+    if (first > 1) {
+      const start = element('button', '\u2190 From version 1');
+      start.type = 'button';
+      start.addEventListener('click', () => showHistory(history.aggregateId));
+      more.appendChild(start);
+    }
+    if (history.more) {
+      const next = element('button', 'Later events \u2192');
+      next.type = 'button';
+      next.addEventListener('click', () => showHistory(history.aggregateId, String(last)));
+      more.appendChild(next);
+    }
     $('history-section').hidden = false;
     $('history-section').scrollIntoView({ block: 'nearest' });
   }

@@ -413,6 +413,11 @@ final class SubscriptionLoop {
                 }
                 subscription.checkpoint = handledUpTo[0];
                 metrics.processed(name, handled[0]);
+                if (skipped[0]) {
+                    // The dead letter was recorded (no transaction to roll it back) and is now behind the checkpoint.
+                    skip = null;
+                    metrics.deadLettered(name);
+                }
             }
             return new Outcome(false, Objects.requireNonNull(e.record), e.getCause());
         }

@@ -661,7 +661,26 @@ abstract class SampleApiTests {
         Http.Response settings = this.http.get("/api/browser");
         assertThat(settings.status()).isEqualTo(200);
         assertThat(settings.json().get("writable").asBoolean()).isFalse();
-        assertThat(settings.json().get("note").asString()).contains("management.endpoint");
+        assertThat(settings.json().get("endpoint").asString()).isEqualTo("/actuator/eventsource");
+        assertThat(settings.json().get("note").asString()).contains("management.endpoint.eventsource.access");
+    }
+
+    @Test
+    void showsTheEventSourceEndpointReadOnly() {
+        createPerson("Ada", "ada@example.com");
+        Http.Response endpoint = this.http.get("/actuator/eventsource");
+        assertThat(endpoint.status()).as(endpoint.body()).isEqualTo(200);
+        assertThat(endpoint.json().get("store").get("kind").asString()).isEqualTo("jdbc");
+        assertThat(endpoint.json().get("store").get("head").asLong()).isPositive();
+        List<String> subscriptions = new java.util.ArrayList<>();
+        endpoint.json().get("subscriptions").forEach((subscription) -> subscriptions.add(
+                subscription.get("name").asString() + " " + subscription.get("state").asString()));
+        assertThat(subscriptions).contains("people RUNNING");
+
+        // Operations are off: no POST is mapped, and the subscription keeps running.
+        Http.Response refused = this.http.post("/actuator/eventsource/people", "{\"operation\":\"pause\"}");
+        assertThat(refused.status()).isEqualTo(405);
+        assertThat(this.http.get("/actuator/eventsource/people").json().get("state").asString()).isEqualTo("RUNNING");
     }
 
     // --- helpers ---
