@@ -97,8 +97,10 @@ public final class Subscription {
     // Package-private: the processing loop (SubscriptionLoop) and the lease (SubscriptionLease) work on them.
     final String name;
     final Store store;
-    final Serializer serializer;
-    final SubscriptionHandler handler;
+    // Null in a pipelined subscription, which hands raw records to its pipeline instead.
+    final @Nullable Serializer serializer;
+    final @Nullable SubscriptionHandler handler;
+    final @Nullable RecordPipeline pipeline;
     final CheckpointStore checkpoints;
     final StartFrom startFrom;
     final int batchSize;
@@ -131,6 +133,7 @@ public final class Subscription {
         this.store = builder.store;
         this.serializer = builder.serializer;
         this.handler = builder.handler;
+        this.pipeline = builder.pipeline;
         this.checkpoints = builder.checkpoints != null ? builder.checkpoints : new MemoryCheckpointStore();
         this.startFrom = builder.startFrom;
         this.batchSize = builder.batchSize;
@@ -166,7 +169,30 @@ public final class Subscription {
                     + ": use a letter or digit, then up to 99 letters, digits, '_', '.' or '-'");
         }
         return new Builder(name, Objects.requireNonNull(store, "store"), Objects.requireNonNull(serializer,
-                "serializer"), Objects.requireNonNull(handler, "handler"));
+                "serializer"), Objects.requireNonNull(handler, "handler"), null);
+    }
+
+    /**
+     * Starts building a pipelined subscription: one that hands the raw records (not deserialized) to a
+     * {@link RecordPipeline} whose work completes asynchronously, keeps reading while earlier records are in
+     * flight, and checkpoints the highest position up to which every record is complete. Checkpoints, lease, metrics
+     * and halting work as for any subscription; a non-retriable {@link RecordPipeline.Failure} halts it at once
+     * ({@link Builder#maxAttempts} does not apply), a retriable one is retried from the checkpoint with backoff for
+     * as long as it runs. {@link Builder#transaction} does not apply either: nothing is written but the checkpoint.
+     *
+     * @param name the subscription's name, as for {@link #builder(String, Store, Serializer, SubscriptionHandler)}
+     * @param store the store whose global stream it follows
+     * @param pipeline what takes the records
+     * @return a builder
+     * @throws IllegalArgumentException when the name is not valid
+     */
+    public static Builder builder(String name, Store store, RecordPipeline pipeline) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("Invalid subscription name " + (name == null ? "null" : "'" + name + "'")
+                    + ": use a letter or digit, then up to 99 letters, digits, '_', '.' or '-'");
+        }
+        return new Builder(name, Objects.requireNonNull(store, "store"), null, null,
+                Objects.requireNonNull(pipeline, "pipeline"));
     }
 
     /** @return the subscription's name */
@@ -473,8 +499,9 @@ public final class Subscription {
 
         private final String name;
         private final Store store;
-        private final Serializer serializer;
-        private final SubscriptionHandler handler;
+        private final @Nullable Serializer serializer;
+        private final @Nullable SubscriptionHandler handler;
+        private final @Nullable RecordPipeline pipeline;
         private @Nullable CheckpointStore checkpoints;
         private StartFrom startFrom = DEFAULT_START_FROM;
         private int batchSize = DEFAULT_BATCH_SIZE;
@@ -490,11 +517,13 @@ public final class Subscription {
         private FailurePolicy failurePolicy = FailurePolicy.HALT;
         private @Nullable DeadLetterStore deadLetters;
 
-        private Builder(String name, Store store, Serializer serializer, SubscriptionHandler handler) {
+        private Builder(String name, Store store, @Nullable Serializer serializer,
+                @Nullable SubscriptionHandler handler, @Nullable RecordPipeline pipeline) {
             this.name = name;
             this.store = store;
             this.serializer = serializer;
             this.handler = handler;
+            this.pipeline = pipeline;
         }
 
         /**

@@ -31,8 +31,9 @@ final class SubscriptionLoop {
     private final SubscriptionLease lease;
     private final String name;
     private final Store store;
-    private final Serializer serializer;
-    private final SubscriptionHandler handler;
+    private final @Nullable Serializer serializer;
+    private final @Nullable SubscriptionHandler handler;
+    private final @Nullable RecordPipeline pipeline;
     private final CheckpointStore checkpoints;
     private final StartFrom startFrom;
     private final int batchSize;
@@ -52,6 +53,10 @@ final class SubscriptionLoop {
     private record Skip(long position, String error) {
     }
 
+    // Pipelined only: the last position submitted to the pipeline, ahead of the checkpoint by what is in flight.
+    private long submitted = -1;
+    private long completedCount;
+
     SubscriptionLoop(Subscription subscription, SubscriptionLease lease) {
         this.subscription = subscription;
         this.lease = lease;
@@ -59,6 +64,7 @@ final class SubscriptionLoop {
         this.store = subscription.store;
         this.serializer = subscription.serializer;
         this.handler = subscription.handler;
+        this.pipeline = subscription.pipeline;
         this.checkpoints = subscription.checkpoints;
         this.startFrom = subscription.startFrom;
         this.batchSize = subscription.batchSize;
@@ -91,6 +97,9 @@ final class SubscriptionLoop {
                         }
                         lease.holdLease(sent);
                         subscription.checkpoint = acquired.getAsLong();
+                        if (pipeline != null) {
+                            restartPipeline(pipeline);
+                        }
                         subscription.state = State.ACTIVE;
                         skip = null;
                         attempts = 0;
@@ -108,6 +117,7 @@ final class SubscriptionLoop {
                         CheckpointState control = kept.get();
                         if (control.operation() != null) {
                             execute(control);
+                            restartPipeline(pipeline); // a pipeline goes on from the checkpoint it now has
                             attempts = 0;
                             failingPosition = -1;
                             continue;
@@ -129,6 +139,7 @@ final class SubscriptionLoop {
                                     + " from position " + control.position() + " after a "
                                     + (subscription.state == State.PAUSED ? "resume" : "restart"));
                             subscription.checkpoint = control.position();
+                            restartPipeline(pipeline); // what was in flight when it stopped is sent again
                             subscription.state = State.ACTIVE;
                             subscription.failure = null;
                             metrics.halted(name, false);
@@ -143,6 +154,12 @@ final class SubscriptionLoop {
                     doubt = lease.leaseDoubt(); // again: reading the state may have taken long
                     if (doubt != null) {
                         lostLease(doubt);
+                        continue;
+                    }
+                    if (pipeline != null) {
+                        // A halt leaves it HALTED in the checkpoint store: the next round waits for an operator.
+                        pipelineStep(pipeline);
+                        transientFailures = 0;
                         continue;
                     }
                     // Plain "after the checkpoint": positions follow commit order in every store, so nothing
@@ -191,6 +208,16 @@ final class SubscriptionLoop {
                             + " (type " + failed.type() + ", aggregate '" + failed.aggregateId() + "'); retrying in "
                             + delay(attempts).toMillis() + " ms: " + outcome.cause, outcome.cause);
                     sleep(delay(attempts));
+                } catch (RecordPipeline.Failure e) {
+                    // Retriable (the broker unreachable): what was in flight is abandoned, and sent again from the
+                    // checkpoint once the backoff is over, for as long as the subscription runs.
+                    transientFailures++;
+                    metrics.failed(name);
+                    restartPipeline(pipeline);
+                    LOG.log(System.Logger.Level.WARNING, "Subscription '" + name + "' could not complete its records ("
+                            + e.getMessage() + "); retrying from position " + subscription.checkpoint + " in "
+                            + delay(transientFailures).toMillis() + " ms", e.getCause());
+                    sleep(delay(transientFailures));
                 } catch (RuntimeException e) {
                     // The store or the checkpoint store is unreachable: nothing was processed past the stored
                     // checkpoint, so retrying later is always safe.
@@ -206,7 +233,12 @@ final class SubscriptionLoop {
             subscription.failure = e;
             subscription.state = State.FAILED;
             throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
+            if (pipeline != null) {
+                closePipeline(pipeline);
+            }
             if (lease.holding) {
                 try {
                     checkpoints.release(name, owner);
@@ -224,11 +256,99 @@ final class SubscriptionLoop {
         }
     }
 
+    /**
+     * Reads the next batch after what was submitted, submits it, and checkpoints what is complete: the pipeline keeps
+     * working on earlier records meanwhile. Waits for the records in flight only when the stream has nothing new.
+     *
+     * @return false when the subscription halted
+     */
+    private boolean pipelineStep(RecordPipeline pipeline) throws InterruptedException {
+        List<Record> batch = store.readAll(submitted, batchSize);
+        try {
+            for (Record record : batch) {
+                pipeline.submit(record);
+                submitted = record.position();
+            }
+            boolean caughtUp = batch.size() < batchSize;
+            long complete = pipeline.completed(caughtUp && submitted > subscription.checkpoint ? pollInterval
+                    : Duration.ZERO);
+            if (complete > subscription.checkpoint) {
+                if (!checkpoints.advance(name, owner, complete, leaseTime)) {
+                    pipeline.reset();
+                    lostLease("another instance took its lease, so the records in flight were abandoned and its"
+                            + " checkpoint was not advanced");
+                    return true;
+                }
+                subscription.checkpoint = complete;
+                long count = pipeline.completedCount();
+                metrics.processed(name, (int) Math.min(Integer.MAX_VALUE, count - completedCount));
+                completedCount = count;
+            }
+            if (caughtUp && submitted == subscription.checkpoint) {
+                metrics.lag(name, 0);
+                if (batch.isEmpty()) {
+                    await(pollInterval);
+                }
+            } else if (!caughtUp) {
+                metrics.lag(name, Math.max(0, store.lastPosition() - subscription.checkpoint));
+            }
+            return true;
+        } catch (RecordPipeline.Failure e) {
+            if (e.retriable()) {
+                throw e;
+            }
+            pipeline.reset();
+            Record failed = e.record() != null ? e.record() : batch.isEmpty() ? null : batch.get(0);
+            if (failed == null) {
+                throw new RecordPipeline.Failure(e.getMessage(), null, true, e);
+            }
+            metrics.failed(name);
+            halt(failed, 1, e);
+            return false;
+        }
+    }
+
+    private void restartPipeline(@Nullable RecordPipeline pipeline) {
+        if (pipeline != null) {
+            pipeline.reset();
+        }
+        submitted = subscription.checkpoint;
+        completedCount = 0;
+    }
+
+    /** At the end of the run: an orderly stop checkpoints what the records in flight complete within the lease. */
+    private void closePipeline(RecordPipeline pipeline) {
+        try {
+            if (lease.holding && subscription.state != State.FAILED && submitted > subscription.checkpoint) {
+                long complete = pipeline.completed(leaseTime);
+                if (complete > subscription.checkpoint && checkpoints.advance(name, owner, complete, leaseTime)) {
+                    subscription.checkpoint = complete;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "Subscription '" + name + "' stops with records in flight that did"
+                    + " not complete (" + e.getMessage() + "); they are sent again from position "
+                    + subscription.checkpoint + " at the next start");
+        } finally {
+            try {
+                pipeline.close(Duration.ZERO);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "Subscription '" + name + "' could not close its pipeline: "
+                        + e.getMessage(), e);
+            }
+        }
+    }
+
     private void lostLease(String why) {
         LOG.log(System.Logger.Level.WARNING, "Subscription '" + name + "' (" + owner + ") stops processing: " + why
                 + "; it takes the lease again once it is free");
         lease.holding = false;
         subscription.state = State.STANDBY;
+        if (pipeline != null) {
+            pipeline.reset();
+        }
     }
 
     private void halt(Record failed, int attempts, Throwable cause) {
@@ -254,6 +374,11 @@ final class SubscriptionLoop {
     private void execute(CheckpointState control) {
         String operation = Objects.requireNonNull(control.operation());
         if (operation.equals("skip")) {
+            if (pipeline != null) {
+                finish(operation, "it hands its records to a pipeline, which has no dead letters: restart it, or"
+                        + " reset it past the event");
+                return;
+            }
             if (control.state() != SubscriptionStatus.State.HALTED) {
                 finish(operation, "it is no longer halted");
                 return;
@@ -274,7 +399,9 @@ final class SubscriptionLoop {
             try {
                 transaction.execute(() -> {
                     try {
-                        handler.reset(position);
+                        if (handler != null) { // a pipeline has no read model to reset
+                            handler.reset(position);
+                        }
                     } catch (Exception e) {
                         throw new HandlerFailure(null, e);
                     }
