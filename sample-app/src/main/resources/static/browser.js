@@ -5,6 +5,7 @@
 (function () {
   const PAGE_SIZE = 20;
   const REFRESH_MILLIS = 2000;
+  const CONFIRM_MILLIS = 5000;
 
   const settings = { endpoint: null, writable: false };
   // What the stream table shows: the newest page, or the page after / before a position.
@@ -275,10 +276,10 @@
     return text;
   }
 
-  function failureCell(row, failure) {
-    const td = cell(row, null, 'failure');
+  function fillFailure(td, failure) {
+    td.className = 'failure';
+    td.replaceChildren();
     if (!failure) {
-      td.textContent = '';
       return;
     }
     td.appendChild(element('div', 'at position ' + failure.position + ', ' + failure.aggregateType + ' '
@@ -303,26 +304,61 @@
       title: 'Reset to the beginning: the read model is rebuilt from all events' },
   ];
 
+  // Rows are kept and updated in place, and a row's buttons are only replaced when its state changes, so that the
+  // refresh every few seconds never pulls a button from under the pointer.
   function renderSubscriptions(answer) {
     const store = answer.store || {};
     $('store-info').textContent = 'Store: ' + (store.kind || '?') + (store.table ? ' (table ' + store.table + ')' : '')
       + ', head at position ' + (store.head === undefined ? '?' : store.head) + '.';
     const body = $('subscriptions').tBodies[0];
-    body.replaceChildren();
+    const existing = new Map();
+    for (const row of Array.from(body.rows)) {
+      if (row.dataset.subscription !== undefined) {
+        existing.set(row.dataset.subscription, row);
+      }
+      row.remove();
+    }
     const subscriptions = answer.subscriptions || [];
     for (const subscription of subscriptions) {
+      let row = existing.get(subscription.name);
+      if (!row) {
+        row = element('tr');
+        row.dataset.subscription = subscription.name;
+        for (let i = 0; i < 9; i++) {
+          row.appendChild(element('td'));
+        }
+      }
+      fillSubscription(row, subscription);
+      body.appendChild(row);
+    }
+    if (subscriptions.length === 0) {
       const row = element('tr');
-      row.dataset.subscription = subscription.name;
+      const td = cell(row, 'No subscriptions.', 'empty');
+      td.colSpan = 9;
+      body.appendChild(row);
+    }
+  }
+
+  function fillSubscription(row, subscription) {
+    const cells = row.cells;
+    const text = (index, value, className) => {
+      cells[index].textContent = value === null || value === undefined ? '' : String(value);
+      cells[index].className = className || '';
+    };
+    text(0, subscription.name);
+    text(1, subscription.state, 'state state-' + subscription.state);
+    text(2, subscription.failurePolicy);
+    text(3, subscription.checkpoint + ' / ' + subscription.head, 'number');
+    text(4, lagText(subscription));
+    text(5, subscription.owner);
+    text(6, subscription.deadLetters, 'number');
+    fillFailure(cells[7], subscription.lastFailure);
+    const operations = cells[8];
+    operations.className = 'operations';
+    operations.hidden = !settings.writable;
+    if (row.dataset.state !== subscription.state) {
       row.dataset.state = subscription.state;
-      cell(row, subscription.name);
-      cell(row, subscription.state, 'state state-' + subscription.state);
-      cell(row, subscription.failurePolicy);
-      cell(row, subscription.checkpoint + ' / ' + subscription.head, 'number');
-      cell(row, lagText(subscription));
-      cell(row, subscription.owner || '');
-      cell(row, subscription.deadLetters, 'number');
-      failureCell(row, subscription.lastFailure);
-      const operations = cell(row, null, 'operations');
+      operations.replaceChildren();
       if (settings.writable) {
         for (const spec of OPERATIONS) {
           if (!spec.states.includes(subscription.state)) {
@@ -336,26 +372,26 @@
           operations.appendChild(button);
         }
       }
-      body.appendChild(row);
-    }
-    if (subscriptions.length === 0) {
-      const row = element('tr');
-      const td = cell(row, 'No subscriptions.', 'empty');
-      td.colSpan = 9;
-      body.appendChild(row);
-    }
-    for (const header of document.querySelectorAll('#subscriptions th.operations')) {
-      header.hidden = !settings.writable;
-    }
-    for (const td of document.querySelectorAll('#subscriptions td.operations')) {
-      td.hidden = !settings.writable;
     }
   }
 
+  // An operation that changes what a projection has done (skip, rebuild) asks first: the button turns into a
+  // confirmation for a few seconds, and only a second click runs it.
   async function operate(name, spec, button) {
-    if (spec.confirm && !window.confirm(spec.confirm.replace('%s', name))) {
+    if (spec.confirm && button.dataset.armed !== 'true') {
+      button.dataset.armed = 'true';
+      button.textContent = 'Confirm ' + spec.label.toLowerCase() + '?';
+      button.title = spec.confirm.replace('%s', name);
+      button.classList.add('armed');
+      window.setTimeout(() => {
+        button.dataset.armed = 'false';
+        button.textContent = spec.label;
+        button.title = spec.title;
+        button.classList.remove('armed');
+      }, CONFIRM_MILLIS);
       return;
     }
+    button.dataset.armed = 'false';
     button.disabled = true;
     const request = { operation: spec.operation };
     if (spec.operation === 'reset') {

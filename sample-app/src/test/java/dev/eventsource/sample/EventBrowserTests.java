@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The event browser page in a real browser (headless Chromium), on the sample as it is configured by default: the
  * {@code eventsource} endpoint read-only. Events created through the REST API show in the stream, an aggregate's
- * history opens when its id is clicked or typed, errors are shown, and no operation buttons appear.
+ * history opens when its id is clicked or typed, errors are shown, and the subscriptions show without operation
+ * buttons.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class EventBrowserTests {
@@ -122,9 +123,17 @@ class EventBrowserTests {
     @Test
     void isReadOnlyByDefault() {
         chromium.open(page());
-        chromium.await("the mode shown", (driver) -> !chromium.find("#mode").getText().isEmpty());
+        WebElement people = chromium.await("the people subscription shown", (driver) -> chromium.findAll(
+                "#subscriptions tr[data-subscription='people']").stream().findFirst().orElse(null));
+        assertThat(people.getText()).contains("people", "RUNNING", "halt");
         assertThat(chromium.find("#mode").getText()).isEqualTo("read-only");
+        assertThat(chromium.find("#endpoint-note").getText()).contains("management.endpoint.eventsource.access");
         assertThat(chromium.findAll("button[data-operation]")).isEmpty();
+        assertThat(chromium.findAll("#subscriptions th.operations")).allSatisfy(
+                (header) -> assertThat(header.isDisplayed()).isFalse());
+        // The endpoint itself refuses what the page does not offer.
+        assertThat(this.http.post("/actuator/eventsource/people", "{\"operation\":\"pause\"}").status())
+            .isEqualTo(405);
         assertThat(chromium.consoleErrors()).isEmpty();
     }
 

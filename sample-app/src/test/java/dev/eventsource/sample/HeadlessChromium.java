@@ -1,8 +1,10 @@
 package dev.eventsource.sample;
 
 import org.openqa.selenium.By;
+import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -79,10 +81,33 @@ final class HeadlessChromium implements AutoCloseable {
 
     /** Waits up to 20 s for a condition, retrying while the page replaces the elements it looks at. */
     <T> T await(String what, Function<WebDriver, T> condition) {
-        return new WebDriverWait(this.driver, Duration.ofSeconds(20), Duration.ofMillis(100))
+        try {
+            return new WebDriverWait(this.driver, Duration.ofSeconds(20), Duration.ofMillis(100))
+                .ignoring(StaleElementReferenceException.class)
+                .withMessage(what)
+                .until(condition::apply);
+        }
+        catch (TimeoutException ex) {
+            throw new AssertionError("Waited 20 s for " + what + "; the page shows status '" + textOf("#status")
+                    + "' and error '" + textOf("#error") + "'", ex);
+        }
+    }
+
+    private String textOf(String css) {
+        List<WebElement> found = findAll(css);
+        return found.isEmpty() ? "" : found.get(0).getText();
+    }
+
+    /** Clicks an element once it is there, again when the page replaced it just before the click. */
+    void click(String css) {
+        new WebDriverWait(this.driver, Duration.ofSeconds(20), Duration.ofMillis(100))
             .ignoring(StaleElementReferenceException.class)
-            .withMessage(what)
-            .until(condition::apply);
+            .ignoring(NoSuchElementException.class)
+            .withMessage("click " + css)
+            .until((driver) -> {
+                find(css).click();
+                return true;
+            });
     }
 
     WebElement find(String css) {

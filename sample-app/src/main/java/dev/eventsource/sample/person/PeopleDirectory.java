@@ -2,6 +2,7 @@ package dev.eventsource.sample.person;
 
 import dev.eventsource.annotation.EventHandler;
 import dev.eventsource.annotation.Projection;
+import dev.eventsource.annotation.ResetHandler;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -62,6 +63,16 @@ public class PeopleDirectory {
     void on(Person.EmailChanged event) {
         this.jdbc.update("UPDATE people_directory SET email = ?, version = ? WHERE id = ? AND version < ?",
                 event.email(), event.version(), event.aggregateId(), event.version());
+    }
+
+    /**
+     * Empties the directory when the subscription is reset (the event browser's Rebuild button, or
+     * {@code POST /actuator/eventsource/people {"operation":"reset"}}), in the transaction that moves its checkpoint
+     * back, so the directory is then built again from the events.
+     */
+    @ResetHandler
+    void clear() {
+        this.jdbc.update("DELETE FROM people_directory");
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.eventsource.sample.web;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.MediaType;
 import org.springframework.http.converter.json.JacksonJsonHttpMessageConverter;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.MapperFeature;
@@ -10,9 +11,12 @@ import tools.jackson.databind.cfg.CoercionInputShape;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.type.LogicalType;
 
+import java.util.Map;
+
 /**
  * Reads request bodies strictly: a string field takes only a JSON string, a number field only a JSON number, and a
- * key sent twice is refused instead of the last one winning. Only the HTTP converter gets this mapper; the
+ * key sent twice is refused instead of the last one winning. Bodies read as a {@code Map} (the Actuator's write
+ * operations) are read with the application's mapper. Only the HTTP converter gets this mapper; the
  * application's {@link JsonMapper}, which the eventsource serializer uses for stored events, is left as it is.
  */
 @Configuration(proxyBeanMethods = false)
@@ -20,7 +24,12 @@ class StrictJson {
 
     @Bean
     JacksonJsonHttpMessageConverter strictJsonHttpMessageConverter(JsonMapper mapper) {
-        return new JacksonJsonHttpMessageConverter(strict(mapper));
+        JacksonJsonHttpMessageConverter converter = new JacksonJsonHttpMessageConverter(strict(mapper));
+        // The Actuator reads a write operation's body as a Map<String, String> and converts each value to the
+        // operation's parameter type itself, so {"operation": "reset", "position": 0} needs a number read as text:
+        // Map bodies (none of this API's) get the application's mapper.
+        converter.registerMappersForType(Map.class, (mappers) -> mappers.put(MediaType.ALL, mapper));
+        return converter;
     }
 
     /** @return a copy of the mapper that refuses coercions between strings, numbers and booleans, and duplicate keys */
