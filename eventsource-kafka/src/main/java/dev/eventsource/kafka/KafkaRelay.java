@@ -408,7 +408,9 @@ public final class KafkaRelay implements RecordPipeline {
             lock.notifyAll();
         }
         if (failed.retriable() && failingSince == 0) {
-            failingSince = nonZero(System.nanoTime());
+            // The broker has been silent since the oldest record in flight was sent (or last acknowledged).
+            long since = waitingSince;
+            failingSince = since != 0 ? since : nonZero(System.nanoTime());
         }
         if (abandoned != null) {
             closeQuietly(abandoned, Duration.ZERO);
