@@ -68,6 +68,7 @@ public interface RecordPipeline {
 
         private final transient @Nullable Record record;
         private final boolean retriable;
+        private final long completedBefore;
 
         /**
          * Creates a failure.
@@ -78,9 +79,30 @@ public interface RecordPipeline {
          * @param cause the underlying exception
          */
         public Failure(String message, @Nullable Record record, boolean retriable, @Nullable Throwable cause) {
+            this(message, record, retriable, -1, cause);
+        }
+
+        /**
+         * Creates a failure that says how far the records before it completed, so that a halt checkpoints them.
+         *
+         * @param message what went wrong and what to do
+         * @param record the record that failed, or null when it is not known
+         * @param retriable whether trying again later can succeed
+         * @param completedBefore the highest position up to which every record before the failed one completed, or
+         *     -1 when not known
+         * @param cause the underlying exception
+         */
+        public Failure(String message, @Nullable Record record, boolean retriable, long completedBefore,
+                @Nullable Throwable cause) {
             super(message, cause);
             this.record = record;
             this.retriable = retriable;
+            this.completedBefore = completedBefore;
+        }
+
+        /** @return the highest position up to which every record before the failed one completed, or -1 */
+        public long completedBefore() {
+            return completedBefore;
         }
 
         /** @return the record that failed, or null when it is not known */

@@ -298,6 +298,11 @@ final class SubscriptionLoop {
                 throw e;
             }
             pipeline.reset();
+            if (e.completedBefore() > subscription.checkpoint
+                    && checkpoints.advance(name, owner, e.completedBefore(), leaseTime)) {
+                // The records before the failed one are complete for good: only the failed one is repeated.
+                subscription.checkpoint = e.completedBefore();
+            }
             Record failed = e.record() != null ? e.record() : batch.isEmpty() ? null : batch.get(0);
             if (failed == null) {
                 throw new RecordPipeline.Failure(e.getMessage(), null, true, e);

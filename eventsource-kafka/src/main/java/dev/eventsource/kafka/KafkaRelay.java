@@ -211,6 +211,16 @@ public final class KafkaRelay implements RecordPipeline {
 
     @Override
     public void submit(Record record) throws InterruptedException {
+        String destination;
+        try {
+            destination = topic.topic(record);
+        } catch (InvalidTopicNameException e) {
+            // Let the records before it complete, so that the halt checkpoints them and repeats only this one.
+            long before = completed(Duration.ofSeconds(30));
+            throw new Failure("Kafka relay '" + name + "' cannot send the event at position " + record.position()
+                    + " (type " + record.type() + ", aggregate '" + record.aggregateId() + "'): " + e.getMessage(),
+                    record, false, inFlight() == 0 ? before : -1, e);
+        }
         long sequence;
         int sentGeneration;
         synchronized (lock) {
@@ -237,10 +247,8 @@ public final class KafkaRelay implements RecordPipeline {
             sentGeneration = generation;
         }
         Producer<String, byte[]> current;
-        String destination;
         try {
             current = producer();
-            destination = topic.topic(record);
         } catch (RuntimeException e) {
             Failure failed = new Failure("Kafka relay '" + name + "' cannot send the event at position "
                     + record.position() + " (type " + record.type() + ", aggregate '" + record.aggregateId()
@@ -336,11 +344,13 @@ public final class KafkaRelay implements RecordPipeline {
     private void acknowledge(int sentGeneration, long sequence, @Nullable Exception exception) {
         if (exception != null) {
             Record record;
+            long before;
             synchronized (lock) {
                 if (sentGeneration != generation || failure != null) {
                     return;
                 }
                 record = records[(int) (sequence % window)];
+                before = head == sequence ? completedPosition : -1;
             }
             boolean retriable = exception instanceof RetriableException;
             String what = record == null ? "an event" : "the event at position " + record.position() + " (type "
@@ -348,7 +358,7 @@ public final class KafkaRelay implements RecordPipeline {
             fail(sentGeneration, new Failure("Kafka did not acknowledge " + what + " on topic '"
                     + (record == null ? topic.value() : topic.topic(record)) + "': " + exception
                     + (retriable ? "; the broker may be unreachable, the relay retries from its checkpoint"
-                    : "; the relay halts: fix the cause, then restart it"), record, retriable, exception));
+                    : "; the relay halts: fix the cause, then restart it"), record, retriable, before, exception));
             return;
         }
         int done = 0;
@@ -398,7 +408,9 @@ public final class KafkaRelay implements RecordPipeline {
             lock.notifyAll();
         }
         if (failed.retriable() && failingSince == 0) {
-            failingSince = nonZero(System.nanoTime());
+            // The broker has been silent since the oldest record in flight was sent (or last acknowledged).
+            long since = waitingSince;
+            failingSince = since != 0 ? since : nonZero(System.nanoTime());
         }
         if (abandoned != null) {
             closeQuietly(abandoned, Duration.ZERO);

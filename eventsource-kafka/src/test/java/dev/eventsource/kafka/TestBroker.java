@@ -34,6 +34,7 @@ final class TestBroker {
     private static TestBroker shared;
 
     private volatile EmbeddedKafkaKraftBroker broker;
+    private volatile String bootstrapServers;
 
     private TestBroker() {
         start();
@@ -56,6 +57,7 @@ final class TestBroker {
         started.brokerProperty("auto.create.topics.enable", "false");
         started.afterPropertiesSet();
         broker = started;
+        bootstrapServers = started.getBrokersAsString();
     }
 
     /** Stops the broker; its messages are gone with it. */
@@ -64,7 +66,8 @@ final class TestBroker {
     }
 
     String bootstrapServers() {
-        return broker.getBrokersAsString();
+        // While stopped: the address it had, which refuses connections.
+        return bootstrapServers;
     }
 
     /** @return a new topic with {@value #PARTITIONS} partitions */

@@ -1,0 +1,208 @@
+package dev.eventsource.kafka;
+
+import dev.eventsource.Record;
+import dev.eventsource.kafka.consumer.EventSequence;
+import dev.eventsource.subscription.Subscription;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The relay through a crash, a broker outage, a second instance and a topic the pattern makes invalid. */
+abstract class RelayFailureTestBase extends RelayTestBase {
+
+    @Test
+    @DisplayName("the relay killed between its acknowledged sends and their checkpoint: a new one resends from the"
+            + " checkpoint, every event arrives, the duplicates are at most the window, and EventSequence drops them")
+    void aCrashBeforeTheCheckpointResendsAtMostTheWindow() throws Exception {
+        TestBroker broker = TestBroker.shared();
+        String topic = broker.newTopic("crash");
+        CrashingCheckpoints crashing = new CrashingCheckpoints(database.checkpoints);
+        KafkaRelay first = relay(broker, topic, (builder) -> builder.window(100)
+            .subscription((subscription) -> subscription.checkpoints(crashing)));
+        first.start();
+        for (int i = 0; i < 10; i++) {
+            append("order-" + i, 5);
+        }
+        awaitPosition(first, database.store.lastPosition());
+        long checkpoint = database.checkpoints.position(first.name()).orElseThrow();
+
+        crashing.crashAtNextCheckpoint();
+        for (int i = 0; i < 10; i++) {
+            append("order-" + i, 6);
+        }
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!crashing.dead() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(crashing.dead()).isTrue();
+        assertThat(database.checkpoints.position(first.name()).orElseThrow()).isEqualTo(checkpoint);
+
+        // The dead process left its lease behind: the restarted relay takes over once it runs out.
+        KafkaRelay restarted = relay(broker, topic, (builder) -> builder.window(100));
+        restarted.start();
+        awaitPosition(restarted, database.store.lastPosition());
+
+        KafkaConsumer<String, byte[]> consumer = consumer(broker, topic);
+        List<ConsumerRecord<String, byte[]>> received = receiveAllCommitted(consumer, new ArrayList<>());
+        TestBroker.pollUntil(consumer, received, (messages) -> false, Duration.ofMillis(500));
+        int duplicates = received.size() - committedCount();
+        assertThat(duplicates).as("resent after the crash").isPositive().isLessThanOrEqualTo(first.window());
+
+        EventSequence sequence = EventSequence.inMemory();
+        Map<String, List<Long>> applied = new HashMap<>();
+        int dropped = 0;
+        for (ConsumerRecord<String, byte[]> message : received) {
+            Record record = EventMessages.parse(message);
+            if (sequence.check(record) == EventSequence.Verdict.DUPLICATE) {
+                dropped++;
+                continue;
+            }
+            applied.computeIfAbsent(record.aggregateId(), (k) -> new ArrayList<>()).add(record.version());
+            sequence.applied(record);
+        }
+        assertThat(dropped).isEqualTo(duplicates);
+        assertThat(applied).isEqualTo(expected());
+    }
+
+    @Test
+    @DisplayName("the broker stops and starts again: appends go on meanwhile, the relay keeps retrying with a new"
+            + " producer, and afterwards every event is there in version order per aggregate")
+    void theBrokerDownAndBack() throws Exception {
+        TestBroker broker = TestBroker.startPrivate();
+        String topic = broker.newTopic("outage");
+        Map<String, Object> impatient = Map.of(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 2000,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 1000, ProducerConfig.MAX_BLOCK_MS_CONFIG, 1000,
+                ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 200);
+        KafkaRelay relay = relayWithProducers(broker, topic, impatient);
+        relay.start();
+        for (int i = 0; i < 5; i++) {
+            append("order-" + i, 4);
+        }
+        awaitPosition(relay, database.store.lastPosition());
+        KafkaConsumer<String, byte[]> before = consumer(broker, topic);
+        List<ConsumerRecord<String, byte[]>> received = receiveAllCommitted(before, new ArrayList<>());
+        long checkpoint = relay.subscription().position();
+
+        broker.stop();
+        long writesStarted = System.nanoTime();
+        for (int i = 0; i < 5; i++) {
+            append("order-" + i, 4);
+            append("order-new-" + i, 3);
+        }
+        Duration writes = Duration.ofNanos(System.nanoTime() - writesStarted);
+        Thread.sleep(3000);
+        assertThat(writes).as("appends while the broker is down").isLessThan(Duration.ofSeconds(2));
+        assertThat(relay.subscription().state()).isEqualTo(Subscription.State.ACTIVE);
+        assertThat(relay.subscription().position()).isEqualTo(checkpoint);
+        assertThat(relay.unacknowledgedFor()).isGreaterThan(Duration.ofSeconds(1));
+
+        broker.start();
+        broker.createTopic(topic);
+        awaitPosition(relay, database.store.lastPosition());
+        KafkaConsumer<String, byte[]> after = consumer(broker, topic);
+        // What the first broker had was received before it stopped; the rest comes from the new one.
+        TestBroker.pollUntil(after, received, (messages) -> distinct(messages).equals(expected()), WAIT);
+        assertThat(distinct(received)).isEqualTo(expected());
+        assertThat(relay.unacknowledgedFor()).isZero();
+        closeables.add(broker::stop);
+    }
+
+    @Test
+    @DisplayName("two instances: one relays while the other stands by, never both; the standby takes over once the"
+            + " active one's lease runs out, and every event arrives")
+    void twoInstancesOneRelayAtATime() throws Exception {
+        TestBroker broker = TestBroker.shared();
+        String topic = broker.newTopic("instances");
+        CrashingCheckpoints crashing = new CrashingCheckpoints(database.checkpoints);
+        KafkaRelay first = relay(broker, topic, (builder) -> builder
+            .subscription((subscription) -> subscription.checkpoints(crashing)));
+        first.start();
+        awaitState(first.subscription(), Subscription.State.ACTIVE);
+        KafkaRelay second = relay(broker, topic, (builder) -> {
+        });
+        second.start();
+        AtomicBoolean both = new AtomicBoolean();
+        Thread watcher = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                if (first.subscription().state() == Subscription.State.ACTIVE
+                        && second.subscription().state() == Subscription.State.ACTIVE) {
+                    both.set(true);
+                }
+                Thread.onSpinWait();
+            }
+        });
+        watcher.start();
+        try {
+            for (int i = 0; i < 10; i++) {
+                append("order-" + i, 3);
+            }
+            awaitPosition(first, database.store.lastPosition());
+            assertThat(second.subscription().state()).isEqualTo(Subscription.State.STANDBY);
+
+            crashing.crashAtNextCheckpoint();
+            long crashed = System.nanoTime();
+            for (int i = 0; i < 10; i++) {
+                append("order-" + i, 3);
+            }
+            awaitState(second.subscription(), Subscription.State.ACTIVE);
+            Duration takeover = Duration.ofNanos(System.nanoTime() - crashed);
+            awaitPosition(second, database.store.lastPosition());
+            assertThat(takeover).isLessThan(Duration.ofSeconds(10));
+        } finally {
+            watcher.interrupt();
+            watcher.join();
+        }
+        assertThat(both).as("both instances active at once").isFalse();
+        KafkaConsumer<String, byte[]> consumer = consumer(broker, topic);
+        List<ConsumerRecord<String, byte[]>> received = receiveAllCommitted(consumer, new ArrayList<>());
+        assertThat(distinct(received)).isEqualTo(expected());
+    }
+
+    @Test
+    @DisplayName("a topic pattern that makes a name Kafka refuses for an aggregate type halts the relay at that event"
+            + " with a message naming it, the events before it sent and checkpointed, none after it")
+    void anInvalidTopicForAnAggregateTypeHalts() throws Exception {
+        TestBroker broker = TestBroker.shared();
+        String pattern = "pattern-" + System.nanoTime() + "-{aggregateType}";
+        KafkaRelay relay = relay(broker, pattern, (builder) -> {
+        });
+        String orderTopic = pattern.replace("{aggregateType}", "Order");
+        broker.createTopic(orderTopic);
+        append("order-1", 2);
+        database.store.save("bad-1", records("bad-1", 1, 1).stream()
+            .map((record) -> record.withAggregateType("Bad Type")).toList());
+        append("order-2", 1);
+        relay.start();
+        awaitState(relay.subscription(), Subscription.State.FAILED);
+
+        assertThat(relay.subscription().failure()).hasMessageContaining("bad-1")
+            .hasStackTraceContaining("Invalid Kafka topic");
+        assertThat(relay.subscription().position()).isEqualTo(database.store.load("order-1").get(1).position());
+        KafkaConsumer<String, byte[]> consumer = consumer(broker, orderTopic);
+        List<ConsumerRecord<String, byte[]>> received = TestBroker.pollUntil(consumer, new ArrayList<>(),
+                (messages) -> false, Duration.ofSeconds(1));
+        assertThat(all(received)).isEqualTo(Map.of("order-1", List.of(1L, 2L)));
+    }
+
+    private KafkaRelay relayWithProducers(TestBroker broker, String topic, Map<String, Object> producerSettings) {
+        KafkaRelay relay = KafkaRelay.builder(database.store, broker.producers(producerSettings), KafkaTopic.of(topic))
+            .window(100)
+            .subscription((subscription) -> subscription.checkpoints(database.checkpoints)
+                .pollInterval(Duration.ofMillis(20))
+                .backoff(Duration.ofMillis(100), Duration.ofMillis(500)))
+            .build();
+        relays.add(relay);
+        return relay;
+    }
+}
