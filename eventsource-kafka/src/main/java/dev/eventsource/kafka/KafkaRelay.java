@@ -45,8 +45,9 @@ import java.util.function.Supplier;
  * in flight so none of them is written after the failed one, and starts again from the checkpoint with a new
  * producer after a backoff, for as long as it runs; the write path never waits for Kafka. A non-retriable failure (a
  * record too large, a topic the broker refuses, no authorization) closes the producer the same way and halts the
- * relay ({@link Subscription.State#FAILED}, an ERROR log line naming the event); fix the cause and restart it: it
- * resumes from the checkpoint.
+ * relay ({@link Subscription.State#HALTED}, an ERROR log line naming the event): it keeps its lease and waits; fix
+ * the cause and restart it ({@link Subscription#restart()}, or the {@code eventsource} Actuator endpoint): it resumes
+ * from the checkpoint.
  */
 public final class KafkaRelay implements RecordPipeline {
 
@@ -186,7 +187,8 @@ public final class KafkaRelay implements RecordPipeline {
 
     /** @return whether the relay stopped on a send that cannot succeed; see {@link Subscription#failure()} */
     public boolean isHalted() {
-        return subscription.state() == Subscription.State.FAILED;
+        Subscription.State state = subscription.state();
+        return state == Subscription.State.HALTED || state == Subscription.State.FAILED;
     }
 
     /**

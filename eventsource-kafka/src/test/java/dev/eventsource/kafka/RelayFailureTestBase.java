@@ -184,7 +184,7 @@ abstract class RelayFailureTestBase extends RelayTestBase {
             .map((record) -> record.withAggregateType("Bad Type")).toList());
         append("order-2", 1);
         relay.start();
-        awaitState(relay.subscription(), Subscription.State.FAILED);
+        awaitState(relay.subscription(), Subscription.State.HALTED);
 
         assertThat(relay.subscription().failure()).hasMessageContaining("bad-1")
             .hasStackTraceContaining("Invalid Kafka topic");
