@@ -102,6 +102,12 @@ class EventBrowserController {
         long from = position("after", (after != null) ? after : "0", 0);
         // One more than asked for tells whether the history goes on.
         History history = this.store.load(id, from + 1, Math.addExact(from, size + 1L));
+        if (history.stream().anyMatch((record) -> record.position() == 0)) {
+            // Committed but not numbered yet (the JDBC store on PostgreSQL numbers events in the global stream when
+            // it is next read): reading the head numbers them, so the page can show every event's position.
+            this.store.lastPosition();
+            history = this.store.load(id, from + 1, Math.addExact(from, size + 1L));
+        }
         List<Record> records = new ArrayList<>(history);
         boolean more = records.size() > size;
         if (more) {
