@@ -14,6 +14,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -56,6 +60,12 @@ final class SubscriptionLoop {
     // Pipelined only: the last position submitted to the pipeline, ahead of the checkpoint by what is in flight.
     private long submitted = -1;
     private long completedCount;
+    // Pipelined only: the next batch, read on a thread of its own while the current one is submitted.
+    private @Nullable ExecutorService reader;
+    private @Nullable Future<List<Record>> readAhead;
+    private long readAheadAfter = -1;
+    private long lagMeasured = System.nanoTime();
+    private static final long LAG_INTERVAL_NANOS = 1_000_000_000L;
 
     SubscriptionLoop(Subscription subscription, SubscriptionLease lease) {
         this.subscription = subscription;
@@ -263,7 +273,7 @@ final class SubscriptionLoop {
      * @return false when the subscription halted
      */
     private boolean pipelineStep(RecordPipeline pipeline) throws InterruptedException {
-        List<Record> batch = store.readAll(submitted, batchSize);
+        List<Record> batch = nextBatch();
         try {
             for (Record record : batch) {
                 pipeline.submit(record);
@@ -289,7 +299,9 @@ final class SubscriptionLoop {
                 if (batch.isEmpty()) {
                     await(pollInterval);
                 }
-            } else if (!caughtUp) {
+            } else if (!caughtUp && System.nanoTime() - lagMeasured > LAG_INTERVAL_NANOS) {
+                // Once a second at most: a query of the head on every batch would slow a relay catching up.
+                lagMeasured = System.nanoTime();
                 metrics.lag(name, Math.max(0, store.lastPosition() - subscription.checkpoint));
             }
             return true;
@@ -313,9 +325,55 @@ final class SubscriptionLoop {
         }
     }
 
+    /**
+     * Returns the batch after what was submitted, read ahead while the previous one was being submitted when it was
+     * full. Reading early is as safe as reading late: what commits after the read gets higher positions.
+     */
+    private List<Record> nextBatch() throws InterruptedException {
+        Future<List<Record>> ahead = readAhead;
+        readAhead = null;
+        List<Record> batch;
+        if (ahead != null && readAheadAfter == submitted) {
+            try {
+                batch = ahead.get();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException failure) {
+                    throw failure;
+                }
+                throw new IllegalStateException(e.getCause());
+            }
+        } else {
+            if (ahead != null) {
+                ahead.cancel(false);
+            }
+            batch = store.readAll(submitted, batchSize);
+        }
+        if (batch.size() == batchSize) {
+            long after = batch.get(batch.size() - 1).position();
+            readAheadAfter = after;
+            readAhead = reader().submit(() -> store.readAll(after, batchSize));
+        }
+        return batch;
+    }
+
+    private ExecutorService reader() {
+        if (reader == null) {
+            reader = Executors.newSingleThreadExecutor((task) -> {
+                Thread thread = new Thread(task, "eventsource-read-ahead-" + name);
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+        return reader;
+    }
+
     private void restartPipeline(@Nullable RecordPipeline pipeline) {
         if (pipeline != null) {
             pipeline.reset();
+        }
+        if (readAhead != null) {
+            readAhead.cancel(false);
+            readAhead = null;
         }
         submitted = subscription.checkpoint;
         completedCount = 0;
@@ -337,6 +395,11 @@ final class SubscriptionLoop {
                     + " not complete (" + e.getMessage() + "); they are sent again from position "
                     + subscription.checkpoint + " at the next start");
         } finally {
+            if (reader != null) {
+                reader.shutdownNow();
+                reader = null;
+                readAhead = null;
+            }
             try {
                 pipeline.close(Duration.ZERO);
             } catch (RuntimeException e) {

@@ -1,0 +1,275 @@
+package dev.eventsource.benchmarks;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.eventsource.Event;
+import dev.eventsource.Record;
+import dev.eventsource.kafka.EventMessages;
+import dev.eventsource.kafka.KafkaRelay;
+import dev.eventsource.kafka.KafkaRelayMetrics;
+import dev.eventsource.kafka.KafkaTopic;
+import dev.eventsource.serializer.jackson.JacksonSerializer;
+import dev.eventsource.store.jdbc.JdbcStore;
+import dev.eventsource.subscription.jdbc.JdbcCheckpointStore;
+import dev.eventsource.test.jdbc.EmbeddedPostgresServer;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Issue 17: the Kafka relay against the floor, a bare {@code KafkaProducer} sending the same messages from memory,
+ * side by side in one run on one embedded KRaft broker; and the lag from append to acknowledgement at a fixed
+ * append rate. Not JMH: the relay is a system of threads (the subscription, the producer's I/O thread, the
+ * database), so a round is timed end to end, alternating floor and relay, and the medians are compared.
+ *
+ * <p>Arguments: {@code events=N} (per round, default 50,000), {@code rounds=N} (default 5, after one warm-up round
+ * each), {@code rate=N} (appends per second for the lag, default 500), {@code seconds=N} (lag run, default 10).
+ */
+public final class KafkaRelayBenchmark {
+
+    /** The event appended. */
+    public record Deposited(String aggregateId, long version, Instant at, long amount, String reference)
+            implements Event {
+    }
+
+    private static final int PARTITIONS = 4;
+    private static final int BATCH_SIZE = 1000;
+    private static final int WINDOW = 5000;
+    private static final AtomicInteger NAMES = new AtomicInteger();
+
+    private KafkaRelayBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = new HashMap<>();
+        for (String arg : args) {
+            for (String part : arg.split("\\s+")) {
+                int eq = part.indexOf('=');
+                if (eq > 0) {
+                    options.put(part.substring(0, eq), part.substring(eq + 1));
+                }
+            }
+        }
+        int events = Integer.parseInt(options.getOrDefault("events", "50000"));
+        int rounds = Integer.parseInt(options.getOrDefault("rounds", "5"));
+        int rate = Integer.parseInt(options.getOrDefault("rate", "500"));
+        int seconds = Integer.parseInt(options.getOrDefault("seconds", "10"));
+
+        EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, PARTITIONS);
+        broker.afterPropertiesSet();
+        EmbeddedPostgresServer postgres = EmbeddedPostgresServer.startPrivate();
+        try (HikariDataSource pool = BenchDatabase.pool(postgres.jdbcUrl(), 8)) {
+            JacksonSerializer serializer = JacksonSerializer.json().bind(Deposited.class);
+            JdbcStore store = JdbcStore.builder(pool).tableName("relay_events").build();
+            store.createSchema();
+            append(store, serializer, events);
+            List<Record> stored = new ArrayList<>();
+            for (long after = 0; stored.size() < events; ) {
+                List<Record> page = store.readAll(after, 10_000);
+                stored.addAll(page);
+                after = page.get(page.size() - 1).position();
+            }
+            EventMessages messages = EventMessages.of("bench", store.payloadFormat());
+            Map<String, Object> config = KafkaRelay.producerConfig(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString(),
+                    ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.BATCH_SIZE_CONFIG, 65536));
+
+            createTopics(broker, rounds);
+            double[] floor = new double[rounds];
+            double[] prebuiltFloor = new double[rounds];
+            double[] relay = new double[rounds];
+            double[] ratios = new double[rounds];
+            for (int round = -1; round < rounds; round++) {
+                double f = floorRound(broker, config, messages, stored, false);
+                double p = floorRound(broker, config, messages, stored, true);
+                double r = relayRound(broker, config, store, pool, stored.get(stored.size() - 1).position());
+                if (round >= 0) {
+                    floor[round] = f;
+                    prebuiltFloor[round] = p;
+                    relay[round] = r;
+                    ratios[round] = r / f;
+                }
+                System.out.printf("round %d: bare producer %.0f events/s (messages prebuilt: %.0f), relay %.0f"
+                        + " events/s, ratio %.2f (%.2f)%n", round, f, p, r, r / f, r / p);
+            }
+            System.out.printf("%nThroughput, %d events per round, %d rounds (medians): bare KafkaProducer %.0f events/s"
+                    + " (messages prebuilt: %.0f), relay %.0f events/s; ratio relay/bare %.2f (median of the rounds'"
+                    + " ratios %.2f), relay/prebuilt %.2f%n", events, rounds, median(floor), median(prebuiltFloor),
+                    median(relay), median(relay) / median(floor), median(ratios),
+                    median(relay) / median(prebuiltFloor));
+            lag(broker, config, store, pool, serializer, rate, seconds);
+        } finally {
+            postgres.close();
+            broker.destroy();
+        }
+    }
+
+    private static void append(JdbcStore store, JacksonSerializer serializer, int events) {
+        int perAggregate = 100;
+        for (int a = 0; a * perAggregate < events; a++) {
+            String id = "account-" + a;
+            List<Record> records = new ArrayList<>();
+            for (int v = 1; v <= perAggregate && a * perAggregate + v <= events; v++) {
+                records.add(serializer.marshal(new Deposited(id, v, Instant.now(), v * 10L, "ref-" + a + "-" + v))
+                    .withAggregateType("Account").withMetadata(Map.of("user", "bench")));
+            }
+            store.save(id, records);
+        }
+    }
+
+    private static String topic(EmbeddedKafkaKraftBroker broker, String prefix) {
+        return prefix + "-" + NAMES.incrementAndGet();
+    }
+
+    /**
+     * Creates every topic of the run up front and lets the broker settle: a topic used the moment it is created
+     * can still move its leader, which an idempotent producer answers with failed sends.
+     */
+    private static void createTopics(EmbeddedKafkaKraftBroker broker, int rounds) throws InterruptedException {
+        List<NewTopic> topics = new ArrayList<>();
+        int n = NAMES.get();
+        for (int round = -1; round < rounds; round++) {
+            topics.add(new NewTopic("floor-" + (++n), PARTITIONS, (short) 1));
+            topics.add(new NewTopic("floor-" + (++n), PARTITIONS, (short) 1));
+            topics.add(new NewTopic("relay-" + (++n), PARTITIONS, (short) 1));
+            ++n; // the relay's name
+        }
+        topics.add(new NewTopic("lag-" + (++n), PARTITIONS, (short) 1));
+        broker.addTopics(topics.toArray(NewTopic[]::new));
+        Thread.sleep(5000);
+    }
+
+    /**
+     * The floor: the same records, in memory, sent by a bare producer and flushed; the messages built in the timed
+     * loop ({@code prebuilt} false) or before the clock starts ({@code prebuilt} true, a floor below any publisher).
+     */
+    private static double floorRound(EmbeddedKafkaKraftBroker broker, Map<String, Object> config,
+            EventMessages messages, List<Record> stored, boolean prebuilt) {
+        String topic = topic(broker, "floor");
+        List<ProducerRecord<String, byte[]>> prepared = new ArrayList<>(stored.size());
+        if (prebuilt) {
+            for (Record record : stored) {
+                prepared.add(messages.toMessage(topic, record));
+            }
+        }
+        AtomicLong failures = new AtomicLong();
+        try (Producer<String, byte[]> producer = new KafkaProducer<>(config)) {
+            producer.partitionsFor(topic);
+            long start = System.nanoTime();
+            for (int i = 0; i < stored.size(); i++) {
+                ProducerRecord<String, byte[]> message = prebuilt ? prepared.get(i)
+                        : messages.toMessage(topic, stored.get(i));
+                producer.send(message, (metadata, e) -> {
+                    if (e != null) {
+                        failures.incrementAndGet();
+                    }
+                });
+            }
+            producer.flush();
+            long elapsed = System.nanoTime() - start;
+            if (failures.get() > 0) {
+                throw new IllegalStateException(failures.get() + " sends failed");
+            }
+            return stored.size() / (elapsed / 1e9);
+        }
+    }
+
+    /** The relay from an empty checkpoint to the last position, reading the store, until the checkpoint is there. */
+    private static double relayRound(EmbeddedKafkaKraftBroker broker, Map<String, Object> config, JdbcStore store,
+            HikariDataSource pool, long last) throws InterruptedException {
+        String topic = topic(broker, "relay");
+        KafkaRelay relay = KafkaRelay.builder(store, () -> new KafkaProducer<>(config), KafkaTopic.of(topic))
+            .name("relay-" + NAMES.incrementAndGet())
+            .window(WINDOW)
+            .subscription((subscription) -> subscription.checkpoints(JdbcCheckpointStore.of(store))
+                .batchSize(BATCH_SIZE).pollInterval(Duration.ofMillis(10)))
+            .build();
+        // Connect first, as the floor does, so both rounds time the sending only.
+        try (Producer<String, byte[]> warm = new KafkaProducer<>(config)) {
+            warm.partitionsFor(topic);
+        }
+        long start = System.nanoTime();
+        relay.start();
+        while (relay.subscription().position() < last) {
+            if (relay.isHalted()) {
+                throw new IllegalStateException("relay halted", relay.subscription().failure());
+            }
+            LockSupport.parkNanos(200_000);
+        }
+        long elapsed = System.nanoTime() - start;
+        relay.stop(Duration.ofSeconds(30));
+        // Positions are dense here (one writer, no rollbacks): the last position is the number of events.
+        return last / (elapsed / 1e9);
+    }
+
+    /** Appends one event at a time at a fixed rate while the relay runs; the lag is append to acknowledgement. */
+    private static void lag(EmbeddedKafkaKraftBroker broker, Map<String, Object> config, JdbcStore store,
+            HikariDataSource pool, JacksonSerializer serializer, int rate, int seconds) throws Exception {
+        String topic = topic(broker, "lag");
+        long[] lags = new long[rate * seconds + 1000];
+        AtomicInteger count = new AtomicInteger();
+        KafkaRelayMetrics metrics = new KafkaRelayMetrics() {
+            @Override
+            public void acknowledged(String relay, long millisSinceEvent) {
+                int i = count.getAndIncrement();
+                if (i < lags.length) {
+                    lags[i] = millisSinceEvent;
+                }
+            }
+        };
+        KafkaRelay relay = KafkaRelay.builder(store, () -> new KafkaProducer<>(config), KafkaTopic.of(topic))
+            .name("relay-lag")
+            .window(WINDOW)
+            .metrics(metrics)
+            .subscription((subscription) -> subscription.checkpoints(JdbcCheckpointStore.of(store))
+                .batchSize(BATCH_SIZE).startFrom(dev.eventsource.subscription.StartFrom.END))
+            .build();
+        relay.start();
+        AutoCloseable listening = store.listenForAppends(relay::wake);
+        while (relay.subscription().state() != dev.eventsource.subscription.Subscription.State.ACTIVE) {
+            Thread.sleep(10);
+        }
+        long interval = 1_000_000_000L / rate;
+        long next = System.nanoTime();
+        int appended = 0;
+        for (int i = 0; i < rate * seconds; i++) {
+            LockSupport.parkNanos(next - System.nanoTime());
+            next += interval;
+            String id = "lag-" + (i % 100);
+            long version = i / 100 + 1;
+            store.save(id, List.of(serializer.marshal(new Deposited(id, version, Instant.now(), 1, "lag"))
+                .withAggregateType("Account")));
+            appended++;
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (count.get() < appended && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        listening.close();
+        relay.stop(Duration.ofSeconds(30));
+        long[] sorted = Arrays.copyOf(lags, Math.min(count.get(), lags.length));
+        Arrays.sort(sorted);
+        System.out.printf("Lag from append to acknowledgement at %d appends/s for %d s (%d events, PostgreSQL"
+                + " LISTEN wake-ups): p50 %d ms, p99 %d ms, max %d ms%n", rate, seconds, sorted.length,
+                sorted[sorted.length / 2], sorted[(int) (sorted.length * 0.99)], sorted[sorted.length - 1]);
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+}
