@@ -2,6 +2,7 @@ package dev.eventsource.autoconfigure;
 
 import dev.eventsource.annotation.CommandHandler;
 import dev.eventsource.annotation.EventHandler;
+import dev.eventsource.annotation.ResetHandler;
 import dev.eventsource.internal.AggregateModel;
 import dev.eventsource.internal.HandlerMethods;
 import org.jspecify.annotations.Nullable;
@@ -25,7 +26,7 @@ import java.util.Collection;
  *     one, which may be private), its {@code @CommandHandler} and {@code @EventHandler} methods, declared or
  *     inherited (found with {@code getDeclaredMethods} and called through method handles), and its fields, read
  *     and written by Jackson for snapshots;</li>
- *     <li>a projection's {@code @EventHandler} methods;</li>
+ *     <li>a projection's {@code @EventHandler} methods and its {@code @ResetHandler} method;</li>
  *     <li>the event classes of both, as Jackson binds them (constructors, record components, accessors).</li>
  * </ul>
  */
@@ -73,7 +74,8 @@ final class EventSourceRuntimeHints implements RuntimeHintsRegistrar {
                     continue;
                 }
                 if (method.isAnnotationPresent(EventHandler.class)
-                        || (commands && method.isAnnotationPresent(CommandHandler.class))) {
+                        || (commands && method.isAnnotationPresent(CommandHandler.class))
+                        || (!commands && method.isAnnotationPresent(ResetHandler.class))) {
                     hints.reflection().registerMethod(method, ExecutableMode.INVOKE);
                 }
             }

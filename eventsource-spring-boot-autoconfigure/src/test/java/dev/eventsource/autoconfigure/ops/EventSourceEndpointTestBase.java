@@ -5,6 +5,9 @@ import dev.eventsource.autoconfigure.EventSourceProjections;
 import dev.eventsource.subscription.Subscription;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -31,6 +34,7 @@ import static org.assertj.core.api.Assertions.fail;
  * refusals (400, 404, 409), write access turned off, and two application contexts on one database, where an
  * operation posted to the instance that does not hold the lease reaches the one that does.
  */
+@ExtendWith(OutputCaptureExtension.class)
 abstract class EventSourceEndpointTestBase {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -139,13 +143,14 @@ abstract class EventSourceEndpointTestBase {
     }
 
     @Test
-    void pausesAndResumes() throws Exception {
+    void pausesAndResumes(CapturedOutput output) throws Exception {
         ConfigurableApplicationContext app = start(true);
         TicketTitles titles = app.getBean(TicketTitles.class);
         open(app, "t-1", "first");
         awaitBody(app, "/titles", node -> node.get("lag").asLong() == 0 && node.get("checkpoint").asLong() > 0);
 
         assertThat(post(app, "/titles", "{\"operation\":\"pause\"}").statusCode()).isEqualTo(200);
+        assertThat(output).contains("Recorded pause of subscription 'titles', asked by anonymous");
         awaitTrue("the holder pauses", () -> subscription(app).state() == Subscription.State.PAUSED);
         open(app, "t-2", "second");
         LockSupport.parkNanos(Duration.ofMillis(400).toNanos()); // several polls

@@ -76,9 +76,14 @@ class SubscriptionOperationsTests {
             sums.merge(event.aggregateId(), event.amount(), Integer::sum);
         }
 
+        volatile boolean resetFails;
+
         @ResetHandler
         void reset() {
             resets.incrementAndGet();
+            if (resetFails) {
+                throw new IllegalStateException("the read model cannot be cleared");
+            }
             sums.clear();
         }
     }
@@ -233,13 +238,37 @@ class SubscriptionOperationsTests {
             start(builder("fresh", fresh));
             awaitTrue("the fresh run is done", () -> fresh.handled.size() == 7);
             assertThat(new TreeMap<>(sums.sums)).isEqualTo(new TreeMap<>(fresh.sums)).containsEntry("a", 10);
-            assertThat(subscription.status().checkpoint()).isEqualTo(store.lastPosition());
+            awaitTrue("checkpointed at the head", () -> subscription.status().checkpoint() == store.lastPosition());
 
             long afterFifth = store.readAll(0, 10).get(4).position();
             subscription.reset(afterFifth);
             awaitTrue("the events after it are handled again", () -> sums.resets.get() == 2
                     && sums.handled.size() == 16);
             assertThat(sums.handled.subList(14, 16)).containsExactly("b@2", "b@3");
+        }
+
+        @Test
+        @DisplayName("a reset whose hook fails changes nothing: checkpoint and read model stay, processing goes on")
+        void aFailingResetHookChangesNothing() {
+            Sums sums = new Sums();
+            sums.broken = false;
+            sums.resetFails = true;
+            append("a", 3);
+            Subscription subscription = start(builder("sums", sums));
+            awaitTrue("all handled and checkpointed", () -> sums.handled.size() == 3
+                    && subscription.status().lag() == 0);
+            long checkpoint = subscription.status().checkpoint();
+
+            subscription.reset(0);
+            awaitTrue("the hook was called", () -> sums.resets.get() == 1);
+            awaitTrue("the operation is dropped", () -> stores.checkpoints().get().state("sums").orElseThrow()
+                    .operation() == null);
+            assertThat(subscription.status().checkpoint()).isEqualTo(checkpoint);
+            assertThat(subscription.status().state()).isEqualTo(SubscriptionStatus.State.RUNNING);
+            assertThat(sums.sums).containsEntry("a", 6);
+            append("a", 1);
+            awaitTrue("it goes on", () -> sums.handled.size() == 4);
+            assertThat(sums.handled).containsExactly("a@1", "a@2", "a@3", "a@4");
         }
 
         @Test
