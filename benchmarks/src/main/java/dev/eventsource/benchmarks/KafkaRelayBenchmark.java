@@ -36,7 +36,8 @@ import java.util.concurrent.locks.LockSupport;
  * database), so a round is timed end to end, alternating floor and relay, and the medians are compared.
  *
  * <p>Arguments: {@code events=N} (per round, default 50,000), {@code rounds=N} (default 5, after one warm-up round
- * each), {@code rate=N} (appends per second for the lag, default 500), {@code seconds=N} (lag run, default 10).
+ * each), {@code rate=N} (appends per second for the lag, default 500), {@code seconds=N} (lag run, default 10),
+ * {@code batch=N} (events the relay reads at a time, default 1000).
  */
 public final class KafkaRelayBenchmark {
 
@@ -46,7 +47,7 @@ public final class KafkaRelayBenchmark {
     }
 
     private static final int PARTITIONS = 4;
-    private static final int BATCH_SIZE = 1000;
+    private static int BATCH_SIZE = 1000;
     private static final int WINDOW = 5000;
     private static final AtomicInteger NAMES = new AtomicInteger();
 
@@ -67,6 +68,7 @@ public final class KafkaRelayBenchmark {
         int rounds = Integer.parseInt(options.getOrDefault("rounds", "5"));
         int rate = Integer.parseInt(options.getOrDefault("rate", "500"));
         int seconds = Integer.parseInt(options.getOrDefault("seconds", "10"));
+        BATCH_SIZE = Integer.parseInt(options.getOrDefault("batch", "1000"));
 
         EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, PARTITIONS);
         broker.afterPropertiesSet();
@@ -111,6 +113,7 @@ public final class KafkaRelayBenchmark {
                         + " events/s, ratio %.2f (%.2f); relay on the memory store %.0f events/s%n", round, f, p, r,
                         r / f, r / p, m);
             }
+            System.out.printf("%nBatch %d, window %d.", BATCH_SIZE, WINDOW);
             System.out.printf("%nThroughput, %d events per round, %d rounds (medians): bare KafkaProducer %.0f events/s"
                     + " (messages prebuilt: %.0f), relay %.0f events/s; ratio relay/bare %.2f (median of the rounds'"
                     + " ratios %.2f), relay/prebuilt %.2f%n", events, rounds, median(floor), median(prebuiltFloor),
