@@ -36,7 +36,8 @@ import java.util.concurrent.locks.LockSupport;
  * database), so a round is timed end to end, alternating floor and relay, and the medians are compared.
  *
  * <p>Arguments: {@code events=N} (per round, default 50,000), {@code rounds=N} (default 5, after one warm-up round
- * each), {@code rate=N} (appends per second for the lag, default 500), {@code seconds=N} (lag run, default 10).
+ * each), {@code rate=N} (appends per second for the lag, default 500), {@code seconds=N} (lag run, default 10),
+ * {@code batch=N} (events the relay reads at a time, default 1000).
  */
 public final class KafkaRelayBenchmark {
 
@@ -46,7 +47,7 @@ public final class KafkaRelayBenchmark {
     }
 
     private static final int PARTITIONS = 4;
-    private static final int BATCH_SIZE = 1000;
+    private static int BATCH_SIZE = 1000;
     private static final int WINDOW = 5000;
     private static final AtomicInteger NAMES = new AtomicInteger();
 
@@ -67,6 +68,7 @@ public final class KafkaRelayBenchmark {
         int rounds = Integer.parseInt(options.getOrDefault("rounds", "5"));
         int rate = Integer.parseInt(options.getOrDefault("rate", "500"));
         int seconds = Integer.parseInt(options.getOrDefault("seconds", "10"));
+        BATCH_SIZE = Integer.parseInt(options.getOrDefault("batch", "1000"));
 
         EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, PARTITIONS);
         broker.afterPropertiesSet();
@@ -92,24 +94,33 @@ public final class KafkaRelayBenchmark {
             double[] prebuiltFloor = new double[rounds];
             double[] relay = new double[rounds];
             double[] ratios = new double[rounds];
+            double[] memoryRelay = new double[rounds];
+            dev.eventsource.store.memory.MemoryStore memory = new dev.eventsource.store.memory.MemoryStore();
+            append(memory, serializer, events);
             for (int round = -1; round < rounds; round++) {
                 double f = floorRound(broker, config, messages, stored, false);
                 double p = floorRound(broker, config, messages, stored, true);
-                double r = relayRound(broker, config, store, pool, stored.get(stored.size() - 1).position());
+                double r = relayRound(broker, config, store, stored.get(stored.size() - 1).position());
+                double m = relayRound(broker, config, memory, memory.lastPosition());
                 if (round >= 0) {
                     floor[round] = f;
                     prebuiltFloor[round] = p;
                     relay[round] = r;
                     ratios[round] = r / f;
+                    memoryRelay[round] = m;
                 }
                 System.out.printf("round %d: bare producer %.0f events/s (messages prebuilt: %.0f), relay %.0f"
-                        + " events/s, ratio %.2f (%.2f)%n", round, f, p, r, r / f, r / p);
+                        + " events/s, ratio %.2f (%.2f); relay on the memory store %.0f events/s%n", round, f, p, r,
+                        r / f, r / p, m);
             }
+            System.out.printf("%nBatch %d, window %d.", BATCH_SIZE, WINDOW);
             System.out.printf("%nThroughput, %d events per round, %d rounds (medians): bare KafkaProducer %.0f events/s"
                     + " (messages prebuilt: %.0f), relay %.0f events/s; ratio relay/bare %.2f (median of the rounds'"
                     + " ratios %.2f), relay/prebuilt %.2f%n", events, rounds, median(floor), median(prebuiltFloor),
                     median(relay), median(relay) / median(floor), median(ratios),
                     median(relay) / median(prebuiltFloor));
+            System.out.printf("Relay reading the memory store instead of PostgreSQL: %.0f events/s, %.2f of the bare"
+                    + " producer%n", median(memoryRelay), median(memoryRelay) / median(floor));
             lag(broker, config, store, pool, serializer, rate, seconds);
         } finally {
             postgres.close();
@@ -117,7 +128,7 @@ public final class KafkaRelayBenchmark {
         }
     }
 
-    private static void append(JdbcStore store, JacksonSerializer serializer, int events) {
+    private static void append(dev.eventsource.Store store, JacksonSerializer serializer, int events) {
         int perAggregate = 100;
         for (int a = 0; a * perAggregate < events; a++) {
             String id = "account-" + a;
@@ -146,6 +157,8 @@ public final class KafkaRelayBenchmark {
             topics.add(new NewTopic("floor-" + (++n), PARTITIONS, (short) 1));
             topics.add(new NewTopic("relay-" + (++n), PARTITIONS, (short) 1));
             ++n; // the relay's name
+            topics.add(new NewTopic("relay-" + (++n), PARTITIONS, (short) 1));
+            ++n;
         }
         topics.add(new NewTopic("lag-" + (++n), PARTITIONS, (short) 1));
         broker.addTopics(topics.toArray(NewTopic[]::new));
@@ -188,13 +201,14 @@ public final class KafkaRelayBenchmark {
     }
 
     /** The relay from an empty checkpoint to the last position, reading the store, until the checkpoint is there. */
-    private static double relayRound(EmbeddedKafkaKraftBroker broker, Map<String, Object> config, JdbcStore store,
-            HikariDataSource pool, long last) throws InterruptedException {
+    private static double relayRound(EmbeddedKafkaKraftBroker broker, Map<String, Object> config,
+            dev.eventsource.Store store, long last) throws InterruptedException {
         String topic = topic(broker, "relay");
         KafkaRelay relay = KafkaRelay.builder(store, () -> new KafkaProducer<>(config), KafkaTopic.of(topic))
             .name("relay-" + NAMES.incrementAndGet())
             .window(WINDOW)
-            .subscription((subscription) -> subscription.checkpoints(JdbcCheckpointStore.of(store))
+            .subscription((subscription) -> subscription.checkpoints(store instanceof JdbcStore jdbc
+                    ? JdbcCheckpointStore.of(jdbc) : new dev.eventsource.subscription.MemoryCheckpointStore())
                 .batchSize(BATCH_SIZE).pollInterval(Duration.ofMillis(10)))
             .build();
         // Connect first, as the floor does, so both rounds time the sending only.

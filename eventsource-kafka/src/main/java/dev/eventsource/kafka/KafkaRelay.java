@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -68,19 +69,27 @@ public final class KafkaRelay implements RecordPipeline {
     private final KafkaRelayMetrics metrics;
     private final Subscription subscription;
 
-    private final Object lock = new Object();
-    // A ring of the records in flight, by send sequence number: [head, tail). Guarded by lock.
+    // A ring of the records in flight, by send sequence number, [head, tail): sequence numbers are never reused,
+    // so an acknowledgement of an abandoned send cannot be taken for one of a later send in the same slot. Only the
+    // subscription's thread moves head and tail and reads the ring; the producer's I/O thread only marks
+    // acknowledgements, without a lock, so that it spends its time sending.
     private final long[] positions;
     private final long[] eventMillis;
+    private final long[] acknowledgedMillis;
     private final @Nullable Record[] records;
-    private final boolean[] acknowledged;
-    private long head;
-    private long tail;
+    /** Per slot: 1 + the highest sequence number acknowledged in it. */
+    private final AtomicLongArray acknowledged;
+    private volatile long head;
+    private volatile long tail;
     private long completedPosition = -1;
     private long completedCount;
-    private @Nullable Failure failure;
-    private int generation;
-    private int waiting;
+    private volatile int generation;
+
+    // Failures, waits for acknowledgements and the producer's replacement go through the lock.
+    private final Object lock = new Object();
+    private volatile @Nullable Failure failure;
+    private long failedSequence = -1;
+    private volatile int waiting;
     private @Nullable Producer<String, byte[]> producer;
 
     // Since when records wait for an acknowledgement without one arriving, and since when sends fail; 0: not.
@@ -96,8 +105,9 @@ public final class KafkaRelay implements RecordPipeline {
         this.metrics = builder.metrics;
         this.positions = new long[window];
         this.eventMillis = new long[window];
+        this.acknowledgedMillis = new long[window];
         this.records = new Record[window];
-        this.acknowledged = new boolean[window];
+        this.acknowledged = new AtomicLongArray(window);
         Subscription.Builder subscription = Subscription.builder(name, builder.store, this)
             .batchSize(DEFAULT_BATCH_SIZE);
         builder.subscription.accept(subscription);
@@ -206,9 +216,7 @@ public final class KafkaRelay implements RecordPipeline {
 
     /** @return the records sent and not yet acknowledged */
     public long inFlight() {
-        synchronized (lock) {
-            return tail - head;
-        }
+        return Math.max(0, tail - head);
     }
 
     @Override
@@ -223,31 +231,23 @@ public final class KafkaRelay implements RecordPipeline {
                     + " (type " + record.type() + ", aggregate '" + record.aggregateId() + "'): " + e.getMessage(),
                     record, false, inFlight() == 0 ? before : -1, e);
         }
-        long sequence;
-        int sentGeneration;
-        synchronized (lock) {
-            while (failure == null && tail - head >= window) {
-                waiting++;
-                try {
-                    lock.wait(100);
-                } finally {
-                    waiting--;
-                }
+        while (tail - head >= window) {
+            if (advance() == 0) {
+                awaitAcknowledgement(100);
             }
-            if (failure != null) {
-                throw failure;
-            }
-            sequence = tail++;
-            int slot = (int) (sequence % window);
-            positions[slot] = record.position();
-            eventMillis[slot] = record.at().toEpochMilli();
-            records[slot] = record;
-            acknowledged[slot] = false;
-            if (sequence == head) {
-                waitingSince = nonZero(System.nanoTime());
-            }
-            sentGeneration = generation;
+            throwIfFailed();
         }
+        throwIfFailed();
+        long sequence = tail;
+        int slot = slot(sequence);
+        positions[slot] = record.position();
+        eventMillis[slot] = record.at().toEpochMilli();
+        records[slot] = record;
+        if (sequence == head) {
+            waitingSince = nonZero(System.nanoTime());
+        }
+        tail = sequence + 1;
+        int sentGeneration = generation;
         Producer<String, byte[]> current;
         try {
             current = producer();
@@ -255,7 +255,7 @@ public final class KafkaRelay implements RecordPipeline {
             Failure failed = new Failure("Kafka relay '" + name + "' cannot send the event at position "
                     + record.position() + " (type " + record.type() + ", aggregate '" + record.aggregateId()
                     + "'): " + e.getMessage(), record, false, e);
-            fail(sentGeneration, failed);
+            fail(sentGeneration, sequence, failed);
             throw failed;
         }
         try {
@@ -263,11 +263,7 @@ public final class KafkaRelay implements RecordPipeline {
         } catch (RuntimeException e) {
             // Not an ApiException (those reach the callback): the producer is closed or interrupted.
             acknowledge(sentGeneration, sequence, e);
-            synchronized (lock) {
-                if (failure != null) {
-                    throw failure;
-                }
-            }
+            throwIfFailed();
             throw e;
         }
         metrics.sent(name, 1);
@@ -276,31 +272,20 @@ public final class KafkaRelay implements RecordPipeline {
     @Override
     public long completed(Duration wait) throws InterruptedException {
         long deadline = System.nanoTime() + wait.toNanos();
-        synchronized (lock) {
-            while (failure == null && head < tail) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    break;
-                }
-                waiting++;
-                try {
-                    lock.wait(Math.max(1, left / 1_000_000));
-                } finally {
-                    waiting--;
-                }
+        while (true) {
+            advance();
+            throwIfFailed();
+            long left = deadline - System.nanoTime();
+            if (head >= tail || left <= 0) {
+                return completedPosition;
             }
-            if (failure != null) {
-                throw failure;
-            }
-            return completedPosition;
+            awaitAcknowledgement(Math.max(1, left / 1_000_000));
         }
     }
 
     @Override
     public long completedCount() {
-        synchronized (lock) {
-            return completedCount;
-        }
+        return completedCount;
     }
 
     @Override
@@ -313,16 +298,81 @@ public final class KafkaRelay implements RecordPipeline {
         abandon(timeout);
     }
 
+    private int slot(long sequence) {
+        return (int) (sequence % window);
+    }
+
+    /** Moves head past the acknowledged records at the front of the ring; on the subscription's thread. */
+    private int advance() {
+        long h = head;
+        long t = tail;
+        int done = 0;
+        while (h < t) {
+            int slot = slot(h);
+            if (acknowledged.get(slot) < h + 1) {
+                break;
+            }
+            completedPosition = positions[slot];
+            metrics.acknowledged(name, acknowledgedMillis[slot] - eventMillis[slot]);
+            records[slot] = null;
+            h++;
+            done++;
+        }
+        if (done > 0) {
+            head = h;
+            completedCount += done;
+            waitingSince = h < t ? nonZero(System.nanoTime()) : 0;
+            long since = failingSince;
+            if (since != 0) {
+                failingSince = 0;
+                LOG.log(System.Logger.Level.INFO, () -> "Kafka relay '" + name + "' is sending again after "
+                        + Duration.ofNanos(System.nanoTime() - since).toSeconds() + " s of failed sends");
+            }
+        }
+        return done;
+    }
+
+    /** Waits until the record at the head is acknowledged, a send failed, or the time is up. */
+    private void awaitAcknowledgement(long millis) throws InterruptedException {
+        synchronized (lock) {
+            waiting++;
+            try {
+                // Checked after announcing the wait: an acknowledgement marked after this check finds waiting > 0
+                // and notifies, once this thread waits (it holds the lock until then).
+                long h = head;
+                if (failure == null && h < tail && acknowledged.get(slot(h)) < h + 1) {
+                    lock.wait(millis);
+                }
+            } finally {
+                waiting--;
+            }
+        }
+    }
+
+    private void throwIfFailed() {
+        Failure failed = failure;
+        if (failed == null) {
+            return;
+        }
+        advance();
+        if (failed.completedBefore() < 0 && failedSequence == head) {
+            // Every record before the failed one was acknowledged: a halt checkpoints them.
+            throw new Failure(failed.getMessage(), failed.record(), failed.retriable(), completedPosition,
+                    failed.getCause());
+        }
+        throw failed;
+    }
+
     private void abandon(Duration timeout) {
         Producer<String, byte[]> old;
         synchronized (lock) {
             generation++;
-            head = 0;
-            tail = 0;
+            head = tail;
             Arrays.fill(records, null);
             completedPosition = -1;
             completedCount = 0;
             failure = null;
+            failedSequence = -1;
             old = producer;
             producer = null;
             waitingSince = 0;
@@ -344,67 +394,39 @@ public final class KafkaRelay implements RecordPipeline {
 
     /** Called on the producer's I/O thread (or the relay's, for a send that threw). */
     private void acknowledge(int sentGeneration, long sequence, @Nullable Exception exception) {
-        if (exception != null) {
-            Record record;
-            long before;
-            synchronized (lock) {
-                if (sentGeneration != generation || failure != null) {
-                    return;
-                }
-                record = records[(int) (sequence % window)];
-                before = head == sequence ? completedPosition : -1;
-            }
-            boolean retriable = exception instanceof RetriableException;
-            String what = record == null ? "an event" : "the event at position " + record.position() + " (type "
-                    + record.type() + ", aggregate '" + record.aggregateId() + "')";
-            fail(sentGeneration, new Failure("Kafka did not acknowledge " + what + " on topic '"
-                    + (record == null ? topic.value() : topic.topic(record)) + "': " + exception
-                    + (retriable ? "; the broker may be unreachable, the relay retries from its checkpoint"
-                    : "; the relay halts: fix the cause, then restart it"), record, retriable, before, exception));
+        if (sentGeneration != generation) {
             return;
         }
-        int done = 0;
-        long now = System.currentTimeMillis();
-        synchronized (lock) {
-            if (sentGeneration != generation) {
-                return;
-            }
-            acknowledged[(int) (sequence % window)] = true;
-            while (head < tail && acknowledged[(int) (head % window)]) {
-                int slot = (int) (head % window);
-                metrics.acknowledged(name, now - eventMillis[slot]);
-                completedPosition = positions[slot];
-                acknowledged[slot] = false;
-                records[slot] = null;
-                head++;
-                done++;
-            }
-            completedCount += done;
-            if (done > 0) {
-                waitingSince = head < tail ? nonZero(System.nanoTime()) : 0;
-                if (waiting > 0) {
+        int slot = slot(sequence);
+        if (exception == null) {
+            acknowledgedMillis[slot] = System.currentTimeMillis();
+            acknowledged.accumulateAndGet(slot, sequence + 1, Math::max);
+            if (waiting > 0) {
+                synchronized (lock) {
                     lock.notifyAll();
                 }
             }
+            return;
         }
-        if (done > 0) {
-            long since = failingSince;
-            if (since != 0) {
-                failingSince = 0;
-                LOG.log(System.Logger.Level.INFO, () -> "Kafka relay '" + name + "' is sending again after "
-                        + Duration.ofNanos(System.nanoTime() - since).toSeconds() + " s of failed sends");
-            }
-        }
+        Record record = records[slot];
+        boolean retriable = exception instanceof RetriableException;
+        String what = record == null ? "an event" : "the event at position " + record.position() + " (type "
+                + record.type() + ", aggregate '" + record.aggregateId() + "')";
+        fail(sentGeneration, sequence, new Failure("Kafka did not acknowledge " + what + " on topic '"
+                + (record == null ? topic.value() : topic.topic(record)) + "': " + exception
+                + (retriable ? "; the broker may be unreachable, the relay retries from its checkpoint"
+                : "; the relay halts: fix the cause, then restart it"), record, retriable, exception));
     }
 
     /** Records the first failure and closes the producer at once, so no later record in flight is written. */
-    private void fail(int sentGeneration, Failure failed) {
+    private void fail(int sentGeneration, long sequence, Failure failed) {
         Producer<String, byte[]> abandoned;
         synchronized (lock) {
             if (sentGeneration != generation || failure != null) {
                 return;
             }
             failure = failed;
+            failedSequence = sequence;
             abandoned = producer;
             producer = null;
             lock.notifyAll();

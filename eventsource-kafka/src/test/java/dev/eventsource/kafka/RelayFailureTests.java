@@ -2,7 +2,7 @@ package dev.eventsource.kafka;
 
 import org.junit.jupiter.api.Nested;
 
-/** {@link RelayFailureTestBase} on H2 and embedded PostgreSQL. */
+/** {@link RelayFailureTestBase} on H2, embedded PostgreSQL and (when configured) MariaDB. */
 class RelayFailureTests {
 
     @Nested
@@ -18,6 +18,14 @@ class RelayFailureTests {
         @Override
         TestDatabase.Kind kind() {
             return TestDatabase.Kind.POSTGRESQL;
+        }
+    }
+
+    @Nested
+    class OnMariaDb extends RelayFailureTestBase {
+        @Override
+        TestDatabase.Kind kind() {
+            return TestDatabase.Kind.MARIADB;
         }
     }
 }
