@@ -309,9 +309,15 @@ public final class Subscription {
     /**
      * Has a halted subscription move the event it halted on to its dead letters and go on.
      *
-     * @throws SubscriptionOperationException when it is not halted, or another operation waits
+     * @throws SubscriptionOperationException when it is not halted, or another operation waits, or it hands its
+     *         records to a {@link RecordPipeline} (which has no dead letters: restart it, or reset it past the event)
      */
     public void skip() {
+        if (pipeline != null) {
+            throw new SubscriptionOperationException(name, "Subscription '" + name + "' hands its records to a"
+                    + " pipeline, which has no dead letters, so it cannot skip an event: fix the cause and restart"
+                    + " it, or reset it to a position past the event");
+        }
         request("skip", EnumSet.of(SubscriptionStatus.State.HALTED), null, "skip");
     }
 

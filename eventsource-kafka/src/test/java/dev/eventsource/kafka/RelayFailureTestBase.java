@@ -3,6 +3,7 @@ package dev.eventsource.kafka;
 import dev.eventsource.Record;
 import dev.eventsource.kafka.consumer.EventSequence;
 import dev.eventsource.subscription.Subscription;
+import dev.eventsource.subscription.SubscriptionOperationException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The relay through a crash, a broker outage, a second instance and a topic the pattern makes invalid. */
 abstract class RelayFailureTestBase extends RelayTestBase {
@@ -193,6 +195,15 @@ abstract class RelayFailureTestBase extends RelayTestBase {
         List<ConsumerRecord<String, byte[]>> received = TestBroker.pollUntil(consumer, new ArrayList<>(),
                 (messages) -> false, Duration.ofSeconds(1));
         assertThat(all(received)).isEqualTo(Map.of("order-1", List.of(1L, 2L)));
+
+        // The operator's way out: skip is refused (a pipeline has no dead letters); a reset past the event goes on.
+        assertThatThrownBy(() -> relay.subscription().skip()).isInstanceOf(SubscriptionOperationException.class)
+            .hasMessageContaining("no dead letters");
+        relay.subscription().reset(database.store.load("bad-1").get(0).position());
+        received = TestBroker.pollUntil(consumer, received, (messages) -> all(messages).containsKey("order-2"),
+                Duration.ofSeconds(30));
+        assertThat(all(received)).isEqualTo(Map.of("order-1", List.of(1L, 2L), "order-2", List.of(1L)));
+        assertThat(relay.subscription().state()).isEqualTo(Subscription.State.ACTIVE);
     }
 
     private KafkaRelay relayWithProducers(TestBroker broker, String topic, Map<String, Object> producerSettings) {
