@@ -179,6 +179,8 @@ class SubscriptionOperationsTests {
             assertThat(status.state()).isEqualTo(SubscriptionStatus.State.RUNNING);
             assertThat(status.failurePolicy()).isEqualTo(FailurePolicy.DEAD_LETTER);
             assertThat(status.deadLetters()).isOne();
+            // Counted after its batch commits, so possibly a moment after the dead letter is visible.
+            awaitTrue("the dead letter counted", () -> deadLettered.get() >= 1);
             assertThat(deadLettered).hasValue(1);
             List<DeadLetter> letters = subscription.deadLetters().list("sums");
             assertThat(letters).singleElement().satisfies(letter -> {
