@@ -45,7 +45,16 @@ public record DeadLetter(long id, String subscription, long position, String agg
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String text = root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
-        return text.length() <= MAX_ERROR_LENGTH ? text : text.substring(0, MAX_ERROR_LENGTH);
+        return cut(root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage()));
+    }
+
+    /**
+     * Cuts an error text to {@link #MAX_ERROR_LENGTH} characters, as the JDBC stores keep it.
+     *
+     * @param error the text
+     * @return the text, or its first {@link #MAX_ERROR_LENGTH} characters
+     */
+    public static String cut(String error) {
+        return error.length() <= MAX_ERROR_LENGTH ? error : error.substring(0, MAX_ERROR_LENGTH);
     }
 }

@@ -164,11 +164,7 @@ public final class Subscription {
      * @throws IllegalArgumentException when the name is not valid
      */
     public static Builder builder(String name, Store store, Serializer serializer, SubscriptionHandler handler) {
-        if (name == null || !NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("Invalid subscription name " + (name == null ? "null" : "'" + name + "'")
-                    + ": use a letter or digit, then up to 99 letters, digits, '_', '.' or '-'");
-        }
-        return new Builder(name, Objects.requireNonNull(store, "store"), Objects.requireNonNull(serializer,
+        return new Builder(requireValidName(name), Objects.requireNonNull(store, "store"), Objects.requireNonNull(serializer,
                 "serializer"), Objects.requireNonNull(handler, "handler"), null);
     }
 
@@ -187,12 +183,22 @@ public final class Subscription {
      * @throws IllegalArgumentException when the name is not valid
      */
     public static Builder builder(String name, Store store, RecordPipeline pipeline) {
+        return new Builder(requireValidName(name), Objects.requireNonNull(store, "store"), null, null,
+                Objects.requireNonNull(pipeline, "pipeline"));
+    }
+
+    private static String requireValidName(@Nullable String name) {
         if (name == null || !NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("Invalid subscription name " + (name == null ? "null" : "'" + name + "'")
                     + ": use a letter or digit, then up to 99 letters, digits, '_', '.' or '-'");
         }
-        return new Builder(name, Objects.requireNonNull(store, "store"), null, null,
-                Objects.requireNonNull(pipeline, "pipeline"));
+        return name;
+    }
+
+    /** @return the record at a position of the store's global stream, or null when none is there (any longer) */
+    static @Nullable Record recordAt(Store store, long position) {
+        List<Record> found = store.readAll(position - 1, 1);
+        return found.isEmpty() || found.get(0).position() != position ? null : found.get(0);
     }
 
     /** @return the subscription's name */
@@ -249,9 +255,11 @@ public final class Subscription {
         Instant now = Instant.now();
         SubscriptionStatus.State shown;
         CheckpointState row = kept.orElse(null);
+        boolean leased = row != null && row.owner() != null && row.leaseUntil() != null
+                && row.leaseUntil().isAfter(now);
         if (row != null && row.state() != SubscriptionStatus.State.RUNNING) {
             shown = row.state();
-        } else if (row != null && row.owner() != null && row.leaseUntil() != null && row.leaseUntil().isAfter(now)) {
+        } else if (leased) {
             shown = SubscriptionStatus.State.RUNNING;
         } else {
             shown = isRunning() ? SubscriptionStatus.State.RUNNING : SubscriptionStatus.State.STOPPED;
@@ -264,16 +272,13 @@ public final class Subscription {
         }
         SubscriptionStatus.@Nullable Failure lastFailure = null;
         if (row != null && row.failedPosition() > 0 && row.failure() != null) {
-            List<Record> failed = store.readAll(row.failedPosition() - 1, 1);
-            Record event = failed.isEmpty() || failed.get(0).position() != row.failedPosition() ? null : failed.get(0);
+            Record event = recordAt(store, row.failedPosition());
             lastFailure = new SubscriptionStatus.Failure(row.failedPosition(),
                     event == null || event.aggregateType() == null ? "" : event.aggregateType(),
                     event == null ? "" : event.aggregateId(), event == null ? 0 : event.version(),
                     event == null ? "" : event.type(), row.failure(),
                     row.failedAt() != null ? row.failedAt() : now);
         }
-        boolean leased = row != null && row.owner() != null && row.leaseUntil() != null
-                && row.leaseUntil().isAfter(now);
         return new SubscriptionStatus(name, shown, failurePolicy, position, head, lag, lagMillis,
                 leased ? row.owner() : null, leased ? row.leaseUntil() : null, deadLetters.count(name),
                 lastFailure);

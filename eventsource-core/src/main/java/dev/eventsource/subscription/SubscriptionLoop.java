@@ -107,9 +107,7 @@ final class SubscriptionLoop {
                         }
                         lease.holdLease(sent);
                         subscription.checkpoint = acquired.getAsLong();
-                        if (pipeline != null) {
-                            restartPipeline(pipeline);
-                        }
+                        restartPipeline(pipeline);
                         subscription.state = State.ACTIVE;
                         skip = null;
                         attempts = 0;
@@ -268,11 +266,10 @@ final class SubscriptionLoop {
 
     /**
      * Reads the next batch after what was submitted, submits it, and checkpoints what is complete: the pipeline keeps
-     * working on earlier records meanwhile. Waits for the records in flight only when the stream has nothing new.
-     *
-     * @return false when the subscription halted
+     * working on earlier records meanwhile. Waits for the records in flight only when the stream has nothing new. A
+     * failure that cannot succeed halts it.
      */
-    private boolean pipelineStep(RecordPipeline pipeline) throws InterruptedException {
+    private void pipelineStep(RecordPipeline pipeline) throws InterruptedException {
         List<Record> batch = nextBatch();
         try {
             for (Record record : batch) {
@@ -287,7 +284,7 @@ final class SubscriptionLoop {
                     pipeline.reset();
                     lostLease("another instance took its lease, so the records in flight were abandoned and its"
                             + " checkpoint was not advanced");
-                    return true;
+                    return;
                 }
                 subscription.checkpoint = complete;
                 long count = pipeline.completedCount();
@@ -304,7 +301,6 @@ final class SubscriptionLoop {
                 lagMeasured = System.nanoTime();
                 metrics.lag(name, Math.max(0, store.lastPosition() - subscription.checkpoint));
             }
-            return true;
         } catch (RecordPipeline.Failure e) {
             if (e.retriable()) {
                 throw e;
@@ -321,7 +317,6 @@ final class SubscriptionLoop {
             }
             metrics.failed(name);
             halt(failed, 1, e);
-            return false;
         }
     }
 
@@ -502,13 +497,12 @@ final class SubscriptionLoop {
                 return;
             }
             long position = letter.get().position();
-            List<Record> found = store.readAll(position - 1, 1);
-            if (found.isEmpty() || found.get(0).position() != position) {
+            Record record = Subscription.recordAt(store, position);
+            if (record == null) {
                 finish(operation, "the event of dead letter " + id + " at position " + position
                         + " is no longer in the store");
                 return;
             }
-            Record record = found.get(0);
             try {
                 transaction.execute(() -> {
                     try {

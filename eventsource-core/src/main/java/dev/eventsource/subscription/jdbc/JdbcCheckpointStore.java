@@ -7,6 +7,7 @@ import dev.eventsource.store.jdbc.JdbcStore;
 import dev.eventsource.store.jdbc.JdbcStoreException;
 import dev.eventsource.subscription.CheckpointState;
 import dev.eventsource.subscription.CheckpointStore;
+import dev.eventsource.subscription.DeadLetter;
 import dev.eventsource.subscription.SubscriptionStatus.State;
 import org.jspecify.annotations.Nullable;
 
@@ -74,7 +75,6 @@ public final class JdbcCheckpointStore implements CheckpointStore {
     private static final String HALT = """
             UPDATE %1$s SET state = 'HALTED', failed_position = ?, failure = ?, failed_at = %2$s
             WHERE subscription = ? AND lease_owner = ?""";
-    private static final int MAX_FAILURE_LENGTH = 2000;
 
     private final DataSource dataSource;
     private final String table;
@@ -279,8 +279,9 @@ public final class JdbcCheckpointStore implements CheckpointStore {
 
     @Override
     public boolean halt(String subscription, String owner, long position, String error) {
-        String failure = error.length() <= MAX_FAILURE_LENGTH ? error : error.substring(0, MAX_FAILURE_LENGTH);
-        return update(haltSql, "Recording the halt of subscription '" + subscription + "'", position, failure,
+        // The halt's error is the dead letter's error when the event is skipped: the same text, cut the same way.
+        return update(haltSql, "Recording the halt of subscription '" + subscription + "'", position,
+                DeadLetter.cut(error),
                 subscription, owner) == 1;
     }
 

@@ -80,8 +80,7 @@ public final class JdbcDeadLetterStore implements DeadLetterStore {
 
     @Override
     public long add(String subscription, Record event, String error) {
-        String text = error.length() <= DeadLetter.MAX_ERROR_LENGTH ? error
-                : error.substring(0, DeadLetter.MAX_ERROR_LENGTH);
+        String text = DeadLetter.cut(error);
         return Sql.run(dataSource, connection -> {
             try (PreparedStatement insert = connection.prepareStatement(insertSql, new String[] {"id"})) {
                 insert.setString(1, subscription);

@@ -124,11 +124,11 @@ public class EventSourceEndpoint {
                 case "resume" -> subscription.resume();
                 case "reset" -> {
                     long to = (position != null) ? position : 0;
-                    if (to < 0) {
-                        return error(WebEndpointResponse.STATUS_BAD_REQUEST, "Cannot reset to position " + to
-                                + "; use 0 (or no position) for the beginning, or a position of the stream");
+                    try {
+                        subscription.reset(to);
+                    } catch (IllegalArgumentException e) { // a negative position
+                        return error(WebEndpointResponse.STATUS_BAD_REQUEST, e.getMessage());
                     }
-                    subscription.reset(to);
                     op = "reset to position " + to;
                 }
                 case "replay" -> {
