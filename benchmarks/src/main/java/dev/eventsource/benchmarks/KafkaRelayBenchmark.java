@@ -35,9 +35,10 @@ import java.util.concurrent.locks.LockSupport;
  * append rate. Not JMH: the relay is a system of threads (the subscription, the producer's I/O thread, the
  * database), so a round is timed end to end, alternating floor and relay, and the medians are compared.
  *
- * <p>Arguments: {@code events=N} (per round, default 50,000), {@code rounds=N} (default 5, after one warm-up round
- * each), {@code rate=N} (appends per second for the lag, default 500), {@code seconds=N} (lag run, default 10),
- * {@code batch=N} (events the relay reads at a time, default 1000).
+ * <p>Arguments: {@code events=N} (per round, default 50,000), {@code rounds=N} (default 5), {@code warmup=N}
+ * (warm-up rounds before them, default 2), {@code rate=N} (appends per second for the lag, default 500), {@code seconds=N} (lag run, default 10),
+ * {@code batch=N} (events the relay reads at a time) and {@code window=N} (records in flight at most), by default the
+ * relay's defaults.
  */
 public final class KafkaRelayBenchmark {
 
@@ -47,9 +48,12 @@ public final class KafkaRelayBenchmark {
     }
 
     private static final int PARTITIONS = 4;
-    private static int BATCH_SIZE = 1000;
-    private static final int WINDOW = 5000;
+    private static int BATCH_SIZE = KafkaRelay.DEFAULT_BATCH_SIZE;
+    private static int WINDOW = KafkaRelay.DEFAULT_WINDOW;
     private static final AtomicInteger NAMES = new AtomicInteger();
+    /** Per relay round: from start to the first send (producer, lease, first read), and events/s after it. */
+    private static final List<Double> STARTUP_MILLIS = new ArrayList<>();
+    private static final List<Double> STEADY = new ArrayList<>();
 
     private KafkaRelayBenchmark() {
     }
@@ -66,9 +70,11 @@ public final class KafkaRelayBenchmark {
         }
         int events = Integer.parseInt(options.getOrDefault("events", "50000"));
         int rounds = Integer.parseInt(options.getOrDefault("rounds", "5"));
+        int warmups = Integer.parseInt(options.getOrDefault("warmup", "2"));
         int rate = Integer.parseInt(options.getOrDefault("rate", "500"));
         int seconds = Integer.parseInt(options.getOrDefault("seconds", "10"));
-        BATCH_SIZE = Integer.parseInt(options.getOrDefault("batch", "1000"));
+        BATCH_SIZE = Integer.parseInt(options.getOrDefault("batch", String.valueOf(BATCH_SIZE)));
+        WINDOW = Integer.parseInt(options.getOrDefault("window", String.valueOf(WINDOW)));
 
         EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, PARTITIONS);
         broker.afterPropertiesSet();
@@ -89,38 +95,67 @@ public final class KafkaRelayBenchmark {
                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString(),
                     ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.BATCH_SIZE_CONFIG, 65536));
 
-            createTopics(broker, rounds);
+            createTopics(broker, warmups, rounds);
             double[] floor = new double[rounds];
             double[] prebuiltFloor = new double[rounds];
             double[] relay = new double[rounds];
             double[] ratios = new double[rounds];
+            double[] steady = new double[rounds];
+            double[] steadyRatios = new double[rounds];
+            double[] startup = new double[rounds];
             double[] memoryRelay = new double[rounds];
+            double[] floorCpuPerEvent = new double[rounds];
+            double[] relayCpuPerEvent = new double[rounds];
+            double[] databaseCpuPerEvent = new double[rounds];
             dev.eventsource.store.memory.MemoryStore memory = new dev.eventsource.store.memory.MemoryStore();
             append(memory, serializer, events);
-            for (int round = -1; round < rounds; round++) {
+            for (int round = -warmups; round < rounds; round++) {
+                long cpu = cpuMillis();
                 double f = floorRound(broker, config, messages, stored, false);
+                long floorCpu = cpuMillis() - cpu;
                 double p = floorRound(broker, config, messages, stored, true);
+                cpu = cpuMillis();
+                long databaseCpu = databaseCpuMillis();
                 double r = relayRound(broker, config, store, stored.get(stored.size() - 1).position());
+                long relayCpu = cpuMillis() - cpu;
+                databaseCpu = databaseCpuMillis() - databaseCpu;
+                double s = STEADY.get(STEADY.size() - 1);
+                double up = STARTUP_MILLIS.get(STARTUP_MILLIS.size() - 1);
                 double m = relayRound(broker, config, memory, memory.lastPosition());
                 if (round >= 0) {
                     floor[round] = f;
                     prebuiltFloor[round] = p;
                     relay[round] = r;
                     ratios[round] = r / f;
+                    steady[round] = s;
+                    steadyRatios[round] = s / f;
+                    startup[round] = up;
                     memoryRelay[round] = m;
+                    floorCpuPerEvent[round] = floorCpu * 1000.0 / events;
+                    relayCpuPerEvent[round] = relayCpu * 1000.0 / events;
+                    databaseCpuPerEvent[round] = databaseCpu * 1000.0 / events;
                 }
                 System.out.printf("round %d: bare producer %.0f events/s (messages prebuilt: %.0f), relay %.0f"
-                        + " events/s, ratio %.2f (%.2f); relay on the memory store %.0f events/s%n", round, f, p, r,
-                        r / f, r / p, m);
+                        + " events/s, ratio %.2f (%.2f); from its first send %.0f events/s, ratio %.2f (start-up %.0f"
+                        + " ms); relay on the memory store %.0f events/s; CPU per event: bare %.2f us, relay %.2f us"
+                        + " in the JVM + %.2f us in PostgreSQL%n", round, f, p, r, r / f, r / p, s, s / f, up, m,
+                        floorCpu * 1000.0 / events, relayCpu * 1000.0 / events, databaseCpu * 1000.0 / events);
             }
             System.out.printf("%nBatch %d, window %d.", BATCH_SIZE, WINDOW);
-            System.out.printf("%nThroughput, %d events per round, %d rounds (medians): bare KafkaProducer %.0f events/s"
-                    + " (messages prebuilt: %.0f), relay %.0f events/s; ratio relay/bare %.2f (median of the rounds'"
-                    + " ratios %.2f), relay/prebuilt %.2f%n", events, rounds, median(floor), median(prebuiltFloor),
-                    median(relay), median(relay) / median(floor), median(ratios),
-                    median(relay) / median(prebuiltFloor));
+            System.out.printf("%nThroughput, %d events per round, %d rounds after %d warm-up rounds (medians): bare"
+                    + " KafkaProducer %.0f events/s (messages prebuilt: %.0f), relay %.0f events/s; ratio relay/bare"
+                    + " %.2f (median of the rounds' ratios %.2f), relay/prebuilt %.2f%n", events, rounds, warmups,
+                    median(floor), median(prebuiltFloor), median(relay), median(relay) / median(floor),
+                    median(ratios), median(relay) / median(prebuiltFloor));
+            System.out.printf("Relay from its first send (the floor's clock starts at its first send too): %.0f"
+                    + " events/s, ratio %.2f (median of the rounds' ratios %.2f); start-up (producer, lease, first"
+                    + " read) %.0f ms%n", median(steady), median(steady) / median(floor), median(steadyRatios),
+                    median(startup));
             System.out.printf("Relay reading the memory store instead of PostgreSQL: %.0f events/s, %.2f of the bare"
                     + " producer%n", median(memoryRelay), median(memoryRelay) / median(floor));
+            System.out.printf("CPU per event on the machine's cores (medians; the JVM holds the broker too): bare"
+                    + " producer %.2f us; relay %.2f us in the JVM and %.2f us in PostgreSQL's processes%n",
+                    median(floorCpuPerEvent), median(relayCpuPerEvent), median(databaseCpuPerEvent));
             lag(broker, config, store, pool, serializer, rate, seconds);
         } finally {
             postgres.close();
@@ -149,10 +184,11 @@ public final class KafkaRelayBenchmark {
      * Creates every topic of the run up front and lets the broker settle: a topic used the moment it is created
      * can still move its leader, which an idempotent producer answers with failed sends.
      */
-    private static void createTopics(EmbeddedKafkaKraftBroker broker, int rounds) throws InterruptedException {
+    private static void createTopics(EmbeddedKafkaKraftBroker broker, int warmups, int rounds)
+            throws InterruptedException {
         List<NewTopic> topics = new ArrayList<>();
         int n = NAMES.get();
-        for (int round = -1; round < rounds; round++) {
+        for (int round = -warmups; round < rounds; round++) {
             topics.add(new NewTopic("floor-" + (++n), PARTITIONS, (short) 1));
             topics.add(new NewTopic("floor-" + (++n), PARTITIONS, (short) 1));
             topics.add(new NewTopic("relay-" + (++n), PARTITIONS, (short) 1));
@@ -204,9 +240,19 @@ public final class KafkaRelayBenchmark {
     private static double relayRound(EmbeddedKafkaKraftBroker broker, Map<String, Object> config,
             dev.eventsource.Store store, long last) throws InterruptedException {
         String topic = topic(broker, "relay");
+        AtomicLong firstSent = new AtomicLong();
+        KafkaRelayMetrics metrics = new KafkaRelayMetrics() {
+            @Override
+            public void sent(String relay, int count) {
+                if (firstSent.get() == 0) {
+                    firstSent.set(System.nanoTime());
+                }
+            }
+        };
         KafkaRelay relay = KafkaRelay.builder(store, () -> new KafkaProducer<>(config), KafkaTopic.of(topic))
             .name("relay-" + NAMES.incrementAndGet())
             .window(WINDOW)
+            .metrics(metrics)
             .subscription((subscription) -> subscription.checkpoints(store instanceof JdbcStore jdbc
                     ? JdbcCheckpointStore.of(jdbc) : new dev.eventsource.subscription.MemoryCheckpointStore())
                 .batchSize(BATCH_SIZE).pollInterval(Duration.ofMillis(10)))
@@ -223,7 +269,10 @@ public final class KafkaRelayBenchmark {
             }
             LockSupport.parkNanos(200_000);
         }
-        long elapsed = System.nanoTime() - start;
+        long end = System.nanoTime();
+        long elapsed = end - start;
+        STARTUP_MILLIS.add((firstSent.get() - start) / 1e6);
+        STEADY.add(last / ((end - firstSent.get()) / 1e9));
         relay.stop(Duration.ofSeconds(30));
         // Positions are dense here (one writer, no rollbacks): the last position is the number of events.
         return last / (elapsed / 1e9);
@@ -279,6 +328,24 @@ public final class KafkaRelayBenchmark {
         System.out.printf("Lag from append to acknowledgement at %d appends/s for %d s (%d events, PostgreSQL"
                 + " LISTEN wake-ups): p50 %d ms, p99 %d ms, max %d ms%n", rate, seconds, sorted.length,
                 sorted[sorted.length / 2], sorted[(int) (sorted.length * 0.99)], sorted[sorted.length - 1]);
+    }
+
+    /** @return the CPU time this JVM (the broker, producers, relay and JDBC driver) has used */
+    private static long cpuMillis() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+            .getOperatingSystemMXBean()).getProcessCpuTime() / 1_000_000;
+    }
+
+    /**
+     * @return the CPU time the embedded PostgreSQL server's processes have used (its server and backends run the
+     *     binary unpacked under {@code embedded-pg}; pg_ctl detaches them from this JVM)
+     */
+    private static long databaseCpuMillis() {
+        return ProcessHandle.allProcesses()
+            .filter((process) -> process.info().command().map((command) -> command.contains("embedded-pg"))
+                .orElse(false))
+            .mapToLong((process) -> process.info().totalCpuDuration().map(Duration::toMillis).orElse(0L))
+            .sum();
     }
 
     private static double median(double[] values) {

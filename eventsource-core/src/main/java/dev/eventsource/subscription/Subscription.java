@@ -121,6 +121,8 @@ public final class Subscription {
     volatile State state = State.NEW;
     volatile @Nullable Throwable failure;
     volatile long checkpoint = -1;
+    /** Set when an operation is asked on this instance, so that the loop reads the state at once. */
+    volatile boolean operationAsked;
     private @Nullable Thread thread;
     @Nullable Thread renewer;
 
@@ -379,6 +381,7 @@ public final class Subscription {
                     + kept.get().state() + ", and " + what + " needs it " + from.stream().map(Enum::name)
                     .sorted().reduce((a, b) -> a + " or " + b).orElse("") + "; read its status first");
         }
+        operationAsked = true;
         wake();
     }
 

@@ -14,10 +14,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -60,12 +56,12 @@ final class SubscriptionLoop {
     // Pipelined only: the last position submitted to the pipeline, ahead of the checkpoint by what is in flight.
     private long submitted = -1;
     private long completedCount;
-    // Pipelined only: the next batch, read on a thread of its own while the current one is submitted.
-    private @Nullable ExecutorService reader;
-    private @Nullable Future<List<Record>> readAhead;
-    private long readAheadAfter = -1;
+    // Pipelined only: the next batches, read on a thread of its own while the current one is submitted.
+    private @Nullable StreamReader reader;
     private long lagMeasured = System.nanoTime();
     private static final long LAG_INTERVAL_NANOS = 1_000_000_000L;
+    /** When the checkpoint store's state (an operator's operation, a pause) was last read; 0: read it next. */
+    private long stateRead;
 
     SubscriptionLoop(Subscription subscription, SubscriptionLease lease) {
         this.subscription = subscription;
@@ -106,6 +102,7 @@ final class SubscriptionLoop {
                             continue;
                         }
                         lease.holdLease(sent);
+                        stateRead = 0;
                         subscription.checkpoint = acquired.getAsLong();
                         restartPipeline(pipeline);
                         subscription.state = State.ACTIVE;
@@ -120,7 +117,14 @@ final class SubscriptionLoop {
                         lostLease(doubt);
                         continue;
                     }
-                    Optional<CheckpointState> kept = checkpoints.state(name);
+                    // The state is read once per poll interval at most while the subscription is busy (not a
+                    // query per batch): an operator's operation is executed within one poll interval, and at once
+                    // when asked on this instance.
+                    Optional<CheckpointState> kept = Optional.empty();
+                    boolean stateDue = stateDue();
+                    if (stateDue) {
+                        kept = checkpoints.state(name);
+                    }
                     if (kept.isPresent()) {
                         CheckpointState control = kept.get();
                         if (control.operation() != null) {
@@ -154,7 +158,7 @@ final class SubscriptionLoop {
                             attempts = 0;
                             failingPosition = -1;
                         }
-                    } else if (subscription.state == State.HALTED) {
+                    } else if (stateDue && subscription.state == State.HALTED) {
                         // A checkpoint store that keeps no state: halted until stopped.
                         await(pollInterval);
                         continue;
@@ -270,7 +274,7 @@ final class SubscriptionLoop {
      * failure that cannot succeed halts it.
      */
     private void pipelineStep(RecordPipeline pipeline) throws InterruptedException {
-        List<Record> batch = nextBatch();
+        List<Record> batch = reader().next(submitted);
         try {
             for (Record record : batch) {
                 pipeline.submit(record);
@@ -320,44 +324,9 @@ final class SubscriptionLoop {
         }
     }
 
-    /**
-     * Returns the batch after what was submitted, read ahead while the previous one was being submitted when it was
-     * full. Reading early is as safe as reading late: what commits after the read gets higher positions.
-     */
-    private List<Record> nextBatch() throws InterruptedException {
-        Future<List<Record>> ahead = readAhead;
-        readAhead = null;
-        List<Record> batch;
-        if (ahead != null && readAheadAfter == submitted) {
-            try {
-                batch = ahead.get();
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException failure) {
-                    throw failure;
-                }
-                throw new IllegalStateException(e.getCause());
-            }
-        } else {
-            if (ahead != null) {
-                ahead.cancel(false);
-            }
-            batch = store.readAll(submitted, batchSize);
-        }
-        if (batch.size() == batchSize) {
-            long after = batch.get(batch.size() - 1).position();
-            readAheadAfter = after;
-            readAhead = reader().submit(() -> store.readAll(after, batchSize));
-        }
-        return batch;
-    }
-
-    private ExecutorService reader() {
+    private StreamReader reader() {
         if (reader == null) {
-            reader = Executors.newSingleThreadExecutor((task) -> {
-                Thread thread = new Thread(task, "eventsource-read-ahead-" + name);
-                thread.setDaemon(true);
-                return thread;
-            });
+            reader = new StreamReader(store, batchSize, name);
         }
         return reader;
     }
@@ -366,9 +335,8 @@ final class SubscriptionLoop {
         if (pipeline != null) {
             pipeline.reset();
         }
-        if (readAhead != null) {
-            readAhead.cancel(false);
-            readAhead = null;
+        if (reader != null) {
+            reader.cancel();
         }
         submitted = subscription.checkpoint;
         completedCount = 0;
@@ -391,9 +359,8 @@ final class SubscriptionLoop {
                     + subscription.checkpoint + " at the next start");
         } finally {
             if (reader != null) {
-                reader.shutdownNow();
+                reader.close();
                 reader = null;
-                readAhead = null;
             }
             try {
                 pipeline.close(Duration.ZERO);
@@ -621,6 +588,22 @@ final class SubscriptionLoop {
             }
         }
         return new Outcome(false, null, null);
+    }
+
+    /**
+     * Whether to read the checkpoint store's state now: when an operation was asked on this instance, when the
+     * subscription is not active (paused or halted: it waits a poll interval between reads anyway), and otherwise
+     * once per poll interval.
+     */
+    private boolean stateDue() {
+        long now = System.nanoTime();
+        if (subscription.operationAsked || subscription.state != State.ACTIVE || stateRead == 0
+                || now - stateRead >= pollInterval.toNanos()) {
+            subscription.operationAsked = false;
+            stateRead = now == 0 ? 1 : now;
+            return true;
+        }
+        return false;
     }
 
     private long initialPosition() {

@@ -35,10 +35,10 @@ import java.util.function.Supplier;
  *
  * <h2>The checkpoint and the window</h2>
  * Sends are pipelined: the relay keeps reading and sending while earlier records wait for their acknowledgement, up
- * to {@link Builder#window} records in flight. The checkpoint advances to the highest position whose record, and
- * every record before it, the broker acknowledged. So a crash re-sends at most the window (the duplicates a consumer
- * may see, which {@link dev.eventsource.kafka.consumer.EventSequence} drops by aggregate and version), and never
- * skips an event.
+ * to {@link Builder#window} records in flight. Once per batch read, the checkpoint advances to the highest position
+ * whose record, and every record before it, the broker acknowledged. So a crash re-sends at most the window and one
+ * batch (the duplicates a consumer may see, which {@link dev.eventsource.kafka.consumer.EventSequence} drops by
+ * aggregate and version), and never skips an event.
  *
  * <h2>Failures</h2>
  * The producer retries a send until {@code delivery.timeout.ms}. When a send still fails with a retriable error (the
@@ -55,9 +55,9 @@ public final class KafkaRelay implements RecordPipeline {
     /** The subscription name of a relay, unless set. */
     public static final String DEFAULT_NAME = "kafka-relay";
     /** Records in flight at most, unless set. */
-    public static final int DEFAULT_WINDOW = 2000;
+    public static final int DEFAULT_WINDOW = 5000;
     /** Records read from the store at a time, unless set. */
-    public static final int DEFAULT_BATCH_SIZE = 500;
+    public static final int DEFAULT_BATCH_SIZE = 2000;
 
     private static final System.Logger LOG = System.getLogger(KafkaRelay.class.getName());
 
@@ -528,7 +528,7 @@ public final class KafkaRelay implements RecordPipeline {
 
         /**
          * Sets how many records may be in flight (sent, not yet acknowledged): a larger window sends faster over
-         * a slow link, and is the most records a crash sends twice.
+         * a slow link; with the batch size, it bounds the records a crash sends twice.
          *
          * @return this builder
          * @throws IllegalArgumentException when below 1

@@ -257,8 +257,9 @@ final class JdbcReads {
                     statement.setLong(1, afterPosition);
                     statement.setInt(2, limit);
                     try (ResultSet rows = statement.executeQuery()) {
+                        RowTexts texts = mapper.texts();
                         while (rows.next()) {
-                            found.add(mapper.toRecord(rows, rows.getString(2), 3));
+                            found.add(mapper.toRecord(rows, rows.getString(2), 3, texts));
                         }
                     }
                 }

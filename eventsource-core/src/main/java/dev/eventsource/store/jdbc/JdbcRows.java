@@ -5,6 +5,7 @@ import dev.eventsource.Record;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.nio.charset.StandardCharsets;
@@ -21,8 +22,8 @@ final class JdbcRows {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String EMPTY_METADATA = "{}";
-    private static final TypeReference<Map<String, String>> METADATA_TYPE = new TypeReference<>() {
-    };
+    private static final ObjectReader METADATA = JSON.readerFor(new TypeReference<Map<String, String>>() {
+    });
 
     /** The parameters {@link #bind} binds per row. */
     static final int PARAMETERS_PER_ROW = 9;
@@ -97,8 +98,18 @@ final class JdbcRows {
                 versionColumn + 5);
         Map<String, String> metadata;
         try {
-            metadata = metadataJson == null || metadataJson.equals(EMPTY_METADATA) ? Map.of()
-                    : JSON.readValue(metadataJson, METADATA_TYPE);
+            if (metadataJson == null || metadataJson.equals(EMPTY_METADATA)) {
+                metadata = Map.of();
+            } else if (texts != null && metadataJson.equals(texts.lastMetadataText)) {
+                // The same text as the previous row's: its map (immutable) again rather than a parse per event.
+                metadata = texts.lastMetadata;
+            } else {
+                metadata = Map.copyOf(METADATA.<Map<String, String>>readValue(metadataJson));
+                if (texts != null) {
+                    texts.lastMetadataText = metadataJson;
+                    texts.lastMetadata = metadata;
+                }
+            }
         } catch (JacksonException e) {
             throw new JdbcStoreException("The metadata of event " + aggregateId + "@" + version + " in table " + table
                     + " is not a JSON object of strings: " + e.getOriginalMessage(), e);

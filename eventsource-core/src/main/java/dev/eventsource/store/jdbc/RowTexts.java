@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Arrays;
+import java.util.Map;
 
 /**
  * The text columns of one read's rows, on PostgreSQL: the driver hands out a text value's UTF-8 bytes as received
@@ -20,6 +21,9 @@ final class RowTexts {
     private final byte[][] bytes = new byte[SIZE][];
     private final String[] strings = new String[SIZE];
     private int next;
+    /** The metadata text of the last row that had some, and its map; kept by {@link JdbcRows}. */
+    @Nullable String lastMetadataText;
+    Map<String, String> lastMetadata = Map.of();
 
     /** @return the column's text, or null */
     @Nullable String get(ResultSet rows, int column) throws SQLException {

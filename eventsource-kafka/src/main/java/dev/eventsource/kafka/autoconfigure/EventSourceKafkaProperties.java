@@ -28,10 +28,10 @@ public class EventSourceKafkaProperties {
     /** Name of the relay's subscription, which keys its checkpoint and lease. */
     private String name = KafkaRelay.DEFAULT_NAME;
 
-    /** Records sent and not yet acknowledged at most: also the most a crash sends twice. */
+    /** Records sent and not yet acknowledged at most; with the batch size, the most a crash sends twice. */
     private int window = KafkaRelay.DEFAULT_WINDOW;
 
-    /** Events read from the store at a time. */
+    /** Events read from the store at a time, and checkpointed at a time. */
     private int batchSize = KafkaRelay.DEFAULT_BATCH_SIZE;
 
     /** How often an idle relay reads the store unless woken by an append. */
