@@ -35,7 +35,7 @@ import java.util.concurrent.locks.LockSupport;
  * append rate. Not JMH: the relay is a system of threads (the subscription, the producer's I/O thread, the
  * database), so a round is timed end to end, alternating floor and relay, and the medians are compared.
  *
- * <p>Arguments: {@code events=N} (per round, default 50,000), {@code rounds=N} (default 5), {@code warmup=N}
+ * <p>Arguments: {@code events=N} (per round, default 200,000), {@code rounds=N} (default 5), {@code warmup=N}
  * (warm-up rounds before them, default 2), {@code rate=N} (appends per second for the lag, default 500), {@code seconds=N} (lag run, default 10),
  * {@code batch=N} (events the relay reads at a time) and {@code window=N} (records in flight at most), by default the
  * relay's defaults.
@@ -68,7 +68,7 @@ public final class KafkaRelayBenchmark {
                 }
             }
         }
-        int events = Integer.parseInt(options.getOrDefault("events", "50000"));
+        int events = Integer.parseInt(options.getOrDefault("events", "200000"));
         int rounds = Integer.parseInt(options.getOrDefault("rounds", "5"));
         int warmups = Integer.parseInt(options.getOrDefault("warmup", "2"));
         int rate = Integer.parseInt(options.getOrDefault("rate", "500"));

@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Pattern;
 
 /**
@@ -416,14 +417,31 @@ public final class Subscription {
     }
 
     /**
-     * Starts following the stream on a daemon thread named after the subscription.
+     * Starts following the stream on a daemon thread named after the subscription. A subscription that was stopped
+     * (or failed) can be started again: it takes its lease again and goes on from its checkpoint.
      *
-     * @throws IllegalStateException when it was already started
+     * @throws IllegalStateException when it is running, or its threads are still stopping
      */
     public synchronized void start() {
-        if (thread != null) {
-            throw new IllegalStateException("Subscription '" + name + "' was already started; build a new one");
+        if (thread != null && thread.isAlive()) {
+            throw new IllegalStateException("Subscription '" + name + "' is " + (running ? "running" : "still"
+                    + " stopping") + "; stop it, and wait for the stop, before starting it again");
         }
+        if (renewer != null && renewer.isAlive()) {
+            // The renewer of the last run ends as soon as it sees running false (it was woken at the stop): wait
+            // for it, so that no two renewers run.
+            LockSupport.unpark(renewer);
+            try {
+                renewer.join(Duration.ofSeconds(10).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (renewer.isAlive()) {
+                throw new IllegalStateException("Subscription '" + name + "' is still stopping (its lease renewal"
+                        + " has not ended); start it again later");
+            }
+        }
+        failure = null;
         running = true;
         state = State.STANDBY;
         metrics.halted(name, false);

@@ -175,7 +175,7 @@ public final class KafkaRelay implements RecordPipeline {
         return window;
     }
 
-    /** Starts publishing; see {@link Subscription#start()}. */
+    /** Starts publishing, also again after a stop (from the checkpoint); see {@link Subscription#start()}. */
     public void start() {
         subscription.start();
     }

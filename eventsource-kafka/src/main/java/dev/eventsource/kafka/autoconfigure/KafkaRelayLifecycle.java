@@ -24,7 +24,6 @@ public final class KafkaRelayLifecycle implements SmartLifecycle, Observer {
     private final KafkaRelay relay;
     private final Store store;
     private volatile boolean running;
-    private boolean started;
     private @Nullable AutoCloseable listening;
 
     KafkaRelayLifecycle(KafkaRelay relay, Store store) {
@@ -34,12 +33,8 @@ public final class KafkaRelayLifecycle implements SmartLifecycle, Observer {
 
     @Override
     public synchronized void start() {
-        if (this.started) {
-            LOG.warn("Kafka relay '" + this.relay.name() + "' was stopped with its application context and is not"
-                    + " started again; a new context starts a new relay, from its checkpoint");
-            return;
-        }
-        this.started = true;
+        // Also after a stop (a context stopped and started again): the relay takes its lease again and goes on from
+        // its checkpoint.
         LOG.info("Kafka relay '" + this.relay.name() + "' publishes the event stream to topic '"
                 + this.relay.topic().value() + "' (at most " + this.relay.window() + " events in flight)");
         this.relay.start();

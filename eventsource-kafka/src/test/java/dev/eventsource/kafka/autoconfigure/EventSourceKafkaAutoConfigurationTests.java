@@ -107,6 +107,34 @@ class EventSourceKafkaAutoConfigurationTests {
     }
 
     @Test
+    void goesOnFromItsCheckpointAfterTheContextIsStoppedAndStartedAgain() {
+        String topic = "restart-" + UUID.randomUUID();
+        this.contextRunner
+            .withPropertyValues("eventsource.kafka.enabled=true", "eventsource.kafka.topic=" + topic,
+                    "eventsource.kafka.poll-interval=50ms",
+                    "spring.kafka.bootstrap-servers=" + broker.getBrokersAsString())
+            .run((context) -> {
+                Store store = context.getBean(Store.class);
+                KafkaRelay relay = context.getBean(KafkaRelay.class);
+                store.save("invoice-1", record("Invoice", "invoice-1", 1));
+                awaitPosition(relay, 1);
+
+                context.getSourceApplicationContext().stop();
+                assertThat(relay.subscription().state()).isEqualTo(Subscription.State.STOPPED);
+                store.save("invoice-1", record("Invoice", "invoice-1", 2));
+                context.getSourceApplicationContext().start();
+                store.save("invoice-1", record("Invoice", "invoice-1", 3));
+                awaitPosition(relay, 3);
+
+                assertThat(relay.subscription().state()).isEqualTo(Subscription.State.ACTIVE);
+                assertThat(context.getBean(Subscription.class)).isSameAs(relay.subscription());
+                // Each event once: the stop checkpointed what was sent, the start went on from there.
+                assertThat(receive(topic, 3)).extracting((message) -> EventMessages.parse(message).version())
+                    .containsExactly(1L, 2L, 3L);
+            });
+    }
+
+    @Test
     void healthIsDownWhenTheRelayHalted() {
         this.contextRunner
             .withPropertyValues("eventsource.kafka.enabled=true", "eventsource.kafka.topic=events.{aggregateType}",
@@ -157,6 +185,14 @@ class EventSourceKafkaAutoConfigurationTests {
                 assertThat(analysis.getDescription()).contains("letters, digits");
                 assertThat(analysis.getAction()).contains("eventsource.kafka.topic");
             });
+    }
+
+    private static void awaitPosition(KafkaRelay relay, long position) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (relay.subscription().position() < position && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(relay.subscription().position()).as("the relay's checkpoint").isEqualTo(position);
     }
 
     private static Record record(String aggregateType, String aggregateId, long version) {
