@@ -86,6 +86,8 @@ final class StreamReader implements AutoCloseable {
         Chain current = chain;
         if (current != null) {
             current.cancelled = true;
+            // Room for a reader waiting to put a batch: it puts it, sees the cancel and ends.
+            current.batches.clear();
             chain = null;
         }
     }
@@ -135,12 +137,12 @@ final class StreamReader implements AutoCloseable {
     }
 
     /**
-     * Waits for room without an interrupt (which could close a database's file channel mid-read), checking the
-     * cancel every few milliseconds.
+     * Waits for room without an interrupt (which could close a database's file channel mid-read); a cancel makes
+     * room, and the wait checks it now and then besides.
      */
     private static boolean put(Chain chain, Object item) throws InterruptedException {
         while (!chain.cancelled) {
-            if (chain.batches.offer(item, 5, TimeUnit.MILLISECONDS)) {
+            if (chain.batches.offer(item, 100, TimeUnit.MILLISECONDS)) {
                 return true;
             }
         }

@@ -310,6 +310,7 @@ final class SubscriptionLoop {
                 throw e;
             }
             pipeline.reset();
+            reader().cancel(); // halted: it reads again from the checkpoint once restarted
             if (e.completedBefore() > subscription.checkpoint
                     && checkpoints.advance(name, owner, e.completedBefore(), leaseTime)) {
                 // The records before the failed one are complete for good: only the failed one is repeated.
@@ -378,6 +379,9 @@ final class SubscriptionLoop {
         subscription.state = State.STANDBY;
         if (pipeline != null) {
             pipeline.reset();
+        }
+        if (reader != null) {
+            reader.cancel();
         }
     }
 
