@@ -38,7 +38,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Arguments: {@code events=N} (per round, default 200,000), {@code rounds=N} (default 5), {@code warmup=N}
  * (warm-up rounds before them, default 2), {@code rate=N} (appends per second for the lag, default 500), {@code seconds=N} (lag run, default 10),
  * {@code batch=N} (events the relay reads at a time) and {@code window=N} (records in flight at most), by default the
- * relay's defaults.
+ * relay's defaults; {@code database-cpus=LIST} pins the embedded PostgreSQL server to those CPUs (see
+ * {@link #pinDatabase}).
  */
 public final class KafkaRelayBenchmark {
 
@@ -80,6 +81,10 @@ public final class KafkaRelayBenchmark {
         broker.afterPropertiesSet();
         EmbeddedPostgresServer postgres = EmbeddedPostgresServer.startPrivate();
         try (HikariDataSource pool = BenchDatabase.pool(postgres.jdbcUrl(), 8)) {
+            String databaseCpus = options.get("database-cpus");
+            if (databaseCpus != null) {
+                pinDatabase(databaseCpus);
+            }
             JacksonSerializer serializer = JacksonSerializer.json().bind(Deposited.class);
             JdbcStore store = JdbcStore.builder(pool).tableName("relay_events").build();
             store.createSchema();
@@ -328,6 +333,30 @@ public final class KafkaRelayBenchmark {
         System.out.printf("Lag from append to acknowledgement at %d appends/s for %d s (%d events, PostgreSQL"
                 + " LISTEN wake-ups): p50 %d ms, p99 %d ms, max %d ms%n", rate, seconds, sorted.length,
                 sorted[sorted.length / 2], sorted[(int) (sorted.length * 0.99)], sorted[sorted.length - 1]);
+    }
+
+    /**
+     * Moves the embedded PostgreSQL server's processes (the server, its workers and the pool's backends; backends
+     * forked later inherit the server's CPUs) to other CPUs than this JVM's, as a database on a host of its own
+     * would be: run the JVM with {@code taskset -c 0} and give {@code database-cpus=1}.
+     */
+    private static void pinDatabase(String cpus) throws Exception {
+        List<Long> pids = ProcessHandle.allProcesses()
+            .filter((process) -> process.info().command().map((command) -> command.contains("embedded-pg"))
+                .orElse(false))
+            .map(ProcessHandle::pid)
+            .toList();
+        for (long pid : pids) {
+            Process taskset = new ProcessBuilder("taskset", "-a", "-c", "-p", cpus, String.valueOf(pid))
+                .redirectErrorStream(true).start();
+            String output = new String(taskset.getInputStream().readAllBytes());
+            if (taskset.waitFor() != 0) {
+                throw new IllegalStateException("taskset failed for PostgreSQL process " + pid + ": " + output);
+            }
+        }
+        String self = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status")).stream()
+            .filter((line) -> line.startsWith("Cpus_allowed_list")).findFirst().orElse("?");
+        System.out.printf("PostgreSQL's %d processes pinned to CPUs %s; this JVM: %s%n", pids.size(), cpus, self);
     }
 
     /** @return the CPU time this JVM (the broker, producers, relay and JDBC driver) has used */
