@@ -429,12 +429,14 @@ public final class KafkaRelay implements RecordPipeline {
             failedSequence = sequence;
             abandoned = producer;
             producer = null;
+            if (failed.retriable() && failingSince == 0) {
+                // The broker has been silent since the oldest record in flight was sent (or last acknowledged).
+                // Read under the lock: once the relay's thread sees the failure, it abandons the records in
+                // flight (abandon(), under the lock too), which clears waitingSince.
+                long since = waitingSince;
+                failingSince = since != 0 ? since : nonZero(System.nanoTime());
+            }
             lock.notifyAll();
-        }
-        if (failed.retriable() && failingSince == 0) {
-            // The broker has been silent since the oldest record in flight was sent (or last acknowledged).
-            long since = waitingSince;
-            failingSince = since != 0 ? since : nonZero(System.nanoTime());
         }
         if (abandoned != null) {
             closeQuietly(abandoned, Duration.ZERO);

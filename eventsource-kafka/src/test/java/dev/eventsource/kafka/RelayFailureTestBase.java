@@ -6,6 +6,7 @@ import dev.eventsource.subscription.Subscription;
 import dev.eventsource.subscription.SubscriptionOperationException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -16,12 +17,24 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The relay through a crash, a broker outage, a second instance and a topic the pattern makes invalid. */
+/**
+ * The relay through a crash, a broker replaced by a new one, the broker unreachable for a while, a second instance and
+ * a topic the pattern makes invalid.
+ */
 abstract class RelayFailureTestBase extends RelayTestBase {
+
+    private static final Duration IMPATIENT_DELIVERY_TIMEOUT = Duration.ofSeconds(2);
+    /** Producer settings that give up on a silent broker within seconds. */
+    private static final Map<String, Object> IMPATIENT = Map.of(
+            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) IMPATIENT_DELIVERY_TIMEOUT.toMillis(),
+            ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 1000, ProducerConfig.MAX_BLOCK_MS_CONFIG, 1000,
+            ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 200);
 
     @Test
     @DisplayName("the relay killed between its acknowledged sends and their checkpoint: a new one resends from the"
@@ -80,15 +93,13 @@ abstract class RelayFailureTestBase extends RelayTestBase {
     }
 
     @Test
-    @DisplayName("the broker stops and starts again: appends go on meanwhile, the relay keeps retrying with a new"
-            + " producer, and afterwards every event is there in version order per aggregate")
+    @DisplayName("the broker stops and a new one starts (on a new port, without the old one's messages): appends go"
+            + " on meanwhile, the relay keeps retrying with a new producer, and afterwards every event is there in"
+            + " version order per aggregate")
     void theBrokerDownAndBack() throws Exception {
         TestBroker broker = TestBroker.startPrivate();
         String topic = broker.newTopic("outage");
-        Map<String, Object> impatient = Map.of(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 2000,
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 1000, ProducerConfig.MAX_BLOCK_MS_CONFIG, 1000,
-                ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 200);
-        KafkaRelay relay = relayWithProducers(broker, topic, impatient);
+        KafkaRelay relay = relayWithProducers(topic, broker.producers(IMPATIENT));
         relay.start();
         for (int i = 0; i < 5; i++) {
             append("order-" + i, 4);
@@ -120,6 +131,88 @@ abstract class RelayFailureTestBase extends RelayTestBase {
         assertThat(distinct(received)).isEqualTo(expected());
         assertThat(relay.unacknowledgedFor()).isZero();
         closeables.add(broker::stop);
+    }
+
+    @Test
+    @DisplayName("the broker unreachable for a while at its address, then reachable again with its messages: appends"
+            + " go on meanwhile, the relay stays active and retries with new producers without moving its checkpoint,"
+            + " and afterwards every event is there in version order per aggregate, EventSequence dropping duplicates")
+    void theBrokerUnreachableAndBack() throws Exception {
+        TcpProxy proxy = TcpProxy.start();
+        closeables.add(proxy);
+        TestBroker broker = TestBroker.startBehind(proxy);
+        closeables.add(broker::stop);
+        String topic = broker.newTopic("unreachable");
+        AtomicInteger producersMade = new AtomicInteger();
+        Supplier<Producer<String, byte[]>> producers = broker.producers(IMPATIENT);
+        KafkaRelay relay = relayWithProducers(topic, () -> {
+            producersMade.incrementAndGet();
+            return producers.get();
+        });
+        relay.start();
+        for (int i = 0; i < 5; i++) {
+            append("order-" + i, 4);
+        }
+        awaitPosition(relay, database.store.lastPosition());
+        KafkaConsumer<String, byte[]> consumer = consumer(broker, topic);
+        List<ConsumerRecord<String, byte[]>> received = receiveAllCommitted(consumer, new ArrayList<>());
+        long checkpoint = database.checkpoints.position(relay.name()).orElseThrow();
+        int producersBefore = producersMade.get();
+
+        proxy.cut();
+        long cutAt = System.nanoTime();
+        long slowest = 0;
+        // Cut off past the producer's delivery timeout and until the relay has tried two new producers, with
+        // appends all along, so that it has records to send with each of them.
+        long cutFor = IMPATIENT_DELIVERY_TIMEOUT.plusSeconds(1).toNanos();
+        while ((System.nanoTime() - cutAt < cutFor || producersMade.get() < producersBefore + 2)
+                && System.nanoTime() - cutAt < WAIT.toNanos()) {
+            for (int i = 0; i < 5; i++) {
+                long started = System.nanoTime();
+                append("order-" + i, 1);
+                append("order-new-" + i, 1);
+                slowest = Math.max(slowest, System.nanoTime() - started);
+            }
+            Thread.sleep(200);
+        }
+        Duration cutOff = Duration.ofNanos(System.nanoTime() - cutAt);
+        Duration unacknowledged = relay.unacknowledgedFor();
+        Thread.sleep(200);
+        assertThat(producersMade.get()).as("producers made while cut off").isGreaterThanOrEqualTo(producersBefore + 2);
+        assertThat(proxy.unanswered()).as("connections tried while cut off").isPositive();
+        assertThat(Duration.ofNanos(slowest)).as("slowest append while cut off").isLessThan(Duration.ofSeconds(1));
+        assertThat(relay.subscription().state()).isEqualTo(Subscription.State.ACTIVE);
+        assertThat(relay.subscription().position()).isEqualTo(checkpoint);
+        assertThat(database.checkpoints.position(relay.name()).orElseThrow()).isEqualTo(checkpoint);
+        // Since the relay's first send after the cut: not since its first failure, nor since its latest producer.
+        assertThat(unacknowledged).as("waiting for the broker, cut off for %s", cutOff)
+            .isGreaterThan(IMPATIENT_DELIVERY_TIMEOUT).isGreaterThan(cutOff.minusMillis(700));
+        assertThat(relay.unacknowledgedFor()).as("still waiting").isGreaterThan(unacknowledged);
+
+        proxy.restore();
+        for (int i = 0; i < 5; i++) {
+            append("order-" + i, 1);
+        }
+        awaitPosition(relay, database.store.lastPosition());
+        receiveAllCommitted(consumer, received);
+        TestBroker.pollUntil(consumer, received, (messages) -> false, Duration.ofMillis(500));
+        assertThat(relay.unacknowledgedFor()).isZero();
+        assertThat(relay.subscription().state()).isEqualTo(Subscription.State.ACTIVE);
+
+        EventSequence sequence = EventSequence.inMemory();
+        Map<String, List<Long>> applied = new HashMap<>();
+        int dropped = 0;
+        for (ConsumerRecord<String, byte[]> message : received) {
+            Record record = EventMessages.parse(message);
+            if (sequence.check(record) == EventSequence.Verdict.DUPLICATE) {
+                dropped++;
+                continue;
+            }
+            applied.computeIfAbsent(record.aggregateId(), (k) -> new ArrayList<>()).add(record.version());
+            sequence.applied(record);
+        }
+        assertThat(applied).isEqualTo(expected());
+        assertThat(dropped).as("duplicates dropped").isEqualTo(received.size() - committedCount());
     }
 
     @Test
@@ -208,8 +301,8 @@ abstract class RelayFailureTestBase extends RelayTestBase {
         assertThat(relay.subscription().state()).isEqualTo(Subscription.State.ACTIVE);
     }
 
-    private KafkaRelay relayWithProducers(TestBroker broker, String topic, Map<String, Object> producerSettings) {
-        KafkaRelay relay = KafkaRelay.builder(database.store, broker.producers(producerSettings), KafkaTopic.of(topic))
+    private KafkaRelay relayWithProducers(String topic, Supplier<Producer<String, byte[]>> producers) {
+        KafkaRelay relay = KafkaRelay.builder(database.store, producers, KafkaTopic.of(topic))
             .window(100)
             .subscription((subscription) -> subscription.checkpoints(database.checkpoints)
                 .pollInterval(Duration.ofMillis(20))

@@ -10,6 +10,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.jspecify.annotations.Nullable;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 import java.time.Duration;
@@ -23,9 +24,16 @@ import java.util.function.Supplier;
 
 /**
  * A real Kafka broker (KRaft, in this JVM) for the tests: one shared, or a private one a test may stop and start
- * again. spring-kafka-test 4.0.6's {@link EmbeddedKafkaKraftBroker} ignores {@code kafkaPorts} and its controller
- * quorum does not start with a fixed listener, so a broker started again listens on a new port: clients made after
- * the restart read {@link #bootstrapServers()} anew.
+ * again, or a private one behind a {@link TcpProxy} that a test cuts off and restores.
+ *
+ * <p>spring-kafka-test 4.0.6's {@link EmbeddedKafkaKraftBroker} ignores {@code kafkaPorts} (Kafka's
+ * {@code KafkaClusterTestKit} under it binds every listener to a free port of its own before it starts), and it
+ * cannot start the same broker again: a broker started again is a new one, with none of the old one's messages, on a
+ * new port, so clients made after the restart read {@link #bootstrapServers()} anew. An outage at the same address,
+ * the broker and its messages kept, goes through a proxy instead ({@link #startBehind}): the broker advertises the
+ * proxy's address ({@code advertised.listeners}, set through {@code brokerProperty}), so that a client's connections
+ * after its bootstrap go through the proxy too; and the clients bootstrap at the proxy as well, since a Kafka 4
+ * client bootstraps again ({@code metadata.recovery.strategy=rebootstrap}) when none of its brokers answers.
  */
 final class TestBroker {
 
@@ -33,31 +41,52 @@ final class TestBroker {
     private static final AtomicInteger TOPICS = new AtomicInteger();
     private static TestBroker shared;
 
+    private final @Nullable TcpProxy proxy;
     private volatile EmbeddedKafkaKraftBroker broker;
     private volatile String bootstrapServers;
 
-    private TestBroker() {
+    private TestBroker(@Nullable TcpProxy proxy) {
+        this.proxy = proxy;
         start();
     }
 
     static synchronized TestBroker shared() {
         if (shared == null) {
-            shared = new TestBroker();
+            shared = new TestBroker(null);
         }
         return shared;
     }
 
     /** @return a broker of its own, that the test stops */
     static TestBroker startPrivate() {
-        return new TestBroker();
+        return new TestBroker(null);
+    }
+
+    /**
+     * Starts a broker of its own that clients reach only through a proxy ({@link #bootstrapServers()} is the
+     * proxy's address), so that {@link TcpProxy#cut()} cuts them all off it.
+     *
+     * @return a broker of its own, that the test stops
+     */
+    static TestBroker startBehind(TcpProxy proxy) {
+        return new TestBroker(proxy);
     }
 
     void start() {
         EmbeddedKafkaKraftBroker started = new EmbeddedKafkaKraftBroker(1, PARTITIONS);
         started.brokerProperty("auto.create.topics.enable", "false");
+        if (proxy != null) {
+            // EXTERNAL: the client listener of Kafka's KafkaClusterTestKit, under the embedded broker.
+            started.brokerProperty("advertised.listeners", "EXTERNAL://" + proxy.address());
+        }
         started.afterPropertiesSet();
         broker = started;
-        bootstrapServers = started.getBrokersAsString();
+        if (proxy != null) {
+            proxy.forwardTo(started.getBrokersAsString());
+            bootstrapServers = proxy.address();
+        } else {
+            bootstrapServers = started.getBrokersAsString();
+        }
     }
 
     /** Stops the broker; its messages are gone with it. */
