@@ -42,7 +42,7 @@ final class StreamReader implements AutoCloseable {
     }
 
     /** A read ahead that failed: thrown on the subscription's thread when it reaches it. */
-    private record Failed(RuntimeException failure) {
+    private record Failed(Throwable failure) {
     }
 
     StreamReader(Store store, int batchSize, String name) {
@@ -63,7 +63,10 @@ final class StreamReader implements AutoCloseable {
             Object taken = current.batches.take();
             if (taken instanceof Failed failed) {
                 chain = null;
-                throw failed.failure();
+                if (failed.failure() instanceof Error error) {
+                    throw error;
+                }
+                throw (RuntimeException) failed.failure();
             }
             batch = (List<Record>) taken;
             if (batch.size() < batchSize) {
@@ -122,7 +125,7 @@ final class StreamReader implements AutoCloseable {
                 List<Record> batch;
                 try {
                     batch = store.readAll(after, batchSize);
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) {
                     put(chain, new Failed(e));
                     return;
                 }
