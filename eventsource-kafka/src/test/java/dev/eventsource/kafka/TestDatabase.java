@@ -5,11 +5,13 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.eventsource.store.jdbc.JdbcStore;
 import dev.eventsource.subscription.jdbc.JdbcCheckpointStore;
 import dev.eventsource.test.jdbc.EmbeddedPostgresServer;
+import org.h2.tools.Server;
 import org.junit.jupiter.api.Assumptions;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import java.sql.SQLException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A database for a test: its events table on H2, embedded PostgreSQL or MariaDB, and a transaction template. */
@@ -17,10 +19,13 @@ final class TestDatabase implements AutoCloseable {
 
     static final String MARIADB_URL_VARIABLE = "EVENTSOURCE_TEST_MARIADB_URL";
     private static final AtomicInteger NAMES = new AtomicInteger();
+    private static Server h2Server;
 
     enum Kind { H2, POSTGRESQL, MARIADB }
 
     final Kind kind;
+    final String url;
+    final String table;
     final HikariDataSource pool;
     final JdbcStore store;
     final JdbcCheckpointStore checkpoints;
@@ -28,6 +33,8 @@ final class TestDatabase implements AutoCloseable {
 
     private TestDatabase(Kind kind, String url, String table) {
         this.kind = kind;
+        this.url = url;
+        this.table = table;
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
         config.setMaximumPoolSize(10);
@@ -53,6 +60,29 @@ final class TestDatabase implements AutoCloseable {
                 yield new TestDatabase(kind, url, table);
             }
         };
+    }
+
+    /**
+     * Returns a JDBC URL, with the user, by which another process reaches this database: the embedded PostgreSQL
+     * server's port, the MariaDB server, or for H2 (in memory, in this JVM) a TCP server started in this JVM.
+     */
+    String urlForOtherProcesses() {
+        if (kind != Kind.H2) {
+            return url;
+        }
+        return "jdbc:h2:tcp://localhost:" + h2Server().getPort() + "/" + url.substring("jdbc:h2:".length(),
+                url.indexOf(';'));
+    }
+
+    private static synchronized Server h2Server() {
+        if (h2Server == null) {
+            try {
+                h2Server = Server.createTcpServer("-tcpPort", "0", "-tcpDaemon").start();
+            } catch (SQLException e) {
+                throw new IllegalStateException("Cannot start an H2 TCP server for the tests", e);
+            }
+        }
+        return h2Server;
     }
 
     @Override
