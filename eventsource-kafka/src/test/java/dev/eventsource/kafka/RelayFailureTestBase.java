@@ -1,6 +1,5 @@
 package dev.eventsource.kafka;
 
-import dev.eventsource.Record;
 import dev.eventsource.kafka.consumer.EventSequence;
 import dev.eventsource.subscription.Subscription;
 import dev.eventsource.subscription.SubscriptionOperationException;
@@ -13,7 +12,6 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -76,20 +74,9 @@ abstract class RelayFailureTestBase extends RelayTestBase {
         assertThat(duplicates).as("resent after the crash").isPositive()
             .isLessThanOrEqualTo(first.window() + first.subscription().batchSize());
 
-        EventSequence sequence = EventSequence.inMemory();
-        Map<String, List<Long>> applied = new HashMap<>();
-        int dropped = 0;
-        for (ConsumerRecord<String, byte[]> message : received) {
-            Record record = EventMessages.parse(message);
-            if (sequence.check(record) == EventSequence.Verdict.DUPLICATE) {
-                dropped++;
-                continue;
-            }
-            applied.computeIfAbsent(record.aggregateId(), (k) -> new ArrayList<>()).add(record.version());
-            sequence.applied(record);
-        }
-        assertThat(dropped).isEqualTo(duplicates);
-        assertThat(applied).isEqualTo(expected());
+        Consumed consumed = consumeThroughEventSequence(received);
+        assertThat(consumed.dropped()).isEqualTo(duplicates);
+        assertThat(consumed.applied()).isEqualTo(expected());
     }
 
     @Test
@@ -199,20 +186,9 @@ abstract class RelayFailureTestBase extends RelayTestBase {
         assertThat(relay.unacknowledgedFor()).isZero();
         assertThat(relay.subscription().state()).isEqualTo(Subscription.State.ACTIVE);
 
-        EventSequence sequence = EventSequence.inMemory();
-        Map<String, List<Long>> applied = new HashMap<>();
-        int dropped = 0;
-        for (ConsumerRecord<String, byte[]> message : received) {
-            Record record = EventMessages.parse(message);
-            if (sequence.check(record) == EventSequence.Verdict.DUPLICATE) {
-                dropped++;
-                continue;
-            }
-            applied.computeIfAbsent(record.aggregateId(), (k) -> new ArrayList<>()).add(record.version());
-            sequence.applied(record);
-        }
-        assertThat(applied).isEqualTo(expected());
-        assertThat(dropped).as("duplicates dropped").isEqualTo(received.size() - committedCount());
+        Consumed consumed = consumeThroughEventSequence(received);
+        assertThat(consumed.applied()).isEqualTo(expected());
+        assertThat(consumed.dropped()).as("duplicates dropped").isEqualTo(received.size() - committedCount());
     }
 
     @Test

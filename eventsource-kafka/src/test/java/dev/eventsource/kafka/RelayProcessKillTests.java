@@ -241,20 +241,9 @@ class RelayProcessKillTests {
                     .isEqualTo(sentPastTheCheckpoint)
                     .isLessThanOrEqualTo(KafkaRelay.DEFAULT_WINDOW + KafkaRelay.DEFAULT_BATCH_SIZE);
 
-                EventSequence sequence = EventSequence.inMemory();
-                Map<String, List<Long>> applied = new HashMap<>();
-                int dropped = 0;
-                for (ConsumerRecord<String, byte[]> message : received) {
-                    Record record = EventMessages.parse(message);
-                    if (sequence.check(record) == EventSequence.Verdict.DUPLICATE) {
-                        dropped++;
-                        continue;
-                    }
-                    applied.computeIfAbsent(record.aggregateId(), (k) -> new ArrayList<>()).add(record.version());
-                    sequence.applied(record);
-                }
-                assertThat(dropped).as("dropped by EventSequence").isEqualTo(duplicates);
-                assertThat(applied).isEqualTo(expected());
+                Consumed consumed = consumeThroughEventSequence(received);
+                assertThat(consumed.dropped()).as("dropped by EventSequence").isEqualTo(duplicates);
+                assertThat(consumed.applied()).isEqualTo(expected());
 
                 System.out.printf("%s: %d events committed, %d messages on the topic, %d duplicates (bound %d, the"
                                 + " window and a batch); takeover %d ms after kill -9 (lease %d ms, renewed every %d"

@@ -2,6 +2,7 @@ package dev.eventsource.kafka;
 
 import dev.eventsource.Record;
 import dev.eventsource.Serializer;
+import dev.eventsource.kafka.consumer.EventSequence;
 import dev.eventsource.serializer.jackson.JacksonSerializer;
 import dev.eventsource.subscription.Subscription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -165,6 +166,30 @@ abstract class RelayTestBase {
     }
 
     /** @return the versions received per aggregate, in the order received, each once */
+    /** What a consumer applies through {@link EventSequence}, and how many duplicates it drops. */
+    record Consumed(Map<String, List<Long>> applied, int dropped) {
+    }
+
+    /**
+     * Consumes the messages in the order received as the README's consumer does: each through an in-memory
+     * {@link EventSequence}, duplicates dropped, the rest applied (a gap would throw).
+     */
+    static Consumed consumeThroughEventSequence(List<ConsumerRecord<String, byte[]>> received) {
+        EventSequence sequence = EventSequence.inMemory();
+        Map<String, List<Long>> applied = new HashMap<>();
+        int dropped = 0;
+        for (ConsumerRecord<String, byte[]> message : received) {
+            Record record = EventMessages.parse(message);
+            if (sequence.check(record) == EventSequence.Verdict.DUPLICATE) {
+                dropped++;
+                continue;
+            }
+            applied.computeIfAbsent(record.aggregateId(), (k) -> new ArrayList<>()).add(record.version());
+            sequence.applied(record);
+        }
+        return new Consumed(applied, dropped);
+    }
+
     static Map<String, List<Long>> distinct(List<ConsumerRecord<String, byte[]>> messages) {
         Map<String, List<Long>> versions = new HashMap<>();
         for (ConsumerRecord<String, byte[]> message : messages) {
