@@ -3,19 +3,13 @@ package dev.eventsource.sample;
 import dev.eventsource.annotation.EventHandler;
 import dev.eventsource.annotation.Projection;
 import dev.eventsource.sample.person.Person;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.WebElement;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 import java.io.IOException;
@@ -39,47 +33,16 @@ import static org.assertj.core.api.Assertions.assertThat;
         "eventsource.subscriptions.audit.backoff=20ms",
         "eventsource.subscriptions.audit.poll-interval=200ms",
         "eventsource.subscriptions.audit.failure-policy=halt" })
-class EventBrowserOperationsTests {
+class EventBrowserOperationsTests extends EventBrowserTestBase {
 
     /** The name that the audit projection cannot handle until it is fixed. */
     static final String POISON = "Poison Pill";
-
-    private static HeadlessChromium chromium;
-
-    @LocalServerPort
-    int port;
 
     @Autowired
     AuditTrail audit;
 
     @Autowired
     org.springframework.jdbc.core.JdbcTemplate jdbc;
-
-    Http http;
-
-    @DynamicPropertySource
-    static void h2File(DynamicPropertyRegistry registry) throws IOException {
-        String data = Files.createTempDirectory("sample-browser-ops-").resolve("eventsource").toString();
-        registry.add("spring.datasource.url", () -> "jdbc:h2:file:" + data + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
-    }
-
-    @BeforeAll
-    static void startBrowser() {
-        chromium = new HeadlessChromium();
-    }
-
-    @AfterAll
-    static void closeBrowser() {
-        if (chromium != null) {
-            chromium.close();
-        }
-    }
-
-    @BeforeEach
-    void connect() {
-        this.http = new Http(this.port);
-        chromium.consoleErrors();
-    }
 
     @AfterEach
     void poisonAgain() {

@@ -1,17 +1,9 @@
 package dev.eventsource.sample;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.WebElement;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,39 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * buttons.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class EventBrowserTests {
-
-    private static HeadlessChromium chromium;
-
-    @LocalServerPort
-    int port;
-
-    Http http;
-
-    @DynamicPropertySource
-    static void h2File(DynamicPropertyRegistry registry) throws IOException {
-        String data = Files.createTempDirectory("sample-browser-").resolve("eventsource").toString();
-        registry.add("spring.datasource.url", () -> "jdbc:h2:file:" + data + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
-    }
-
-    @BeforeAll
-    static void startBrowser() {
-        chromium = new HeadlessChromium();
-    }
-
-    @AfterAll
-    static void closeBrowser() {
-        if (chromium != null) {
-            chromium.close();
-        }
-    }
-
-    @BeforeEach
-    void connect() {
-        this.http = new Http(this.port);
-        // Each test reads the console messages of its own pages only.
-        chromium.consoleErrors();
-    }
+class EventBrowserTests extends EventBrowserTestBase {
 
     @Test
     void loadsWithoutConsoleErrorsAndShowsEventsCreatedThroughTheApi() {
