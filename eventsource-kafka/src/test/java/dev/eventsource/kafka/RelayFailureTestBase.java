@@ -38,7 +38,7 @@ abstract class RelayFailureTestBase extends RelayTestBase {
     @DisplayName("the relay killed between its acknowledged sends and their checkpoint: a new one resends from the"
             + " checkpoint, every event arrives, the duplicates are at most the window and a batch, and EventSequence"
             + " drops them")
-    void aCrashBeforeTheCheckpointResendsAtMostTheWindow() throws Exception {
+    void aCrashBeforeTheCheckpointResendsAtMostTheWindowAndABatch() throws Exception {
         TestBroker broker = TestBroker.shared();
         String topic = broker.newTopic("crash");
         CrashingCheckpoints crashing = new CrashingCheckpoints(database.checkpoints);
