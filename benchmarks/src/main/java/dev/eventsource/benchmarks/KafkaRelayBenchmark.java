@@ -56,6 +56,10 @@ public final class KafkaRelayBenchmark {
     /** Per relay round: from start to the first send (producer, lease, first read), and events/s after it. */
     private static final List<Double> STARTUP_MILLIS = new ArrayList<>();
     private static final List<Double> STEADY = new ArrayList<>();
+    /** The CPU time per thread group of the last round, from its clock's start to its end. */
+    private static Map<String, Long> LAST_THREADS = Map.of();
+    /** How the last round's producer batched: records per request and bytes per partition batch. */
+    private static String LAST_BATCHING = "";
 
     private KafkaRelayBenchmark() {
     }
@@ -122,19 +126,45 @@ public final class KafkaRelayBenchmark {
             double[] floorCpuPerEvent = new double[rounds];
             double[] relayCpuPerEvent = new double[rounds];
             double[] databaseCpuPerEvent = new double[rounds];
+            double[] rawReadCpuPerEvent = new double[rounds];
+            double[] ceilings = new double[rounds];
             dev.eventsource.store.memory.MemoryStore memory = new dev.eventsource.store.memory.MemoryStore();
             append(memory, serializer, events);
+            Map<String, Long> floorThreads = new java.util.TreeMap<>();
+            Map<String, Long> relayThreads = new java.util.TreeMap<>();
             for (int round = -warmups; round < rounds; round++) {
                 long cpu = cpuMillis();
                 double f = floorRound(broker, config, messages, stored, false);
                 long floorCpu = cpuMillis() - cpu;
+                String floorBatching = LAST_BATCHING;
+                if (round >= 0) {
+                    LAST_THREADS.forEach((group, nanos) -> floorThreads.merge(group, nanos, Long::sum));
+                }
                 double p = floorRound(broker, config, messages, stored, true);
                 cpu = cpuMillis();
                 long databaseCpu = databaseCpuMillis();
                 double r = relayRound(broker, config, store, stored.get(stored.size() - 1).position());
                 long relayCpu = cpuMillis() - cpu;
                 databaseCpu = databaseCpuMillis() - databaseCpu;
+                if (round >= 0) {
+                    LAST_THREADS.forEach((group, nanos) -> relayThreads.merge(group, nanos, Long::sum));
+                }
                 double s = STEADY.get(STEADY.size() - 1);
+                System.out.printf("round %d batching: bare producer %s; relay %s%n", round, floorBatching,
+                        LAST_BATCHING);
+                double[] raw = rawRead(pool, events);
+                // The most any relay reading this database can reach: the floor's CPU per event against the floor's
+                // plus what reading the events back costs, with no library code (the machine is CPU-bound); the
+                // database's part only where it shares the JVM's cores.
+                double floorMicros = floorCpu * 1000.0 / events;
+                double ceiling = floorMicros / (floorMicros + raw[0] + (databaseCpus == null ? raw[1] : 0));
+                System.out.printf("round %d raw read (plain JDBC, same query): %.2f us in the JVM + %.2f us in"
+                        + " PostgreSQL per event, so a relay's ceiling is %.2f of the bare producer%n", round, raw[0],
+                        raw[1], ceiling);
+                if (round >= 0) {
+                    rawReadCpuPerEvent[round] = raw[0] + raw[1];
+                    ceilings[round] = ceiling;
+                }
                 double up = STARTUP_MILLIS.get(STARTUP_MILLIS.size() - 1);
                 double m = relayRound(broker, config, memory, memory.lastPosition());
                 if (round >= 0) {
@@ -171,6 +201,13 @@ public final class KafkaRelayBenchmark {
             System.out.printf("CPU per event on the machine's cores (medians; the JVM holds the broker too): bare"
                     + " producer %.2f us; relay %.2f us in the JVM and %.2f us in PostgreSQL's processes%n",
                     median(floorCpuPerEvent), median(relayCpuPerEvent), median(databaseCpuPerEvent));
+            System.out.printf("Reading the events back with plain JDBC (the relay's query, no library code): %.2f us"
+                    + " per event in the JVM and PostgreSQL; the ceiling this puts on any relay reading this database on"
+                    + " this machine: %.2f of the bare producer (median of the rounds); the relay reached %.2f of it%n",
+                    median(rawReadCpuPerEvent), median(ceilings), median(ratios) / median(ceilings));
+            System.out.printf("JVM CPU per event by thread (means over the rounds, from each round's start to its"
+                    + " end): bare producer %s; relay %s%n", ThreadCpu.perEvent(floorThreads, (long) events * rounds),
+                    ThreadCpu.perEvent(relayThreads, (long) events * rounds));
             lag(broker, config, store, pool, serializer, rate, seconds);
         } finally {
             postgres.close();
@@ -232,6 +269,7 @@ public final class KafkaRelayBenchmark {
         AtomicLong failures = new AtomicLong();
         try (Producer<String, byte[]> producer = new KafkaProducer<>(config)) {
             producer.partitionsFor(topic);
+            Map<Long, ThreadCpu.Sample> threads = ThreadCpu.sample();
             long start = System.nanoTime();
             for (int i = 0; i < stored.size(); i++) {
                 ProducerRecord<String, byte[]> message = prebuilt ? prepared.get(i)
@@ -244,6 +282,8 @@ public final class KafkaRelayBenchmark {
             }
             producer.flush();
             long elapsed = System.nanoTime() - start;
+            LAST_THREADS = ThreadCpu.since(threads);
+            LAST_BATCHING = batching(producer);
             if (failures.get() > 0) {
                 throw new IllegalStateException(failures.get() + " sends failed");
             }
@@ -264,7 +304,13 @@ public final class KafkaRelayBenchmark {
                 }
             }
         };
-        KafkaRelay relay = KafkaRelay.builder(store, () -> new KafkaProducer<>(config), KafkaTopic.of(topic))
+        java.util.concurrent.atomic.AtomicReference<Producer<String, byte[]>> created =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        KafkaRelay relay = KafkaRelay.builder(store, () -> {
+            Producer<String, byte[]> producer = new KafkaProducer<>(config);
+            created.set(producer);
+            return producer;
+        }, KafkaTopic.of(topic))
             .name("relay-" + NAMES.incrementAndGet())
             .window(WINDOW)
             .metrics(metrics)
@@ -276,16 +322,21 @@ public final class KafkaRelayBenchmark {
         try (Producer<String, byte[]> warm = new KafkaProducer<>(config)) {
             warm.partitionsFor(topic);
         }
+        Map<Long, ThreadCpu.Sample> threads = ThreadCpu.sample();
         long start = System.nanoTime();
         relay.start();
         while (relay.subscription().position() < last) {
             if (relay.isHalted()) {
                 throw new IllegalStateException("relay halted", relay.subscription().failure());
             }
-            LockSupport.parkNanos(200_000);
+            // Every millisecond: finer polling costs this thread more CPU than the error it saves (under 0.1%).
+            LockSupport.parkNanos(1_000_000);
         }
         long end = System.nanoTime();
         long elapsed = end - start;
+        // Before the stop, while the relay's threads (which end with it) can still be asked.
+        LAST_THREADS = ThreadCpu.since(threads);
+        LAST_BATCHING = batching(created.get());
         STARTUP_MILLIS.add((firstSent.get() - start) / 1e6);
         STEADY.add(last / ((end - firstSent.get()) / 1e9));
         relay.stop(Duration.ofSeconds(30));
@@ -308,7 +359,13 @@ public final class KafkaRelayBenchmark {
                 }
             }
         };
-        KafkaRelay relay = KafkaRelay.builder(store, () -> new KafkaProducer<>(config), KafkaTopic.of(topic))
+        java.util.concurrent.atomic.AtomicReference<Producer<String, byte[]>> created =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        KafkaRelay relay = KafkaRelay.builder(store, () -> {
+            Producer<String, byte[]> producer = new KafkaProducer<>(config);
+            created.set(producer);
+            return producer;
+        }, KafkaTopic.of(topic))
             .name("relay-lag")
             .window(WINDOW)
             .metrics(metrics)
@@ -387,9 +444,141 @@ public final class KafkaRelayBenchmark {
             .sum();
     }
 
+    /**
+     * Reads every event back with plain JDBC, the relay's query and fetch size in a transaction, each column's bytes
+     * as the driver received them: the cost of the read alone, which no relay reading this database can avoid.
+     *
+     * @return CPU microseconds per event in this JVM and in PostgreSQL's processes
+     */
+    private static double[] rawRead(HikariDataSource pool, int events) throws java.sql.SQLException {
+        long cpu = cpuMillis();
+        long databaseCpu = databaseCpuMillis();
+        long read = 0;
+        long after = 0;
+        try (var connection = pool.getConnection()) {
+            connection.setAutoCommit(false);
+            try (var statement = connection.prepareStatement("SELECT position, aggregate_id, version, type, revision,"
+                    + " occurred_at, payload, metadata, aggregate_type, command_id FROM relay_events WHERE position > ?"
+                    + " ORDER BY position LIMIT ?")) {
+                statement.setFetchSize(Math.min(BATCH_SIZE, 500));
+                while (read < events) {
+                    statement.setLong(1, after);
+                    statement.setInt(2, BATCH_SIZE);
+                    try (var rows = statement.executeQuery()) {
+                        while (rows.next()) {
+                            after = rows.getLong(1);
+                            for (int column = 2; column <= 10; column++) {
+                                rows.getBytes(column);
+                            }
+                            read++;
+                        }
+                    }
+                    connection.commit();
+                }
+            }
+            connection.setAutoCommit(true);
+        }
+        return new double[] {(cpuMillis() - cpu) * 1000.0 / read, (databaseCpuMillis() - databaseCpu) * 1000.0 / read};
+    }
+
+    private static String batching(Producer<String, byte[]> producer) {
+        Map<String, Object> values = new HashMap<>();
+        producer.metrics().forEach((name, metric) -> {
+            if (name.group().equals("producer-metrics")) {
+                values.put(name.name(), metric.metricValue());
+            }
+        });
+        return String.format("%.0f records/request, %.0f bytes/batch", (Double) values.get("records-per-request-avg"),
+                (Double) values.get("batch-size-avg"));
+    }
+
     private static double median(double[] values) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
         return sorted[sorted.length / 2];
+    }
+
+    /** CPU time per Java thread, grouped by what the thread does; the rest of the process's is GC, JIT and the VM. */
+    static final class ThreadCpu {
+
+        record Sample(String name, long nanos, long bytes) {
+        }
+
+        private static final java.lang.management.ThreadMXBean THREADS =
+                java.lang.management.ManagementFactory.getThreadMXBean();
+
+        static Map<Long, Sample> sample() {
+            Map<Long, Sample> samples = new HashMap<>();
+            samples.put(-1L, new Sample("process", cpuMillis() * 1_000_000, 0));
+            for (java.lang.management.ThreadInfo info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
+                if (info != null) {
+                    long nanos = THREADS.getThreadCpuTime(info.getThreadId());
+                    if (nanos >= 0) {
+                        samples.put(info.getThreadId(), new Sample(info.getThreadName(), nanos,
+                                ((com.sun.management.ThreadMXBean) THREADS).getThreadAllocatedBytes(
+                                        info.getThreadId())));
+                    }
+                }
+            }
+            return samples;
+        }
+
+        /** @return CPU nanoseconds by thread group since {@code before}, with "gc, jit, vm" the process's rest */
+        static Map<String, Long> since(Map<Long, Sample> before) {
+            Map<Long, Sample> after = sample();
+            Map<String, Long> groups = new java.util.TreeMap<>();
+            long threads = 0;
+            for (Map.Entry<Long, Sample> entry : after.entrySet()) {
+                if (entry.getKey() < 0) {
+                    continue;
+                }
+                Sample earlier = before.get(entry.getKey());
+                long nanos = entry.getValue().nanos() - (earlier == null ? 0 : earlier.nanos());
+                threads += nanos;
+                groups.merge(group(entry.getValue().name()), nanos, Long::sum);
+                groups.merge("allocated bytes", entry.getValue().bytes() - (earlier == null ? 0 : earlier.bytes()),
+                        Long::sum);
+            }
+            long process = after.get(-1L).nanos() - before.get(-1L).nanos();
+            groups.merge("gc, jit, vm", Math.max(0, process - threads), Long::sum);
+            return groups;
+        }
+
+        private static String group(String name) {
+            if (name.startsWith("eventsource-read-ahead")) {
+                return "read-ahead";
+            }
+            if (name.startsWith("eventsource-subscription")) {
+                return "relay";
+            }
+            if (name.equals("main")) {
+                return "main";
+            }
+            if (name.startsWith("kafka-producer-network-thread")) {
+                return "producer I/O";
+            }
+            if (name.startsWith("data-plane-kafka") || name.startsWith("kafka") || name.startsWith("broker")
+                    || name.startsWith("quorum") || name.startsWith("controller")) {
+                return "broker";
+            }
+            return "other";
+        }
+
+        static String perEvent(Map<String, Long> groups, long events) {
+            StringBuilder text = new StringBuilder();
+            long total = 0;
+            for (Map.Entry<String, Long> entry : groups.entrySet()) {
+                if (entry.getKey().equals("allocated bytes")) {
+                    continue;
+                }
+                if (entry.getValue() * 1000 / events >= 5) {
+                    text.append(text.isEmpty() ? "" : ", ").append(String.format("%s %.2f us", entry.getKey(),
+                            entry.getValue() / 1000.0 / events));
+                }
+                total += entry.getValue();
+            }
+            return text.append(String.format(" (total %.2f us; %.0f bytes allocated)", total / 1000.0 / events,
+                    groups.getOrDefault("allocated bytes", 0L) / (double) events)).toString();
+        }
     }
 }

@@ -3,6 +3,7 @@ package dev.eventsource.kafka;
 import dev.eventsource.Record;
 import dev.eventsource.kafka.consumer.EventSequence;
 import dev.eventsource.subscription.Subscription;
+import dev.eventsource.test.ChildJvm;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -10,10 +11,6 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,13 +25,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 
 import static dev.eventsource.subscription.Subscription.Builder.DEFAULT_LEASE_TIME;
 import static dev.eventsource.subscription.Subscription.Builder.DEFAULT_POLL_INTERVAL;
 import static dev.eventsource.subscription.Subscription.Builder.DEFAULT_RENEW_INTERVAL;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * The relay through a real process crash: {@code kill -9} of a separate JVM running a {@link KafkaRelay} with the
@@ -80,19 +75,11 @@ class RelayProcessKillTests {
             TestBroker broker = TestBroker.shared();
             String topic = broker.newTopic("killed");
             String name = KafkaRelay.DEFAULT_NAME;
-            Path log = Files.createTempFile("relay-process", ".log");
-            // A quick-starting JVM (no C2, serial GC), as a service instance would be one of its own.
-            Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                    RelayProcess.class.getName(), database.urlForOtherProcesses(), database.table, topic,
-                    broker.bootstrapServers())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            closeables.add(() -> {
-                process.destroyForcibly();
-                Files.deleteIfExists(log);
-            });
+            ChildJvm child = ChildJvm.start(RelayProcess.class, database.urlForOtherProcesses(), database.table,
+                    topic, broker.bootstrapServers());
+            closeables.add(child::close);
             long startedAt = System.nanoTime();
-            await("the relay process holds the lease", process, log, () -> read(log).contains("active "));
+            child.await("the relay process holds the lease", WAIT, () -> child.output().contains("active "));
             long startMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt);
 
             // One writer in this JVM: 1 to 5 events per append to one of the aggregates, paced, and one burst.
@@ -132,7 +119,7 @@ class RelayProcessKillTests {
             KafkaConsumer<String, byte[]> watcher = consumer(broker, topic);
             AtomicLong sentUpTo = new AtomicLong();
             try {
-                await("the relay process begins to send the burst while the appends go on", process, log, () -> {
+                child.await("the relay process begins to send the burst while the appends go on", WAIT, () -> {
                     watcher.poll(Duration.ofMillis(1)).forEach((message) -> sentUpTo.accumulateAndGet(
                             EventMessages.parse(message).position(), Math::max));
                     if (writeFailure.get() != null || !writer.isAlive()) {
@@ -146,8 +133,7 @@ class RelayProcessKillTests {
                 assertThat(writeFailure.get()).isNull();
                 assertThat(writer.isAlive()).as("appends still going on at the kill").isTrue();
 
-                process.destroyForcibly(); // SIGKILL: no shutdown hook, no lease release, no producer flush
-                assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("killed").isTrue();
+                child.kill(); // SIGKILL: no shutdown hook, no lease release, no producer flush
                 long killedAt = System.nanoTime();
                 int writtenAtKill = written.get();
                 long lastAtKill = database.store.lastPosition();
@@ -258,35 +244,12 @@ class RelayProcessKillTests {
             } finally {
                 stop.set(true);
                 writer.join(WAIT.toMillis());
-                process.destroyForcibly();
+                child.close();
             }
         }
 
         private static String key(Record record) {
             return record.aggregateId() + "@" + record.version();
-        }
-
-        private static void await(String what, Process process, Path log, BooleanSupplier condition) {
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            while (!condition.getAsBoolean()) {
-                if (!process.isAlive()) {
-                    fail("The relay process ended (exit " + process.exitValue() + ") before " + what
-                            + "; its output:\n" + read(log));
-                }
-                if (System.nanoTime() > deadline) {
-                    fail("Timed out after " + WAIT + " waiting until " + what + "; the process's output:\n"
-                            + read(log));
-                }
-                LockSupport.parkNanos(2_000_000);
-            }
-        }
-
-        private static String read(Path log) {
-            try {
-                return Files.readString(log);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
         }
     }
 

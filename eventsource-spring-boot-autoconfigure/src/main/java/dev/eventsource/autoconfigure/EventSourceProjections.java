@@ -58,9 +58,6 @@ public final class EventSourceProjections implements SmartInitializingSingleton,
     private volatile @Nullable List<ProjectionHandler> inline;
     private final Set<String> warnedWithoutTransaction = ConcurrentHashMap.newKeySet();
     private volatile boolean running;
-    /** How each subscription is built, to build it again when the context starts after a stop. */
-    private volatile Map<String, Subscription.Builder> builders = Map.of();
-    private volatile boolean stopped;
     private @Nullable AutoCloseable listening;
 
     EventSourceProjections(ListableBeanFactory beans, Store store, Serializer serializer, CheckpointStore checkpoints,
@@ -86,7 +83,6 @@ public final class EventSourceProjections implements SmartInitializingSingleton,
             return;
         }
         Map<String, Subscription> built = new LinkedHashMap<>();
-        Map<String, Subscription.Builder> builders = new LinkedHashMap<>();
         List<ProjectionHandler> inlineHandlers = new ArrayList<>();
         Map<String, String> beanByName = new LinkedHashMap<>();
         for (String beanName : this.beans.getBeanNamesForAnnotation(Projection.class)) {
@@ -110,7 +106,7 @@ public final class EventSourceProjections implements SmartInitializingSingleton,
                         + handler.name() + ".enabled=false)");
                 continue;
             }
-            Subscription.Builder builder = Subscription.builder(handler.name(), this.store, this.serializer, handler)
+            Subscription subscription = Subscription.builder(handler.name(), this.store, this.serializer, handler)
                 .checkpoints(this.checkpoints)
                 .deadLetters(this.deadLetters)
                 .failurePolicy(settings.getFailurePolicy())
@@ -122,18 +118,17 @@ public final class EventSourceProjections implements SmartInitializingSingleton,
                 .maxAttempts(settings.getMaxAttempts())
                 .backoff(settings.getBackoff(), settings.getMaxBackoff())
                 .leaseTime(settings.getLeaseTime())
-                .renewInterval(settings.getRenewInterval());
-            builders.put(handler.name(), builder);
-            built.put(handler.name(), builder.build());
+                .renewInterval(settings.getRenewInterval())
+                .build();
+            built.put(handler.name(), subscription);
         }
         this.inline = List.copyOf(inlineHandlers);
-        this.builders = Collections.unmodifiableMap(builders);
         this.subscriptions = Collections.unmodifiableMap(built);
     }
 
     /**
-     * Returns the subscriptions of the enabled, non-inline projections. After the context was stopped and started
-     * again, these are new objects (a subscription runs once); ask again rather than keep them.
+     * Returns the subscriptions of the enabled, non-inline projections: the same objects for the application
+     * context's life, also across a stop and a start of the context.
      *
      * @return the subscriptions by name
      */
@@ -159,30 +154,58 @@ public final class EventSourceProjections implements SmartInitializingSingleton,
     }
 
     @Override
-    public void start() {
+    public synchronized void start() {
         initialize();
-        if (this.stopped) {
-            // A context started again after a stop (Spring pauses cached test contexts, for one): a subscription
-            // runs once, so each is built anew; it resumes from its checkpoint.
-            Map<String, Subscription> rebuilt = new LinkedHashMap<>();
-            this.builders.forEach((name, builder) -> rebuilt.put(name, builder.build()));
-            this.subscriptions = Collections.unmodifiableMap(rebuilt);
-            this.stopped = false;
-        }
+        // Also after a stop of the context (Spring pauses cached test contexts, for one): each subscription starts
+        // again and goes on from its checkpoint. One whose last batch outlived the stop's wait is still stopping
+        // (two threads of one subscription never run): it starts once that batch ends.
+        this.running = true;
         for (Subscription subscription : this.subscriptions.values()) {
-            subscription.start();
+            if (subscription.isRunning()) {
+                LOG.warn("Subscription '" + subscription.name() + "' is still finishing the batch it had when the"
+                        + " context stopped; it starts again when that batch ends");
+                Thread restart = new Thread(() -> startWhenStopped(subscription),
+                        "eventsource-restart-" + subscription.name());
+                restart.setDaemon(true);
+                restart.start();
+            } else {
+                subscription.start();
+            }
         }
         if (!this.subscriptions.isEmpty() && this.store instanceof JdbcStore jdbc && jdbc.notifiesAppends()) {
             this.listening = jdbc.listenForAppends(this::wakeAll, ListenerConnectionLifetime.of(jdbc.dataSource(),
                     this.properties.getJdbc().getListenerConnectionLifetime()));
         }
-        this.running = true;
+    }
+
+    /** Starts a subscription once its last run's thread has ended, unless the context stopped again meanwhile. */
+    private void startWhenStopped(Subscription subscription) {
+        try {
+            while (subscription.isRunning()) {
+                Thread.sleep(100);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        synchronized (this) {
+            if (this.running && !subscription.isRunning()) {
+                try {
+                    subscription.start();
+                    LOG.info("Subscription '" + subscription.name() + "' started again");
+                } catch (IllegalStateException e) {
+                    LOG.error("Subscription '" + subscription.name() + "' could not start again; its lease lets"
+                            + " another instance take over, or restart the application: " + e.getMessage(), e);
+                }
+            }
+        }
     }
 
     @Override
     public void stop() {
-        this.running = false;
-        this.stopped = true;
+        synchronized (this) {
+            this.running = false;
+        }
         if (this.listening != null) {
             try {
                 this.listening.close();

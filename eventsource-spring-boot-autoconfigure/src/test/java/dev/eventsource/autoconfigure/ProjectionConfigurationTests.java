@@ -84,16 +84,19 @@ class ProjectionConfigurationTests {
             Names names = context.getBean(Names.class);
             people.apply(new Person.Register("p-1", "Ada"));
             await(() -> names.seen.contains("Ada"));
+            Subscription before = context.getBean(EventSourceProjections.class).subscription("names");
 
             context.stop();
+            assertThat(before.isRunning()).isFalse();
             assertThat(context.getBean(EventSourceProjections.class).isRunning()).isFalse();
             context.start();
 
             people.apply(new Person.Register("p-2", "Grace"));
             await(() -> names.seen.contains("Grace"));
             assertThat(names.seen).containsExactly("Ada", "Grace");
-            assertThat(context.getBean(EventSourceProjections.class).subscription("names").state())
-                    .isEqualTo(Subscription.State.ACTIVE);
+            // The same object as before the stop, started again: one kept by the application stays current.
+            assertThat(context.getBean(EventSourceProjections.class).subscription("names")).isSameAs(before);
+            assertThat(before.state()).isEqualTo(Subscription.State.ACTIVE);
         });
     }
 

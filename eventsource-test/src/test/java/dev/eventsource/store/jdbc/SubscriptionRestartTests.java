@@ -8,29 +8,24 @@ import dev.eventsource.serializer.jackson.JacksonSerializer;
 import dev.eventsource.subscription.CheckpointStore;
 import dev.eventsource.subscription.Subscription;
 import dev.eventsource.subscription.jdbc.JdbcCheckpointStore;
+import dev.eventsource.test.ChildJvm;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 
 import static dev.eventsource.subscription.Subscription.Builder.DEFAULT_LEASE_TIME;
 import static dev.eventsource.subscription.Subscription.Builder.DEFAULT_POLL_INTERVAL;
 import static dev.eventsource.subscription.Subscription.Builder.DEFAULT_RENEW_INTERVAL;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * A subscription's lease across real processes, with the default settings: after {@code kill -9} of the process
@@ -78,34 +73,28 @@ class SubscriptionRestartTests {
         @Test
         @DisplayName("after kill -9 of the process holding the lease, a new instance resumes within lease time + poll")
         void resumesQuicklyAfterTheHolderProcessIsKilled() throws Exception {
-            Path log = Files.createTempFile("subscription-process", ".log");
             long startedAt = System.nanoTime();
-            // A quick-starting JVM (no C2, serial GC): the test measures the lease, not the JIT.
-            Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                    SubscriptionProcess.class.getName(), url, table, "people")
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            ChildJvm child = ChildJvm.start(SubscriptionProcess.class, url, table, "people");
             Subscription resumed = null;
             try {
                 store.save("before", serializer.marshal(new Happened("before", 1, Instant.now())).withAggregateType("Thing"));
                 long first = store.lastPosition();
                 CheckpointStore checkpoints = JdbcCheckpointStore.of(store);
-                await("the other process handles and checkpoints the first event", process, log,
+                child.await("the other process handles and checkpoints the first event", WAIT,
                         () -> checkpoints.position("people").orElse(-1) >= first);
-                assertThat(Files.readString(log)).contains("handled " + first);
+                assertThat(child.output()).contains("handled " + first);
                 System.out.printf("%s: the subscription process started and handled an event in %d ms%n", dialect(),
                         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt));
 
                 long killedAt = System.nanoTime();
-                process.destroyForcibly();
-                assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("killed").isTrue();
+                child.kill();
                 List<Long> handled = new CopyOnWriteArrayList<>();
                 resumed = Subscription.builder("people", store, serializer, event -> handled.add(event.position()))
                         .checkpoints(JdbcCheckpointStore.of(store)).build();
                 resumed.start();
                 store.save("after", serializer.marshal(new Happened("after", 1, Instant.now())).withAggregateType("Thing"));
                 long second = store.lastPosition();
-                await("the new instance handles the event appended after the kill", null, log,
+                child.await("the new instance handles the event appended after the kill", WAIT,
                         () -> handled.contains(second));
                 long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
 
@@ -122,8 +111,7 @@ class SubscriptionRestartTests {
                 if (resumed != null) {
                     resumed.stop(Duration.ofSeconds(10));
                 }
-                process.destroyForcibly();
-                Files.deleteIfExists(log);
+                child.close();
             }
         }
 
@@ -146,29 +134,6 @@ class SubscriptionRestartTests {
                 assertThat(west.acquire("zones", "west", Duration.ofMinutes(1), () -> 0)).as("lease ran out")
                         .isPresent();
                 assertThat(east.renew("zones", "east", Duration.ofSeconds(1))).isFalse();
-            }
-        }
-
-        private static void await(String what, Process process, Path log, BooleanSupplier condition) {
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            while (!condition.getAsBoolean()) {
-                if (process != null && !process.isAlive()) {
-                    fail("The subscription process ended (exit " + process.exitValue() + ") before " + what
-                            + "; its output:\n" + read(log));
-                }
-                if (System.nanoTime() > deadline) {
-                    fail("Timed out after " + WAIT + " waiting until " + what + "; the process's output:\n"
-                            + read(log));
-                }
-                LockSupport.parkNanos(2_000_000);
-            }
-        }
-
-        private static String read(Path log) {
-            try {
-                return Files.readString(log);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
             }
         }
     }
