@@ -41,6 +41,13 @@ import java.util.concurrent.locks.LockSupport;
  * relay's defaults; {@code database-cpus=LIST} pins the embedded PostgreSQL server to those CPUs (see
  * {@link #pinDatabase}); {@code json-columns=json} turns the payload and metadata columns into {@code json} after the
  * appends (an experiment: what {@code jsonb} costs the reads).
+ *
+ * <p>Besides throughput, each round reports the CPU per event in this JVM (by thread group: the sender, the relay's
+ * read-ahead, the producer's I/O thread, the broker, and GC, JIT and VM as the rest) and in PostgreSQL, the producers'
+ * batching, the rows the relay read per event, and a raw read: the same events read back with plain JDBC and no
+ * library code. The machine is CPU-bound, so the floor's CPU per event against the floor's plus the raw read's is the
+ * ceiling of any relay that reads this database here; with {@code database-cpus} only the JVM's part of the read
+ * counts.
  */
 public final class KafkaRelayBenchmark {
 
@@ -206,8 +213,10 @@ public final class KafkaRelayBenchmark {
                     median(floorCpuPerEvent), median(relayCpuPerEvent), median(databaseCpuPerEvent));
             System.out.printf("Reading the events back with plain JDBC (the relay's query, no library code): %.2f us"
                     + " per event in the JVM and PostgreSQL; the ceiling this puts on any relay reading this database on"
-                    + " this machine: %.2f of the bare producer (median of the rounds); the relay reached %.2f of it%n",
-                    median(rawReadCpuPerEvent), median(ceilings), median(ratios) / median(ceilings));
+                    + " this machine (%s): %.2f of the bare producer (median of the rounds); the relay reached %.2f of"
+                    + " it%n", median(rawReadCpuPerEvent), databaseCpus == null ? "the database's CPU and the JVM's"
+                    : "only the JVM's part counts, the database has CPUs of its own", median(ceilings),
+                    median(ratios) / median(ceilings));
             System.out.printf("JVM CPU per event by thread (means over the rounds, from each round's start to its"
                     + " end): bare producer %s; relay %s%n", ThreadCpu.perEvent(floorThreads, (long) events * rounds),
                     ThreadCpu.perEvent(relayThreads, (long) events * rounds));
