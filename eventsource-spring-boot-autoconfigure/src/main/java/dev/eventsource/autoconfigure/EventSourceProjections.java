@@ -58,6 +58,8 @@ public final class EventSourceProjections implements SmartInitializingSingleton,
     private volatile @Nullable List<ProjectionHandler> inline;
     private final Set<String> warnedWithoutTransaction = ConcurrentHashMap.newKeySet();
     private volatile boolean running;
+    /** How long a stop of the context waits for each subscription's batch in progress. */
+    private volatile Duration stopWait = Duration.ofSeconds(30);
     private @Nullable AutoCloseable listening;
 
     EventSourceProjections(ListableBeanFactory beans, Store store, Serializer serializer, CheckpointStore checkpoints,
@@ -218,11 +220,17 @@ public final class EventSourceProjections implements SmartInitializingSingleton,
             subscription.wake();
         }
         for (Subscription subscription : this.subscriptions.values()) {
-            if (!subscription.stop(Duration.ofSeconds(30))) {
-                LOG.warn("Subscription '" + subscription.name() + "' did not finish its batch within 30 s; its"
-                        + " lease expires and another instance takes over");
+            if (!subscription.stop(this.stopWait)) {
+                LOG.warn("Subscription '" + subscription.name() + "' did not finish its batch within "
+                        + this.stopWait.toMillis() + " ms; it stops when the batch ends, and until then its lease"
+                        + " keeps other instances from taking over");
             }
         }
+    }
+
+    /** For tests: how long a stop waits for each subscription's batch in progress (30 s). */
+    void stopWait(Duration wait) {
+        this.stopWait = wait;
     }
 
     @Override

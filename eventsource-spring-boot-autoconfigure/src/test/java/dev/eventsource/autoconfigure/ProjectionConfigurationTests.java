@@ -100,6 +100,38 @@ class ProjectionConfigurationTests {
         });
     }
 
+    @Test
+    void aSubscriptionStillFinishingItsBatchWhenTheContextStartsAgainStartsWhenTheBatchEndsAndNeverRunsTwice() {
+        this.contextRunner.withBean(Slow.class).run((context) -> {
+            @SuppressWarnings("unchecked")
+            Repository<Person> people = (Repository<Person>) context.getBeanProvider(
+                    ResolvableType.forClassWithGenerics(Repository.class, Person.class)).getObject();
+            EventSourceProjections projections = context.getBean(EventSourceProjections.class);
+            projections.stopWait(java.time.Duration.ofMillis(200));
+            Slow slow = context.getBean(Slow.class);
+            Subscription subscription = projections.subscription("slow");
+
+            people.apply(new Person.Register("p-1", "block"));
+            assertThat(slow.entered.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            context.stop();
+            assertThat(subscription.isRunning()).as("still in its batch after the stop's wait").isTrue();
+
+            context.start();
+            people.apply(new Person.Register("p-2", "Grace"));
+            Thread.sleep(300);
+            assertThat(slow.seen).as("no event handled by a second run while the old batch blocks").isEmpty();
+            assertThat(slow.mostAtOnce.get()).isEqualTo(1);
+
+            slow.release.countDown();
+            await(() -> slow.seen.contains("Grace"));
+            assertThat(slow.seen).as("each event once, the blocked one checkpointed by the old run")
+                .containsExactly("block", "Grace");
+            assertThat(slow.mostAtOnce.get()).as("never two runs of one subscription at once").isEqualTo(1);
+            assertThat(projections.subscription("slow")).isSameAs(subscription);
+            assertThat(subscription.state()).isEqualTo(Subscription.State.ACTIVE);
+        });
+    }
+
     private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
         while (!condition.getAsBoolean()) {
@@ -107,6 +139,29 @@ class ProjectionConfigurationTests {
                 throw new AssertionError("not within 30 s");
             }
             Thread.sleep(10);
+        }
+    }
+
+    @Projection("slow")
+    static class Slow {
+        final List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.atomic.AtomicInteger atOnce = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicInteger mostAtOnce = new java.util.concurrent.atomic.AtomicInteger();
+
+        @EventHandler
+        void on(Person.Registered event) throws InterruptedException {
+            mostAtOnce.accumulateAndGet(atOnce.incrementAndGet(), Math::max);
+            try {
+                if (event.name().equals("block")) {
+                    entered.countDown();
+                    release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                }
+                seen.add(event.name());
+            } finally {
+                atOnce.decrementAndGet();
+            }
         }
     }
 
