@@ -183,7 +183,7 @@ public final class EventSourceProjections implements SmartInitializingSingleton,
     /** Starts a subscription once its last run's thread has ended, unless the context stopped again meanwhile. */
     private void startWhenStopped(Subscription subscription) {
         try {
-            while (subscription.isRunning()) {
+            while (subscription.isRunning() && this.running) {
                 Thread.sleep(100);
             }
         } catch (InterruptedException e) {
