@@ -1,6 +1,5 @@
 package dev.eventsource.subscription;
 
-import dev.eventsource.History;
 import dev.eventsource.Record;
 import dev.eventsource.Store;
 import dev.eventsource.store.memory.MemoryStore;
@@ -28,26 +27,12 @@ class StreamReaderTest {
     private final List<Long> reads = new CopyOnWriteArrayList<>();
     /** A read after this position fails; -1: none. */
     private final AtomicLong failAfter = new AtomicLong(-1);
-    private final Store store = new Store() {
-        @Override
-        public boolean save(String aggregateId, List<Record> records) {
-            return memory.save(aggregateId, records);
+    private final Store store = new ReadHookStore(memory, (afterPosition) -> {
+        reads.add(afterPosition);
+        if (afterPosition == failAfter.get()) {
+            throw new IllegalStateException("the database is down");
         }
-
-        @Override
-        public History load(String aggregateId, long fromVersion, long toVersion) {
-            return memory.load(aggregateId, fromVersion, toVersion);
-        }
-
-        @Override
-        public List<Record> readAll(long afterPosition, int limit) {
-            reads.add(afterPosition);
-            if (afterPosition == failAfter.get()) {
-                throw new IllegalStateException("the database is down");
-            }
-            return memory.readAll(afterPosition, limit);
-        }
-    };
+    });
 
     @Test
     void handsOutTheWholeStreamInOrderAndReadsAheadWhileBatchesAreFull() throws Exception {

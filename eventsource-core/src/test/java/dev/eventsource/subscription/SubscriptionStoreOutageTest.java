@@ -1,14 +1,11 @@
 package dev.eventsource.subscription;
 
-import dev.eventsource.History;
-import dev.eventsource.Record;
 import dev.eventsource.Store;
 import dev.eventsource.serializer.jackson.JacksonSerializer;
 import dev.eventsource.store.memory.MemoryStore;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,30 +17,11 @@ class SubscriptionStoreOutageTest {
     void standsByWhileTheStoreCannotBeReadAndResumesAfterwards() throws Exception {
         AtomicBoolean down = new AtomicBoolean(true);
         MemoryStore memory = new MemoryStore();
-        Store store = new Store() {
-            @Override
-            public boolean save(String aggregateId, List<Record> records) {
-                return memory.save(aggregateId, records);
+        Store store = new ReadHookStore(memory, (afterPosition) -> {
+            if (down.get()) {
+                throw new IllegalStateException("the database is down");
             }
-
-            @Override
-            public History load(String aggregateId, long fromVersion, long toVersion) {
-                return memory.load(aggregateId, fromVersion, toVersion);
-            }
-
-            @Override
-            public List<Record> readAll(long afterPosition, int limit) {
-                if (down.get()) {
-                    throw new IllegalStateException("the database is down");
-                }
-                return memory.readAll(afterPosition, limit);
-            }
-
-            @Override
-            public long lastPosition() {
-                return memory.lastPosition();
-            }
-        };
+        });
         Subscription subscription = Subscription.builder("outage", store, JacksonSerializer.json(), event -> { })
             .backoff(Duration.ofMillis(20), Duration.ofMillis(50))
             .build();
