@@ -7,8 +7,6 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import java.io.IOException;
-import java.nio.file.Files;
 
 /**
  * What the event browser's tests share: the sample on a random port with its events in an H2 file of its own (as
@@ -24,9 +22,8 @@ abstract class EventBrowserTestBase {
     Http http;
 
     @DynamicPropertySource
-    static void h2File(DynamicPropertyRegistry registry) throws IOException {
-        String data = Files.createTempDirectory("sample-browser-").resolve("eventsource").toString();
-        registry.add("spring.datasource.url", () -> "jdbc:h2:file:" + data + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
+    static void h2File(DynamicPropertyRegistry registry) {
+        TempH2File.register(registry, "sample-browser-");
     }
 
     @BeforeAll

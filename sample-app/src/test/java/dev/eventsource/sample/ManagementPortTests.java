@@ -15,7 +15,6 @@ import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.Socket;
 import java.net.SocketException;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -40,9 +39,8 @@ class ManagementPortTests {
     int managementPort;
 
     @DynamicPropertySource
-    static void h2File(DynamicPropertyRegistry registry) throws IOException {
-        String data = Files.createTempDirectory("sample-management-").resolve("eventsource").toString();
-        registry.add("spring.datasource.url", () -> "jdbc:h2:file:" + data + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
+    static void h2File(DynamicPropertyRegistry registry) {
+        TempH2File.register(registry, "sample-management-");
     }
 
     @Test
